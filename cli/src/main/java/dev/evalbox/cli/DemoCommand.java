@@ -1,0 +1,117 @@
+package dev.evalbox.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.evalbox.sandbox.ExecutionResult;
+import dev.evalbox.sandbox.FileEntry;
+import dev.evalbox.sandbox.Output;
+import dev.evalbox.sandbox.Sandbox;
+import dev.evalbox.sandbox.SandboxPool;
+import dev.evalbox.sandbox.SandboxProvider;
+import dev.evalbox.sandbox.SandboxSpec;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The embedded default: a short data-analysis session evalbox ships, run in a fresh pooled
+ * sandbox, recorded into a run directory (run.json, cells.jsonl, artifacts/).
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run evalbox's built-in demo session (generate a CSV, analyse it with pandas, plot with matplotlib,",
+                "write an output file) in a fresh pooled sandbox, and record it in a run directory.",
+                "Needs no model server and no dataset; uses Docker when available, the local backend otherwise."})
+final class DemoCommand implements Callable<Integer> {
+    static final List<String> CELLS = List.of("1-generate.py", "2-analyse.py", "3-plot.py", "4-report.py");
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Mixin SandboxOptions options;
+
+    @Option(names = "--runs-dir", description = "Where run directories are created. Default: ${DEFAULT-VALUE}.")
+    Path runsDir = Path.of("runs");
+
+    @Override
+    public Integer call() throws IOException {
+        Path runDir = runsDir.resolve("demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));
+        Path artifacts = runDir.resolve("artifacts").resolve("demo");
+        Files.createDirectories(artifacts);
+        Instant started = Instant.now();
+        int failed = 0;
+        SandboxSpec spec = options.spec();
+        try (SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
+             SandboxPool pool = new SandboxPool(provider, 1, 4);
+             Sandbox sandbox = pool.acquire(spec);
+             BufferedWriter cellLog = Files.newBufferedWriter(runDir.resolve("cells.jsonl"), StandardCharsets.UTF_8,
+                     StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            System.out.println("sandbox: " + sandbox.backend() + " " + sandbox.id() + ", Python " + sandbox.info().pythonVersion()
+                    + " (" + sandbox.info().runner() + ")" + ("local".equals(sandbox.backend()) ? " — NOT isolated" : ""));
+            writeRunJson(runDir, sandbox, spec, started, null, 0);
+            OutputPrinter printer = new OutputPrinter(System.out, System.err, artifacts, false);
+            for (int i = 0; i < CELLS.size(); i++) {
+                String code = resource(CELLS.get(i));
+                System.out.printf("%n── cell %d/%d: %s%n", i + 1, CELLS.size(), code.lines().findFirst().orElse("").replaceFirst("^#\\s*", ""));
+                ExecutionResult result = sandbox.execute(code, options.timeout(), printer::print);
+                printer.printOutcome(result);
+                if (!result.ok()) failed++;
+                cellLog.write(JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(cellRecord(i, code, result)));
+                cellLog.newLine();
+                cellLog.flush();
+            }
+            for (FileEntry entry : sandbox.list("output")) {
+                if (entry.type() == FileEntry.Type.FILE) {
+                    Files.write(artifacts.resolve(entry.name()), sandbox.download("output/" + entry.name()));
+                }
+            }
+            writeRunJson(runDir, sandbox, spec, started, Instant.now(), failed);
+        }
+        System.out.printf("%n%s: %d of %d cells ran without error. Run directory: %s%n", failed == 0 ? "done" : "FAILED",
+                CELLS.size() - failed, CELLS.size(), runDir.toAbsolutePath());
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static ObjectNode cellRecord(int index, String code, ExecutionResult result) {
+        ObjectNode cell = JSON.createObjectNode();
+        cell.put("index", index + 1).put("code", code).put("status", result.status().name().toLowerCase())
+                .put("duration_ms", result.duration().toMillis()).put("message", result.message());
+        ArrayNode outputs = cell.putArray("outputs");
+        for (Output output : result.outputs()) {
+            ObjectNode node = JSON.valueToTree(output);
+            node.put("output_type", output.msgType());
+            outputs.add(node);
+        }
+        return cell;
+    }
+
+    private static void writeRunJson(Path runDir, Sandbox sandbox, SandboxSpec spec, Instant started, Instant finished,
+                                     int failed) throws IOException {
+        ObjectNode run = JSON.createObjectNode();
+        run.put("kind", "demo").put("evalbox_version", VersionInfo.version()).put("backend", sandbox.backend())
+                .put("image", "docker".equals(sandbox.backend()) ? spec.image() : null)
+                .put("python", sandbox.info().pythonVersion()).put("runner", sandbox.info().runner())
+                .put("started", started.toString()).put("finished", finished == null ? null : finished.toString())
+                .put("cells", CELLS.size()).put("failed_cells", failed);
+        Files.writeString(runDir.resolve("run.json"), JSON.writeValueAsString(run));
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = DemoCommand.class.getResourceAsStream("demo/" + name)) {
+            if (in == null) throw new IOException("demo cell " + name + " is missing from the evalbox jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.evalbox.cli;
+
+import dev.evalbox.sandbox.DockerEngine;
+import dev.evalbox.sandbox.DockerSandboxProvider;
+import dev.evalbox.sandbox.ExecutionResult;
+import dev.evalbox.sandbox.Sandbox;
+import dev.evalbox.sandbox.SandboxSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Checks what evalbox needs on this machine and says how to fix what is missing. */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = "Check Java, the Docker engine, the sandbox image, Python in the image and Chromium.")
+final class DoctorCommand implements Callable<Integer> {
+    @Option(names = "--image", description = "Sandbox image to check (default: ${DEFAULT-VALUE}).")
+    String image = SandboxSpec.DEFAULT_IMAGE;
+
+    private int missing;
+
+    @Override
+    public Integer call() {
+        int javaMajor = Runtime.version().feature();
+        report("Java", javaMajor >= 17, "Java " + System.getProperty("java.version"), "install Java 17+: apt-get install openjdk-17-jdk-headless");
+
+        String engineProblem = DockerEngine.problem();
+        report("Docker engine", engineProblem == null, "answers", engineProblem + "; run scripts/ensure-docker.sh (installs docker.io and starts dockerd)");
+
+        boolean imagePresent = engineProblem == null && ImageStore.exists(image);
+        String imageDetail = image;
+        String currentTag = null;
+        try {
+            currentTag = ImageDefinition.locate().tag();
+        } catch (UserException e) {
+            // outside the distribution and the source tree: cannot say whether the image is current
+        }
+        if (imagePresent && currentTag != null && image.equals(SandboxSpec.DEFAULT_IMAGE)) {
+            imageDetail += ImageStore.exists(currentTag) ? " (current: " + currentTag + ")" : " (STALE: the definition is now " + currentTag + "; run `evalbox image build`)";
+        }
+        report("Sandbox image", imagePresent, imageDetail, "run `evalbox image build` (builds offline when no registry answers)");
+
+        if (imagePresent) {
+            try (DockerSandboxProvider provider = new DockerSandboxProvider();
+                 Sandbox sandbox = provider.open(SandboxSpec.python().image(image).build())) {
+                ExecutionResult result = sandbox.execute("import numpy, pandas, matplotlib; print(numpy.__version__, pandas.__version__)",
+                        Duration.ofSeconds(60));
+                report("Python in the image", result.ok(), "Python " + sandbox.info().pythonVersion() + " (" + sandbox.info().runner()
+                        + "), numpy/pandas " + result.stdout().strip(), "rebuild the image: `evalbox image build --force`");
+            } catch (RuntimeException e) {
+                report("Python in the image", false, "", e.getMessage());
+            }
+        } else {
+            report("Python in the image", false, "", "needs the sandbox image first");
+        }
+
+        Path chromium = Path.of("/usr/bin/chromium");
+        String chromiumVersion = Files.isExecutable(chromium) ? run(chromium.toString(), "--version") : null;
+        report("Chromium", chromiumVersion != null, chromiumVersion, "apt-get install chromium (for ArtifactsBench rendering)");
+
+        System.out.println(missing == 0 ? "\nall checks passed" : "\n" + missing + " check(s) failed; the fixes are listed above");
+        return missing == 0 ? 0 : 1;
+    }
+
+    private void report(String what, boolean ok, String detail, String fix) {
+        if (ok) {
+            System.out.printf("ok       %-20s %s%n", what, detail == null ? "" : detail);
+        } else {
+            missing++;
+            System.out.printf("missing  %-20s fix: %s%n", what, fix);
+        }
+    }
+
+    private static String run(String... command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return null;
+            }
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return process.exitValue() == 0 ? out : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}

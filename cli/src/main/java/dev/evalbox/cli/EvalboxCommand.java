@@ -1,0 +1,26 @@
+package dev.evalbox.cli;
+
+import picocli.CommandLine.Command;
+
+/** The top of the evalbox command tree. */
+@Command(name = "evalbox",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionInfo.class,
+        description = "Evaluates LLMs that write code, in hardened, stateful Python sandboxes.",
+        subcommands = {
+                DemoCommand.class,
+                DoctorCommand.class,
+                ImageCommand.class,
+                SandboxCommand.class,
+                BenchCommand.class,
+                picocli.CommandLine.HelpCommand.class
+        })
+public final class EvalboxCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

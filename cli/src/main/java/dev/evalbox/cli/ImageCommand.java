@@ -1,0 +1,74 @@
+package dev.evalbox.cli;
+
+import com.github.dockerjava.api.model.Image;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Builds and lists sandbox images. */
+@Command(name = "image", mixinStandardHelpOptions = true, description = "Build and list sandbox images.",
+        subcommands = {ImageCommand.Build.class, ImageCommand.ListImages.class})
+final class ImageCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
+
+    @Command(name = "build", mixinStandardHelpOptions = true,
+            description = {"Build the sandbox image from images/python and tag it evalbox/python:<content hash> and :latest.",
+                    "Tries `docker build` first (needs a registry), then builds offline with debootstrap + docker import,",
+                    "taking the Debian mirror from this machine's apt configuration. Needs root for the offline path."})
+    static final class Build implements Callable<Integer> {
+        @Option(names = "--offline", description = "Skip `docker build` and bootstrap offline right away.")
+        boolean offline;
+
+        @Option(names = "--force", description = "Rebuild even if the image for the current definition exists.")
+        boolean force;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            ImageDefinition definition = ImageDefinition.locate();
+            List<String> command = new ArrayList<>(List.of(definition.buildScript().toString()));
+            if (offline) command.add("--offline");
+            if (force) command.add("--force");
+            System.err.println("building " + definition.tag() + " from " + definition.directory());
+            Process process = new ProcessBuilder(command).inheritIO().start();
+            int status = process.waitFor();
+            if (status != 0) throw new UserException("the image build failed (exit " + status + "); see the messages above");
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the sandbox images on the Docker engine.")
+    static final class ListImages implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            String current = null;
+            try {
+                current = ImageDefinition.locate().tag();
+            } catch (UserException e) {
+                // no definition nearby: list without marking the current one
+            }
+            List<Image> images = ImageStore.list(ImageDefinition.REPOSITORY);
+            if (images.isEmpty()) {
+                System.out.println("no evalbox images; build one with `evalbox image build`");
+                return 0;
+            }
+            System.out.printf("%-32s %-14s %10s  %s%n", "TAG", "ID", "SIZE", "CREATED");
+            for (Image image : images) {
+                String[] tags = image.getRepoTags() == null ? new String[] {"<none>"} : image.getRepoTags();
+                for (String tag : tags) {
+                    System.out.printf("%-32s %-14s %8d MB  %s%s%n", tag, image.getId().replace("sha256:", "").substring(0, 12),
+                            image.getSize() / 1_000_000, Instant.ofEpochSecond(image.getCreated()),
+                            tag.equals(current) ? "  (current definition)" : "");
+                }
+            }
+            return 0;
+        }
+    }
+}

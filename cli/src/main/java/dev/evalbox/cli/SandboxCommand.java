@@ -1,0 +1,188 @@
+package dev.evalbox.cli;
+
+import dev.evalbox.sandbox.ExecutionResult;
+import dev.evalbox.sandbox.FileEntry;
+import dev.evalbox.sandbox.Sandbox;
+import dev.evalbox.sandbox.SandboxProvider;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Runs code in a sandbox from the command line, once or interactively. */
+@Command(name = "sandbox", mixinStandardHelpOptions = true, description = "Run Python code in a sandbox.",
+        subcommands = {SandboxCommand.Run.class, SandboxCommand.Shell.class})
+final class SandboxCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
+
+    static void uploadAll(Sandbox sandbox, List<Path> files) {
+        for (Path file : files) {
+            if (!Files.isRegularFile(file)) throw new UserException("--upload " + file + ": no such file");
+            sandbox.upload(file, file.getFileName().toString());
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Run one cell (-c CODE, or a FILE) in a fresh sandbox and print its outputs; images are saved as files.")
+    static final class Run implements Callable<Integer> {
+        static final class Source {
+            @Option(names = "-c", paramLabel = "CODE", description = "The code to run.") String code;
+            @Parameters(paramLabel = "FILE", description = "A Python file to run (- for stdin).") Path file;
+        }
+
+        @ArgGroup(exclusive = true, multiplicity = "1") Source source;
+        @Mixin SandboxOptions options;
+
+        @Option(names = "--upload", paramLabel = "F", description = "A file to place in the sandbox's work dir first (repeatable).")
+        List<Path> uploads = new ArrayList<>();
+
+        @Option(names = "--images", paramLabel = "DIR", description = "Where images are saved. Default: ${DEFAULT-VALUE}.")
+        Path imageDir = Path.of("evalbox-images");
+
+        @Override
+        public Integer call() throws IOException {
+            String code = source.code != null ? source.code
+                    : "-".equals(source.file.toString()) ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                    : Files.readString(source.file);
+            OutputPrinter printer = new OutputPrinter(System.out, System.err, imageDir, false);
+            try (SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
+                 Sandbox sandbox = provider.open(options.spec())) {
+                uploadAll(sandbox, uploads);
+                ExecutionResult result = sandbox.execute(code, options.timeout(), output -> {
+                    if (output instanceof dev.evalbox.sandbox.Output.Stream) printer.print(output);
+                });
+                result.outputs().stream().filter(o -> !(o instanceof dev.evalbox.sandbox.Output.Stream)).forEach(printer::print);
+                printer.printOutcome(result);
+                return result.ok() ? 0 : 1;
+            }
+        }
+    }
+
+    @Command(name = "shell", mixinStandardHelpOptions = true,
+            description = {"An interactive Python session in a sandbox, for debugging.",
+                    "Multi-line cells: a line ending in ':' (or an unclosed bracket) continues until an empty line.",
+                    "Commands: :upload FILE [PATH], :download PATH [FILE], :ls [DIR], :restart, :help, :quit."})
+    static final class Shell implements Callable<Integer> {
+        @Mixin SandboxOptions options;
+
+        @Option(names = "--upload", paramLabel = "F", description = "A file to place in the sandbox's work dir first (repeatable).")
+        List<Path> uploads = new ArrayList<>();
+
+        @Option(names = "--images", paramLabel = "DIR", description = "Where images are saved. Default: ${DEFAULT-VALUE}.")
+        Path imageDir = Path.of("evalbox-images");
+
+        @Override
+        public Integer call() throws IOException {
+            try (Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).build();
+                 SandboxProvider provider = BackendChoice.open(options.backend, options.image, terminal.writer());
+                 Sandbox sandbox = provider.open(options.spec())) {
+                uploadAll(sandbox, uploads);
+                Path history = Path.of(System.getProperty("user.home"), ".evalbox", "shell_history");
+                Files.createDirectories(history.getParent());
+                LineReader reader = LineReaderBuilder.builder().terminal(terminal)
+                        .variable(LineReader.HISTORY_FILE, history).build();
+                OutputPrinter printer = new OutputPrinter(System.out, System.out, imageDir, true);
+                terminal.writer().println("evalbox sandbox shell: " + sandbox.backend() + " " + sandbox.id() + ", Python "
+                        + sandbox.info().pythonVersion() + " (" + sandbox.info().runner() + "). :help for commands, :quit or Ctrl-D to leave.");
+                terminal.flush();
+                while (true) {
+                    String cell;
+                    try {
+                        cell = readCell(reader);
+                    } catch (UserInterruptException e) {
+                        continue;
+                    } catch (EndOfFileException e) {
+                        return 0;
+                    }
+                    if (cell.isBlank()) continue;
+                    if (cell.startsWith(":")) {
+                        if (!command(cell.strip(), sandbox, terminal.writer())) return 0;
+                        continue;
+                    }
+                    ExecutionResult result = sandbox.execute(cell, options.timeout(), printer::print);
+                    printer.printOutcome(result);
+                }
+            }
+        }
+
+        private static String readCell(LineReader reader) {
+            StringBuilder cell = new StringBuilder(reader.readLine(">>> "));
+            if (cell.toString().startsWith(":") || !continues(cell.toString())) return cell.toString();
+            while (true) {
+                String line = reader.readLine("... ");
+                if (line.isBlank()) return cell.toString();
+                cell.append('\n').append(line);
+            }
+        }
+
+        /** A cell continues after a block opener, a backslash or an unclosed bracket. */
+        static boolean continues(String text) {
+            String trimmed = text.stripTrailing();
+            if (trimmed.endsWith(":") || trimmed.endsWith("\\")) return true;
+            int depth = 0;
+            for (char c : text.toCharArray()) {
+                if (c == '(' || c == '[' || c == '{') depth++;
+                if (c == ')' || c == ']' || c == '}') depth--;
+            }
+            return depth > 0;
+        }
+
+        /** Runs a shell command; false means leave. */
+        private static boolean command(String line, Sandbox sandbox, PrintWriter out) {
+            String[] words = line.split("\\s+");
+            try {
+                switch (words[0]) {
+                    case ":quit", ":exit", ":q" -> {
+                        return false;
+                    }
+                    case ":upload" -> {
+                        Path file = Path.of(words[1]);
+                        String target = words.length > 2 ? words[2] : file.getFileName().toString();
+                        sandbox.upload(file, target);
+                        out.println("uploaded " + file + " -> " + target);
+                    }
+                    case ":download" -> {
+                        Path target = Path.of(words.length > 2 ? words[2] : Path.of(words[1]).getFileName().toString());
+                        Files.write(target, sandbox.download(words[1]));
+                        out.println("downloaded " + words[1] + " -> " + target.toAbsolutePath());
+                    }
+                    case ":ls" -> {
+                        for (FileEntry e : sandbox.list(words.length > 1 ? words[1] : ".")) {
+                            out.printf("%-10s %10d  %s%n", e.type().name().toLowerCase(), e.size(), e.name());
+                        }
+                    }
+                    case ":restart" -> {
+                        sandbox.restart();
+                        out.println("restarted: all state is gone");
+                    }
+                    default -> out.println(":upload FILE [PATH]  :download PATH [FILE]  :ls [DIR]  :restart  :quit");
+                }
+            } catch (ArrayIndexOutOfBoundsException e) {
+                out.println("missing argument; :help lists the commands");
+            } catch (RuntimeException | IOException e) {
+                out.println("error: " + e.getMessage());
+            }
+            out.flush();
+            return true;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.evalbox.sandbox;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import java.time.Duration;
+
+/** Connects to the Docker engine named by DOCKER_HOST (default: the local unix socket). */
+public final class DockerEngine {
+    private DockerEngine() { }
+
+    /** A client on the zerodep transport; attach streams each hold a connection, hence the large pool. */
+    public static DockerClient connect() {
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        DockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(1024)
+                .connectionTimeout(Duration.ofSeconds(10))
+                .build();
+        return DockerClientImpl.getInstance(config, http);
+    }
+
+    /** Whether an engine answers a ping; the reason it does not, otherwise. */
+    public static String problem() {
+        try (DockerClient client = connect()) {
+            client.pingCmd().exec();
+            return null;
+        } catch (Exception e) {
+            String host = System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
+            return "no Docker engine answers at " + host + " (" + rootMessage(e) + ")";
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

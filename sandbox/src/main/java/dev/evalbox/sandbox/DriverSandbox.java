@@ -1,0 +1,248 @@
+package dev.evalbox.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Sandbox} of every backend: a driver process reached through a {@link DriverConnection},
+ * replaced by a fresh one on restart, after a timeout the cell ignored, or on request.
+ */
+final class DriverSandbox implements Sandbox {
+    private static final Logger LOG = LoggerFactory.getLogger(DriverSandbox.class);
+    private static final int UPLOAD_CHUNK = 1 << 20;
+    private static final Duration FILE_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration REPLY_MARGIN = Duration.ofSeconds(3);
+
+    private final String backend;
+    private final SandboxSpec spec;
+    private final Supplier<SandboxProcess> launcher;
+    private final Object executing = new Object();
+    private volatile SandboxProcess process;
+    private volatile DriverConnection connection;
+    private volatile SandboxInfo info;
+    private volatile boolean alive;
+    private volatile boolean closed;
+    private volatile String deathNote = "";
+
+    DriverSandbox(String backend, SandboxSpec spec, Supplier<SandboxProcess> launcher) {
+        this.backend = backend;
+        this.spec = spec;
+        this.launcher = launcher;
+        start();
+    }
+
+    private void start() {
+        SandboxProcess started = launcher.get();
+        DriverConnection conn = new DriverConnection(started);
+        started.connect(conn);
+        try {
+            info = conn.awaitReady(spec.startTimeout());
+        } catch (TimeoutException e) {
+            String diagnostics = conn.diagnostics();
+            started.destroy();
+            throw new SandboxException("the sandbox " + started.id() + " was not ready within "
+                    + spec.startTimeout().toSeconds() + " s" + (diagnostics.isEmpty() ? "" : ":\n" + diagnostics));
+        } catch (InterruptedException e) {
+            started.destroy();
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while starting a sandbox");
+        } catch (RuntimeException e) {
+            started.destroy();
+            throw e;
+        }
+        process = started;
+        connection = conn;
+        alive = true;
+        deathNote = "";
+    }
+
+    @Override public String id() { return process.id(); }
+    @Override public SandboxSpec spec() { return spec; }
+    @Override public String backend() { return backend; }
+    @Override public SandboxInfo info() { return info; }
+    @Override public boolean isAlive() { return alive && !closed; }
+
+    @Override
+    public ExecutionResult execute(String code, Duration timeout, OutputListener listener) {
+        ensureOpen();
+        synchronized (executing) {
+            Instant started = Instant.now();
+            if (!alive) {
+                return new ExecutionResult(ExecutionStatus.CRASHED, List.of(), null, Duration.ZERO, true, 0,
+                        "the sandbox is not running (" + deathNote + "); call restart()");
+            }
+            DriverConnection conn = connection;
+            DriverConnection.Execution execution;
+            try {
+                execution = conn.startExecute(code, timeout, spec.maxOutputBytes(), spec.maxDisplayBytes(),
+                        listener == null ? OutputListener.NONE : listener);
+            } catch (IOException e) {
+                return died(List.of(), started, e);
+            }
+            try {
+                JsonNode reply = awaitReply(execution, timeout);
+                JsonNode count = reply.path("execution_count");
+                ExecutionStatus status = switch (reply.path("status").asText()) {
+                    case "ok" -> ExecutionStatus.OK;
+                    case "timeout" -> ExecutionStatus.TIMEOUT;
+                    default -> ExecutionStatus.ERROR;
+                };
+                String message = status == ExecutionStatus.TIMEOUT
+                        ? "interrupted at the " + seconds(timeout) + " time limit; the session's state is kept" : "";
+                return new ExecutionResult(status, ExecutionResult.coalesce(execution.snapshot()),
+                        count.isNumber() ? count.asInt() : null, Duration.between(started, Instant.now()), false,
+                        reply.path("dropped_bytes").asLong(), message);
+            } catch (TimeoutException e) {
+                List<Output> outputs = execution.snapshot();
+                LOG.info("sandbox {}: cell ignored the interrupt; restarting", id());
+                replaceProcess();
+                return new ExecutionResult(ExecutionStatus.TIMEOUT, ExecutionResult.coalesce(outputs), null,
+                        Duration.between(started, Instant.now()), true, 0,
+                        "the cell did not stop within " + seconds(spec.interruptGrace()) + " of being interrupted at the "
+                                + seconds(timeout) + " time limit; the sandbox was killed and restarted, so its state was lost");
+            } catch (ExecutionException e) {
+                return died(execution.snapshot(), started, e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                interrupt();
+                throw new SandboxException("interrupted while waiting for a cell in sandbox " + id());
+            } finally {
+                conn.finished(execution);
+            }
+        }
+    }
+
+    private JsonNode awaitReply(DriverConnection.Execution execution, Duration timeout)
+            throws TimeoutException, ExecutionException, InterruptedException {
+        if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+            return execution.reply.get();
+        }
+        Duration wait = timeout.plus(spec.interruptGrace()).plus(REPLY_MARGIN);
+        return execution.reply.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private ExecutionResult died(List<Output> outputs, Instant started, Throwable cause) {
+        SandboxProcess.ExitInfo exit = process.awaitExit(Duration.ofSeconds(10));
+        alive = false;
+        boolean oom = exit != null && exit.oomKilled();
+        String how = exit == null ? "stopped answering" : exit.describe();
+        deathNote = "the interpreter " + how;
+        LOG.debug("sandbox {} died: {}", id(), cause == null ? how : cause.getMessage());
+        String message = oom
+                ? "the sandbox ran out of memory (limit " + (spec.memoryBytes() >> 20) + " MiB) and was killed; call restart()"
+                : "the interpreter " + how + "; its state is lost; call restart()";
+        return new ExecutionResult(oom ? ExecutionStatus.OOM : ExecutionStatus.CRASHED, ExecutionResult.coalesce(outputs),
+                null, Duration.between(started, Instant.now()), true, 0, message);
+    }
+
+    private static String seconds(Duration d) {
+        return d == null ? "no" : String.format("%.1f s", d.toMillis() / 1000.0);
+    }
+
+    @Override
+    public void upload(byte[] content, String sandboxPath) {
+        ensureRunning();
+        int offset = 0;
+        do {
+            int length = Math.min(UPLOAD_CHUNK, content.length - offset);
+            byte[] chunk = new byte[length];
+            System.arraycopy(content, offset, chunk, 0, length);
+            connection.call("upload_request", DriverConnection.content()
+                    .put("path", sandboxPath)
+                    .put("append", offset > 0)
+                    .put("data", Base64.getEncoder().encodeToString(chunk)), FILE_TIMEOUT);
+            offset += length;
+        } while (offset < content.length);
+    }
+
+    @Override
+    public byte[] download(String sandboxPath) {
+        ensureRunning();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long offset = 0;
+        while (true) {
+            JsonNode reply = connection.call("download_request", DriverConnection.content()
+                    .put("path", sandboxPath).put("offset", offset), FILE_TIMEOUT);
+            byte[] data = Base64.getDecoder().decode(reply.path("data").asText());
+            out.writeBytes(data);
+            offset += data.length;
+            if (reply.path("eof").asBoolean() || data.length == 0) return out.toByteArray();
+        }
+    }
+
+    @Override
+    public List<FileEntry> list(String sandboxDir) {
+        ensureRunning();
+        JsonNode reply = connection.call("list_request", DriverConnection.content().put("path", sandboxDir), FILE_TIMEOUT);
+        List<FileEntry> entries = new ArrayList<>();
+        for (JsonNode e : reply.path("entries")) {
+            FileEntry.Type type = switch (e.path("type").asText()) {
+                case "file" -> FileEntry.Type.FILE;
+                case "directory" -> FileEntry.Type.DIRECTORY;
+                case "link" -> FileEntry.Type.LINK;
+                default -> FileEntry.Type.OTHER;
+            };
+            entries.add(new FileEntry(e.path("name").asText(), type, e.path("size").asLong(),
+                    Instant.ofEpochMilli(Math.round(e.path("mtime").asDouble() * 1000))));
+        }
+        return entries;
+    }
+
+    @Override
+    public void interrupt() {
+        if (!isAlive()) return;
+        try {
+            connection.sendInterrupt();
+        } catch (IOException e) {
+            LOG.debug("interrupt could not reach sandbox {}: {}", id(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void restart() {
+        ensureOpen();
+        synchronized (executing) {
+            replaceProcess();
+        }
+    }
+
+    private void replaceProcess() {
+        alive = false;
+        process.destroy();
+        start();
+    }
+
+    private void ensureOpen() {
+        if (closed) throw new SandboxException("sandbox " + process.id() + " is closed");
+    }
+
+    private void ensureRunning() {
+        ensureOpen();
+        if (!alive) throw new SandboxException("sandbox " + id() + " is not running (" + deathNote + "); call restart()");
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        alive = false;
+        process.destroy();
+    }
+
+    @Override
+    public String toString() {
+        return "Sandbox[" + backend + " " + id() + (isAlive() ? "" : ", not running") + "]";
+    }
+}

@@ -1,0 +1,45 @@
+package dev.evalbox.sandbox;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * One running driver process of a backend (a container, a child process): bytes in, bytes out,
+ * and how it ended. A {@link DriverSandbox} owns one at a time and replaces it on restart.
+ */
+interface SandboxProcess {
+
+    String id();
+
+    /** Starts delivering the driver's stdout to the sink; call once, before anything is written. */
+    void connect(ProtocolSink sink);
+
+    /** Writes bytes to the driver's stdin and flushes them. */
+    void write(byte[] bytes) throws IOException;
+
+    /** Waits for the process to end and says how it ended; null if it is still running at the deadline. */
+    ExitInfo awaitExit(Duration timeout);
+
+    /** Kills the process (and everything it started) and frees what it held; idempotent. */
+    void destroy();
+
+    /** How a sandbox process ended. */
+    record ExitInfo(Integer exitCode, boolean oomKilled) {
+        public String describe() {
+            if (oomKilled) return "killed for running out of memory";
+            if (exitCode == null) return "ended";
+            if (exitCode > 128) return "killed by signal " + (exitCode - 128) + " (exit code " + exitCode + ")";
+            return "exited with code " + exitCode;
+        }
+    }
+
+    /** Receives the driver's output as it arrives. */
+    interface ProtocolSink {
+        void onStdout(byte[] bytes, int offset, int length);
+
+        void onStderr(byte[] bytes, int offset, int length);
+
+        /** The output ended: the process exited or the connection to it broke. */
+        void onEnd(Throwable cause);
+    }
+}

@@ -2,11 +2,10 @@ package dev.evalbox.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.sandbox.ExecutionResult;
 import dev.evalbox.sandbox.FileEntry;
-import dev.evalbox.sandbox.Output;
+import dev.evalbox.sandbox.OutputJson;
 import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.sandbox.SandboxPool;
 import dev.evalbox.sandbox.SandboxProvider;
@@ -88,12 +87,7 @@ final class DemoCommand implements Callable<Integer> {
         ObjectNode cell = JSON.createObjectNode();
         cell.put("index", index + 1).put("code", code).put("status", result.status().name().toLowerCase())
                 .put("duration_ms", result.duration().toMillis()).put("message", result.message());
-        ArrayNode outputs = cell.putArray("outputs");
-        for (Output output : result.outputs()) {
-            ObjectNode node = JSON.valueToTree(output);
-            node.put("output_type", output.msgType());
-            outputs.add(node);
-        }
+        cell.set("outputs", OutputJson.toJson(result.outputs()));
         return cell;
     }
 

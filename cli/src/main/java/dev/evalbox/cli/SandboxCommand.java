@@ -12,12 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.jline.reader.EndOfFileException;
-import org.jline.reader.LineReader;
-import org.jline.reader.LineReaderBuilder;
-import org.jline.reader.UserInterruptException;
-import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,30 +86,20 @@ final class SandboxCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            try (Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).build();
-                 SandboxProvider provider = BackendChoice.open(options.backend, options.image, terminal.writer());
+            PrintWriter console = new PrintWriter(System.out, true);
+            try (LineSource lines = LineSource.open();
+                 SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
                  Sandbox sandbox = provider.open(options.spec())) {
                 uploadAll(sandbox, uploads);
-                Path history = Path.of(System.getProperty("user.home"), ".evalbox", "shell_history");
-                Files.createDirectories(history.getParent());
-                LineReader reader = LineReaderBuilder.builder().terminal(terminal)
-                        .variable(LineReader.HISTORY_FILE, history).build();
                 OutputPrinter printer = new OutputPrinter(System.out, System.out, imageDir, true);
-                terminal.writer().println("evalbox sandbox shell: " + sandbox.backend() + " " + sandbox.id() + ", Python "
+                console.println("evalbox sandbox shell: " + sandbox.backend() + " " + sandbox.id() + ", Python "
                         + sandbox.info().pythonVersion() + " (" + sandbox.info().runner() + "). :help for commands, :quit or Ctrl-D to leave.");
-                terminal.flush();
                 while (true) {
-                    String cell;
-                    try {
-                        cell = readCell(reader);
-                    } catch (UserInterruptException e) {
-                        continue;
-                    } catch (EndOfFileException e) {
-                        return 0;
-                    }
+                    String cell = readCell(lines);
+                    if (cell == null) return 0;
                     if (cell.isBlank()) continue;
                     if (cell.startsWith(":")) {
-                        if (!command(cell.strip(), sandbox, terminal.writer())) return 0;
+                        if (!command(cell.strip(), sandbox, console)) return 0;
                         continue;
                     }
                     ExecutionResult result = sandbox.execute(cell, options.timeout(), printer::print);
@@ -124,12 +108,15 @@ final class SandboxCommand implements Runnable {
             }
         }
 
-        private static String readCell(LineReader reader) {
-            StringBuilder cell = new StringBuilder(reader.readLine(">>> "));
-            if (cell.toString().startsWith(":") || !continues(cell.toString())) return cell.toString();
+        /** A cell: one line, or a block continued until an empty line; null at end of input. */
+        private static String readCell(LineSource lines) throws IOException {
+            String first = lines.readLine(">>> ");
+            if (first == null) return null;
+            StringBuilder cell = new StringBuilder(first);
+            if (first.startsWith(":") || !continues(first)) return first;
             while (true) {
-                String line = reader.readLine("... ");
-                if (line.isBlank()) return cell.toString();
+                String line = lines.readLine("... ");
+                if (line == null || line.isBlank()) return cell.toString();
                 cell.append('\n').append(line);
             }
         }

@@ -1,0 +1,90 @@
+package dev.evalbox.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command tree on the local backend: no Docker needed. */
+class CliTest {
+
+    @Test
+    void versionAndHelpEverywhere() {
+        CommandRunner.Result version = CommandRunner.run("--version");
+        assertEquals(0, version.exitCode());
+        assertTrue(version.out().startsWith("evalbox 0."), version.out());
+        for (List<String> command : List.<List<String>>of(List.of(), List.of("demo"), List.of("doctor"), List.of("image"), List.of("image", "build"),
+                List.of("image", "list"), List.of("sandbox"), List.of("sandbox", "run"), List.of("sandbox", "shell"),
+                List.of("bench"), List.of("bench", "sandbox"))) {
+            String[] args = java.util.stream.Stream.concat(command.stream(), java.util.stream.Stream.of("--help")).toArray(String[]::new);
+            CommandRunner.Result help = CommandRunner.run(args);
+            assertEquals(0, help.exitCode(), "--help of " + command);
+            assertTrue(help.out().contains("Usage: evalbox"), "usage of " + command + ": " + help.out());
+        }
+    }
+
+    @Test
+    void sandboxRunPrintsOutputsAndSavesImages(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("numbers.txt");
+        Files.writeString(data, "3\n4\n");
+        CommandRunner.Result result = CommandRunner.run("sandbox", "run", "--backend", "local", "--upload", data.toString(),
+                "--images", dir.resolve("img").toString(), "-c",
+                "import sys\nvals = [int(l) for l in open('numbers.txt')]\nprint('sum', sum(vals))\nprint('warn', file=sys.stderr)\nsum(vals) * 2");
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().contains("sum 7\n"), result.out());
+        assertTrue(result.out().contains("14\n"), result.out());
+        assertTrue(result.err().contains("warn"), result.err());
+    }
+
+    @Test
+    void aFailingCellExitsNonZeroWithItsTracebackAndNoJavaStackTrace() {
+        CommandRunner.Result result = CommandRunner.run("sandbox", "run", "--backend", "local", "-c", "1/0");
+        assertEquals(1, result.exitCode());
+        assertTrue(result.err().contains("ZeroDivisionError"), result.err());
+        assertFalse(result.err().contains("at dev.evalbox"), result.err());
+    }
+
+    @Test
+    void userErrorsAreOneClearLine() {
+        CommandRunner.Result result = CommandRunner.run("sandbox", "run", "--backend", "nonsense", "-c", "1");
+        assertEquals(1, result.exitCode());
+        assertEquals("evalbox: unknown backend \"nonsense\": use docker, local or auto", result.err().strip());
+        CommandRunner.Result missing = CommandRunner.run("sandbox", "run", "--backend", "local", "--upload", "/no/such/file", "-c", "1");
+        assertEquals(1, missing.exitCode());
+        assertTrue(missing.err().contains("--upload /no/such/file: no such file"), missing.err());
+    }
+
+    @Test
+    void shellRunsMultiLineCellsAndCommandsFromAPipe() {
+        String session = String.join("\n",
+                "def twice(x):",
+                "    return 2 * x",
+                "",
+                "twice(21)",
+                ":ls",
+                "open('note.txt', 'w').write('hello')",
+                ":ls",
+                ":restart",
+                "twice",
+                ":quit", "");
+        CommandRunner.Result result = CommandRunner.runWithInput(session, "sandbox", "shell", "--backend", "local");
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().contains("42"), result.out());
+        assertTrue(result.out().contains("note.txt"), result.out());
+        assertTrue(result.out().contains("restarted"), result.out());
+        assertTrue(result.out().contains("NameError"), "state is gone after :restart: " + result.out());
+    }
+
+    @Test
+    void continuationFollowsPythonBlocksAndBrackets() {
+        assertTrue(SandboxCommand.Shell.continues("for i in range(3):"));
+        assertTrue(SandboxCommand.Shell.continues("x = [1,"));
+        assertFalse(SandboxCommand.Shell.continues("x = [1, 2]"));
+        assertFalse(SandboxCommand.Shell.continues("print('a')"));
+    }
+}

@@ -1,0 +1,85 @@
+package dev.evalbox.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.evalbox.sandbox.DockerEngine;
+import dev.evalbox.sandbox.SandboxSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands that need the Docker engine and the sandbox image. */
+@Tag("docker")
+class DockerCliTest {
+
+    @BeforeAll
+    static void needsDocker() {
+        String problem = DockerEngine.problem();
+        if (problem == null && !ImageStore.exists(SandboxSpec.DEFAULT_IMAGE)) problem = "the sandbox image is not built";
+        if (problem == null) return;
+        if ("1".equals(System.getenv("EVALBOX_REQUIRE_DOCKER"))) fail("Docker tests are required but " + problem);
+        Assumptions.abort("skipping Docker tests: " + problem);
+    }
+
+    @Test
+    void demoRunsEveryCellInADockerSandboxAndRecordsTheRun(@TempDir Path runs) throws Exception {
+        CommandRunner.Result result = CommandRunner.run("demo", "--backend", "docker", "--runs-dir", runs.toString());
+        assertEquals(0, result.exitCode(), result.out() + result.err());
+        assertTrue(result.out().contains("sandbox: docker"), result.out());
+        assertTrue(result.out().contains("best region: south"), result.out());
+
+        Path runDir;
+        try (Stream<Path> dirs = Files.list(runs)) {
+            runDir = dirs.findFirst().orElseThrow();
+        }
+        ObjectMapper json = new ObjectMapper();
+        JsonNode run = json.readTree(runDir.resolve("run.json").toFile());
+        assertEquals("docker", run.path("backend").asText());
+        assertEquals("ipython", run.path("runner").asText());
+        assertEquals(0, run.path("failed_cells").asInt());
+        assertTrue(run.hasNonNull("finished"));
+
+        List<String> cells = Files.readAllLines(runDir.resolve("cells.jsonl"));
+        assertEquals(4, cells.size());
+        JsonNode analyse = json.readTree(cells.get(1));
+        assertEquals("ok", analyse.path("status").asText());
+        assertEquals("execute_result", analyse.path("outputs").get(0).path("output_type").asText());
+        assertTrue(analyse.path("outputs").get(0).path("data").path("text/html").asText().contains("<table"));
+
+        Path artifacts = runDir.resolve("artifacts/demo");
+        byte[] plot = Files.readAllBytes(artifacts.resolve("weekly_revenue.png"));
+        assertEquals((byte) 0x89, plot[0]);
+        assertEquals('P', plot[1]);
+        JsonNode summary = json.readTree(artifacts.resolve("summary.json").toFile());
+        assertEquals("south", summary.path("best_region").asText());
+        assertEquals(270, summary.path("rows").asInt());
+    }
+
+    @Test
+    void doctorFindsTheEngineTheImageAndPythonInIt() {
+        CommandRunner.Result result = CommandRunner.run("doctor");
+        assertTrue(result.out().contains("ok       Java"), result.out());
+        assertTrue(result.out().contains("ok       Docker engine"), result.out());
+        assertTrue(result.out().contains("ok       Sandbox image"), result.out());
+        assertTrue(result.out().matches("(?s).*ok       Python in the image +Python 3\\.\\d+\\.\\d+ \\(ipython\\).*"), result.out());
+    }
+
+    @Test
+    void sandboxRunOnDockerIsIsolated() {
+        CommandRunner.Result result = CommandRunner.run("sandbox", "run", "--backend", "docker", "-c",
+                "import os, socket\nprint(os.getuid(), os.getcwd())\nprint([n for _, n in socket.if_nameindex()])");
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().contains("1000 /work"), result.out());
+        assertTrue(result.out().contains("['lo']"), "only loopback, no network: " + result.out());
+    }
+}

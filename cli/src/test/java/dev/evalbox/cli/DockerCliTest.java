@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.DockerClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.sandbox.SandboxSpec;
@@ -72,6 +73,39 @@ class DockerCliTest {
         assertTrue(result.out().contains("ok       Docker engine"), result.out());
         assertTrue(result.out().contains("ok       Sandbox image"), result.out());
         assertTrue(result.out().matches("(?s).*ok       Python in the image +Python 3\\.\\d+\\.\\d+ \\(ipython\\).*"), result.out());
+    }
+
+    @Test
+    void imageListShowsTheCurrentDefinition() {
+        CommandRunner.Result result = CommandRunner.run("image", "list");
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().contains("evalbox/python:latest"), result.out());
+        assertTrue(result.out().contains(ImageDefinition.locate().tag()) && result.out().contains("(current definition)"),
+                "the image of the current definition is built and marked: " + result.out());
+    }
+
+    @Test
+    void containersOfAJvmThatIsTerminatedAreRemovedByItsShutdownHook() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "sandbox", "shell", "--backend", "docker").redirectErrorStream(true).start();
+        try (DockerClient docker = DockerEngine.connect()) {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()));
+            String banner = out.readLine();
+            assertTrue(banner != null && banner.startsWith("evalbox sandbox shell: docker"), "banner: " + banner);
+            String owner = "/" + child.pid() + "/";
+            assertEquals(1, containersOwnedBy(docker, owner), "the shell's sandbox container exists");
+            child.destroy(); // SIGTERM: the JVM runs its shutdown hooks
+            assertTrue(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the shell ended");
+            assertEquals(0, containersOwnedBy(docker, owner), "the shutdown hook removed the container");
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    private static long containersOwnedBy(DockerClient docker, String ownerPart) {
+        return docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of("evalbox.owner")).exec().stream()
+                .filter(c -> c.getLabels().getOrDefault("evalbox.owner", "").contains(ownerPart)).count();
     }
 
     @Test

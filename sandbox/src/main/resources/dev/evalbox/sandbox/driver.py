@@ -210,7 +210,11 @@ class PlainRunner:
                                              execution_count=self.count)
             ok = True
         except BaseException as exc:  # the user's exception, KeyboardInterrupt and SystemExit included
-            lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
+            # Drop the driver's own frames: the user's traceback starts at their cell.
+            tb = exc.__traceback__
+            while tb is not None and not tb.tb_frame.f_code.co_filename.startswith("<cell-"):
+                tb = tb.tb_next
+            lines = traceback.format_exception(type(exc), exc, tb)
             self.driver.emit_error(type(exc).__name__, str(exc), [l.rstrip("\n") for l in lines])
             ok = False
         self.flush_figures()

@@ -4,10 +4,13 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ulimit;
+import com.github.dockerjava.api.model.Volume;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -82,6 +85,15 @@ final class DockerSandboxProcess implements SandboxProcess {
                 .withTmpFs(Map.of(
                         spec.workDir(), "rw,exec,nosuid,nodev,size=" + spec.workDirBytes() + ",uid=" + uid(spec) + ",gid=" + gid(spec) + ",mode=0755",
                         "/tmp", "rw,noexec,nosuid,nodev,size=" + spec.tmpBytes() + ",mode=1777"));
+        List<Bind> binds = new ArrayList<>();
+        for (SandboxSpec.Mount mount : spec.mounts()) {
+            if (!java.nio.file.Files.exists(mount.hostPath())) {
+                throw new SandboxException("cannot mount " + mount.hostPath() + " into the sandbox: it does not exist");
+            }
+            binds.add(new Bind(mount.hostPath().toString(), new Volume(mount.resolvedIn(spec.workDir())),
+                    mount.readOnly() ? AccessMode.ro : AccessMode.rw));
+        }
+        if (!binds.isEmpty()) host.withBinds(binds);
         if (spec.dropAllCapabilities()) host.withCapDrop(Capability.ALL);
         if (spec.noNewPrivileges()) host.withSecurityOpts(List.of("no-new-privileges"));
         return host;

@@ -32,6 +32,7 @@ final class LocalSandboxProcess implements SandboxProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a work dir for a local sandbox", e);
         }
+        linkMounts(spec, workDir);
         ProcessBuilder builder = new ProcessBuilder(List.of(python, "-u", "-c", DriverSource.text()))
                 .directory(workDir.toFile());
         Map<String, String> env = builder.environment();
@@ -48,6 +49,26 @@ final class LocalSandboxProcess implements SandboxProcess {
             deleteTree(workDir);
             throw new SandboxException("cannot start " + python + " for a local sandbox: " + e.getMessage()
                     + " (install Python 3, or pass the interpreter with --python)", e);
+        }
+    }
+
+    /** The local backend has no mount namespace: mounts become symbolic links inside the work dir. */
+    private static void linkMounts(SandboxSpec spec, Path workDir) {
+        for (SandboxSpec.Mount mount : spec.mounts()) {
+            if (mount.sandboxPath().startsWith("/")) {
+                deleteTree(workDir);
+                throw new SandboxException("the local backend can only place mounts under its work dir, not at "
+                        + mount.sandboxPath() + " (use a relative sandbox path)");
+            }
+            try {
+                Path link = workDir.resolve(mount.sandboxPath()).normalize();
+                if (!link.startsWith(workDir)) throw new SandboxException("mount path " + mount.sandboxPath() + " leaves the work dir");
+                Files.createDirectories(link.getParent());
+                Files.createSymbolicLink(link, mount.hostPath());
+            } catch (IOException e) {
+                deleteTree(workDir);
+                throw new SandboxException("cannot link " + mount.hostPath() + " into the local sandbox: " + e.getMessage(), e);
+            }
         }
     }
 

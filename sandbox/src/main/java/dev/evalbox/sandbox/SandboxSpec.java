@@ -1,7 +1,10 @@
 package dev.evalbox.sandbox;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -35,7 +38,8 @@ public record SandboxSpec(
         DriverMode driverMode,
         String pythonExecutable,
         Map<String, String> env,
-        Map<String, String> labels) {
+        Map<String, String> labels,
+        List<Mount> mounts) {
 
     public static final String DEFAULT_IMAGE = "evalbox/python:latest";
 
@@ -52,9 +56,27 @@ public record SandboxSpec(
         Objects.requireNonNull(defaultTimeout, "defaultTimeout");
         env = Map.copyOf(env);
         labels = Map.copyOf(labels);
+        mounts = List.copyOf(mounts);
         if (memoryBytes < 32L << 20) throw new IllegalArgumentException("memory must be at least 32m, got " + memoryBytes + " bytes");
         if (cpus <= 0) throw new IllegalArgumentException("cpus must be positive, got " + cpus);
         if (pidsLimit < 8) throw new IllegalArgumentException("pids limit must be at least 8, got " + pidsLimit);
+    }
+
+    /**
+     * A host file or directory made visible in the sandbox. A relative {@code sandboxPath} is under
+     * the work dir. Docker bind-mounts it (read-only unless asked); the local backend links it into
+     * its work dir and cannot enforce read-only.
+     */
+    public record Mount(Path hostPath, String sandboxPath, boolean readOnly) {
+        public Mount {
+            hostPath = hostPath.toAbsolutePath().normalize();
+            if (sandboxPath.isBlank()) throw new IllegalArgumentException("empty sandbox path for mount of " + hostPath);
+        }
+
+        /** The absolute path inside a sandbox whose work dir is {@code workDir}. */
+        public String resolvedIn(String workDir) {
+            return sandboxPath.startsWith("/") ? sandboxPath : workDir.replaceAll("/+$", "") + "/" + sandboxPath;
+        }
     }
 
     /** A builder with evalbox's hardened defaults for a Python sandbox. */
@@ -103,6 +125,7 @@ public record SandboxSpec(
         private String pythonExecutable = "python3";
         private final Map<String, String> env = new LinkedHashMap<>();
         private final Map<String, String> labels = new LinkedHashMap<>();
+        private final List<Mount> mounts = new ArrayList<>();
 
         Builder() { }
 
@@ -114,6 +137,7 @@ public record SandboxSpec(
             defaultTimeout = spec.defaultTimeout; interruptGrace = spec.interruptGrace; startTimeout = spec.startTimeout;
             maxOutputBytes = spec.maxOutputBytes; maxDisplayBytes = spec.maxDisplayBytes; driverMode = spec.driverMode;
             pythonExecutable = spec.pythonExecutable; env.putAll(spec.env); labels.putAll(spec.labels);
+            mounts.addAll(spec.mounts);
         }
 
         public Builder image(String image) { this.image = image; return this; }
@@ -145,12 +169,15 @@ public record SandboxSpec(
         public Builder pythonExecutable(String executable) { this.pythonExecutable = executable; return this; }
         public Builder env(String name, String value) { this.env.put(name, value); return this; }
         public Builder label(String name, String value) { this.labels.put(name, value); return this; }
+        /** Makes a host file or directory visible, read-only, at {@code sandboxPath} (relative: under the work dir). */
+        public Builder mount(Path hostPath, String sandboxPath) { this.mounts.add(new Mount(hostPath, sandboxPath, true)); return this; }
+        public Builder mountWritable(Path hostPath, String sandboxPath) { this.mounts.add(new Mount(hostPath, sandboxPath, false)); return this; }
 
         public SandboxSpec build() {
             return new SandboxSpec(image, memoryBytes, cpus, pidsLimit, networkMode, user, readOnlyRoot,
                     dropAllCapabilities, noNewPrivileges, init, workDir, workDirBytes, tmpBytes, defaultTimeout,
                     interruptGrace, startTimeout, maxOutputBytes, maxDisplayBytes, driverMode, pythonExecutable,
-                    env, labels);
+                    env, labels, mounts);
         }
     }
 }

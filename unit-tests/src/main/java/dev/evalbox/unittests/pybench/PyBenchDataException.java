@@ -1,0 +1,8 @@
+package dev.evalbox.unittests.pybench;
+
+/** A PyBench file is missing or malformed; the message names the file, the entry and the field. */
+public class PyBenchDataException extends RuntimeException {
+    public PyBenchDataException(String message) { super(message); }
+
+    public PyBenchDataException(String message, Throwable cause) { super(message, cause); }
+}

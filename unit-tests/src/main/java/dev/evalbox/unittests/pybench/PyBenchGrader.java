@@ -1,0 +1,188 @@
+package dev.evalbox.unittests.pybench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.evalbox.sandbox.ExecutionResult;
+import dev.evalbox.sandbox.ExecutionStatus;
+import dev.evalbox.sandbox.Sandbox;
+import dev.evalbox.sandbox.SandboxException;
+import dev.evalbox.sandbox.SandboxPool;
+import dev.evalbox.sandbox.SandboxSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * Grades PyBench trajectories with the benchmark's own {@code tests.py}, inside sandboxes.
+ *
+ * <p>As PyBench's grader does, the working dir holds {@code data/} (the checkout's inputs) and
+ * {@code output/} (the files the run wrote), both mounted read-only, and {@code test_task_<index>}
+ * is called with the task's messages. Each grading sandbox imports tests.py once and grades many
+ * tasks, like the original single process; a test that crashes or hangs its sandbox is recorded and
+ * the sandbox is restarted for the next task. A task without a trajectory fails with KeyError, the
+ * exception PyBench's grader raises for it.
+ */
+public final class PyBenchGrader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String VERDICT_PREFIX = "EVALBOX_GRADE ";
+    private static final String TESTS_DIR = ".pybench-tests";
+
+    private final SandboxPool pool;
+    private final SandboxSpec baseSpec;
+    private final Duration testTimeout;
+    private final int concurrency;
+
+    public PyBenchGrader(SandboxPool pool, SandboxSpec baseSpec, Duration testTimeout, int concurrency) {
+        this.pool = pool;
+        this.baseSpec = baseSpec;
+        this.testTimeout = testTimeout;
+        this.concurrency = Math.max(1, concurrency);
+    }
+
+    /** Grades the tasks; each verdict goes to {@code onResult} as soon as it is known (from worker threads). */
+    public List<GradeResult> grade(PyBenchTasks tasks, List<PyBenchTask> selected, PyBenchTrajectoryFile trajectories,
+                                   Path outputsDir, Consumer<GradeResult> onResult) {
+        if (!Files.isRegularFile(tasks.testsFile())) {
+            throw new PyBenchDataException("the benchmark's tests are missing: " + tasks.testsFile()
+                    + " (evalbox does not ship PyBench's tests.py; point --pybench-dir at a PyBench checkout)");
+        }
+        if (!Files.isDirectory(outputsDir)) {
+            throw new PyBenchDataException("the run's output folder " + outputsDir + " does not exist (--outputs)");
+        }
+        SandboxSpec spec = baseSpec.toBuilder()
+                .mount(tasks.dataDir(), "data")
+                .mount(outputsDir, "output")
+                .mount(tasks.testsFile().getParent(), TESTS_DIR)
+                .build();
+        ConcurrentLinkedQueue<PyBenchTask> queue = new ConcurrentLinkedQueue<>(selected);
+        List<GradeResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
+        Consumer<GradeResult> record = result -> {
+            results.add(result);
+            onResult.accept(result);
+        };
+        ExecutorService workers = Executors.newFixedThreadPool(concurrency, r -> {
+            Thread t = new Thread(r, "pybench-grader");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < concurrency; i++) {
+                running.add(workers.submit(() -> work(spec, queue, trajectories, record)));
+            }
+            for (Future<?> future : running) future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("grading was interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new SandboxException("grading failed: " + e.getCause(), e.getCause());
+        } finally {
+            workers.shutdownNow();
+        }
+        return List.copyOf(results);
+    }
+
+    private void work(SandboxSpec spec, ConcurrentLinkedQueue<PyBenchTask> queue, PyBenchTrajectoryFile trajectories,
+                      Consumer<GradeResult> record) {
+        Sandbox sandbox = null;
+        try {
+            PyBenchTask task;
+            while ((task = queue.poll()) != null) {
+                var trajectory = trajectories.get(task.index());
+                if (trajectory.isEmpty()) {
+                    record.accept(GradeResult.fail(task.index(), "KeyError",
+                            "no trajectory for task " + task.index() + " in " + trajectories.path().getFileName(), 0, 0));
+                    continue;
+                }
+                if (sandbox == null || !sandbox.isAlive()) {
+                    if (sandbox != null) sandbox.close();
+                    sandbox = pool.acquire(spec);
+                    loadHarness(sandbox);
+                }
+                GradeResult result = gradeOne(sandbox, task, trajectory.get());
+                record.accept(result);
+                if (result.exceptionType() != null && result.exceptionType().startsWith("Sandbox")) {
+                    sandbox.close();
+                    sandbox = null;
+                }
+            }
+        } finally {
+            if (sandbox != null) sandbox.close();
+        }
+    }
+
+    private void loadHarness(Sandbox sandbox) {
+        String harness = "_EVALBOX_TESTS_PATH = " + pythonString(TESTS_DIR + "/tests.py") + "\n" + harnessSource();
+        ExecutionResult loaded = sandbox.execute(harness, Duration.ofMinutes(2));
+        if (!loaded.ok()) {
+            String why = loaded.error().map(e -> e.ename() + ": " + e.evalue()).orElse(loaded.message());
+            throw new PyBenchDataException("the benchmark's tests.py could not be imported in the sandbox: " + why);
+        }
+    }
+
+    private GradeResult gradeOne(Sandbox sandbox, PyBenchTask task, PyBenchTrajectory trajectory) {
+        long started = System.nanoTime();
+        String messagesPath = ".evalbox/messages/" + task.index() + ".json";
+        try {
+            sandbox.upload(JSON.writeValueAsBytes(trajectory.messages()), messagesPath);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ExecutionResult run = sandbox.execute("_evalbox_grade(" + pythonString(task.index()) + ", " + pythonString(messagesPath) + ")",
+                testTimeout);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        if (run.status() == ExecutionStatus.TIMEOUT || run.status() == ExecutionStatus.CRASHED || run.status() == ExecutionStatus.OOM) {
+            String type = switch (run.status()) {
+                case TIMEOUT -> "SandboxTimeout";
+                case OOM -> "SandboxOutOfMemory";
+                default -> "SandboxCrashed";
+            };
+            return GradeResult.fail(task.index(), type, "the unit test did not finish: " + run.message(), trajectory.turns(), millis);
+        }
+        for (String line : run.stdout().split("\n")) {
+            if (line.startsWith(VERDICT_PREFIX)) {
+                try {
+                    JsonNode verdict = JSON.readTree(line.substring(VERDICT_PREFIX.length()));
+                    return verdict.path("passed").asBoolean()
+                            ? GradeResult.pass(task.index(), trajectory.turns(), millis)
+                            : GradeResult.fail(task.index(), verdict.path("exception").asText(), verdict.path("reason").asText(),
+                                    trajectory.turns(), millis);
+                } catch (IOException e) {
+                    break;
+                }
+            }
+        }
+        String why = run.error().map(e -> e.ename() + ": " + e.evalue()).orElse("no verdict line in the output");
+        return GradeResult.fail(task.index(), "SandboxGraderError", "the grading harness failed: " + why, trajectory.turns(), millis);
+    }
+
+    private static String pythonString(String text) {
+        try {
+            return JSON.writeValueAsString(text); // a JSON string literal is a valid Python string literal
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String harnessSource() {
+        try (InputStream in = PyBenchGrader.class.getResourceAsStream("grade_harness.py")) {
+            if (in == null) throw new IllegalStateException("grade_harness.py is missing from the evalbox-unit-tests jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -76,6 +76,33 @@ class DockerCliTest {
     }
 
     @Test
+    void gradePyBenchWritesOneResultLinePerTaskAndTheMetrics(@TempDir Path runs) throws Exception {
+        Path pybench = null;
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null && pybench == null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("shared/data/pybench/data/meta"))) pybench = dir.resolve("shared/data/pybench");
+        }
+        Assumptions.assumeTrue(pybench != null, "skipping: ../shared/data/pybench is not on this machine");
+        Path out = runs.resolve("graded");
+        CommandRunner.Result result = CommandRunner.run("grade", "pybench", "--backend", "docker", "--pybench-dir", pybench.toString(),
+                "--trajectory", pybench.resolve("published_runs/PyLlama3_3konly/trajectory.jsonl").toString(),
+                "--categories", pybench.resolve("derived/task_index.tsv").toString(), "--out", out.toString());
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().contains("PyBench pass rate: 8.4% (12 of 143 tasks)"), result.out());
+        List<String> lines = Files.readAllLines(out.resolve("results.jsonl"));
+        assertEquals(143, lines.size());
+        ObjectMapper json = new ObjectMapper();
+        for (String line : lines) {
+            JsonNode row = json.readTree(line);
+            assertTrue(row.hasNonNull("task_id") && row.has("passed") && row.has("reason"), line);
+            if (!row.path("passed").asBoolean()) assertTrue(!row.path("reason").asText().isEmpty(), line);
+        }
+        JsonNode metrics = json.readTree(out.resolve("run.json").toFile()).path("metrics");
+        assertEquals(12, metrics.path("passed").asInt());
+        assertEquals(143, metrics.path("tasks").asInt());
+        assertEquals(5, metrics.path("by_category").size());
+    }
+
+    @Test
     void imageListShowsTheCurrentDefinition() {
         CommandRunner.Result result = CommandRunner.run("image", "list");
         assertEquals(0, result.exitCode(), result.err());

@@ -1,0 +1,81 @@
+package dev.evalbox.unittests;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The unit a user keeps: {@code run.json} (what ran, with which settings) and {@code results.jsonl}
+ * (one line per task, appended and flushed as each task ends, so a crash loses only tasks in flight).
+ */
+public final class RunDirectory implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final BufferedWriter results;
+
+    private RunDirectory(Path dir) throws IOException {
+        this.dir = dir;
+        Files.createDirectories(dir.resolve("artifacts"));
+        this.results = Files.newBufferedWriter(dir.resolve("results.jsonl"), StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** Opens (creating) the run directory at {@code dir}. */
+    public static RunDirectory open(Path dir) {
+        try {
+            return new RunDirectory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the run directory " + dir, e);
+        }
+    }
+
+    /** A fresh directory under {@code runsDir} named for the kind of run and the time. */
+    public static Path newPath(Path runsDir, String kind) {
+        return runsDir.resolve(kind + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));
+    }
+
+    public Path path() { return dir; }
+
+    public synchronized void writeRunJson(ObjectNode run) {
+        try {
+            Path temp = dir.resolve("run.json.tmp");
+            Files.writeString(temp, JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(run));
+            Files.move(temp, dir.resolve("run.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write run.json in " + dir, e);
+        }
+    }
+
+    /** Appends one task's result line and flushes it to the file. */
+    public synchronized void appendResult(ObjectNode result) {
+        try {
+            results.write(JSON.writeValueAsString(result));
+            results.newLine();
+            results.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + dir.resolve("results.jsonl"), e);
+        }
+    }
+
+    public static ObjectNode object() { return JSON.createObjectNode(); }
+
+    @Override
+    public synchronized void close() {
+        try {
+            results.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close " + dir.resolve("results.jsonl"), e);
+        }
+    }
+}

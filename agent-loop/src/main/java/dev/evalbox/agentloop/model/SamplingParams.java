@@ -1,0 +1,21 @@
+package dev.evalbox.agentloop.model;
+
+import java.util.List;
+
+/** Sampling settings passed through to the model server as given; null means "server default". */
+public record SamplingParams(Double temperature, Double topP, Integer maxTokens, List<String> stop, Integer n, Long seed) {
+    public static final SamplingParams DEFAULT = new SamplingParams(null, null, null, List.of(), null, null);
+
+    public SamplingParams {
+        stop = stop == null ? List.of() : List.copyOf(stop);
+    }
+
+    public static SamplingParams greedy() { return DEFAULT.withTemperature(0.0); }
+
+    public SamplingParams withTemperature(Double t) { return new SamplingParams(t, topP, maxTokens, stop, n, seed); }
+    public SamplingParams withTopP(Double p) { return new SamplingParams(temperature, p, maxTokens, stop, n, seed); }
+    public SamplingParams withMaxTokens(Integer m) { return new SamplingParams(temperature, topP, m, stop, n, seed); }
+    public SamplingParams withStop(List<String> s) { return new SamplingParams(temperature, topP, maxTokens, s, n, seed); }
+    public SamplingParams withN(Integer count) { return new SamplingParams(temperature, topP, maxTokens, stop, count, seed); }
+    public SamplingParams withSeed(Long s) { return new SamplingParams(temperature, topP, maxTokens, stop, n, s); }
+}

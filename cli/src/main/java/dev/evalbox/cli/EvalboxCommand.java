@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 DoctorCommand.class,
                 ImageCommand.class,
                 SandboxCommand.class,
+                RunCommand.class,
                 GradeCommand.class,
                 BenchCommand.class,
                 picocli.CommandLine.HelpCommand.class

@@ -183,6 +183,12 @@ final class DriverSandbox implements Sandbox {
     }
 
     @Override
+    public void makeDirectories(String sandboxPath) {
+        ensureRunning();
+        connection.call("mkdir_request", DriverConnection.content().put("path", sandboxPath), FILE_TIMEOUT);
+    }
+
+    @Override
     public List<FileEntry> list(String sandboxDir) {
         ensureRunning();
         JsonNode reply = connection.call("list_request", DriverConnection.content().put("path", sandboxDir), FILE_TIMEOUT);

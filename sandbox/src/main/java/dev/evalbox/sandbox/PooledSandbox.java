@@ -27,6 +27,7 @@ final class PooledSandbox implements Sandbox {
     @Override public void upload(byte[] content, String sandboxPath) { delegate.upload(content, sandboxPath); }
     @Override public byte[] download(String sandboxPath) { return delegate.download(sandboxPath); }
     @Override public List<FileEntry> list(String sandboxDir) { return delegate.list(sandboxDir); }
+    @Override public void makeDirectories(String sandboxPath) { delegate.makeDirectories(sandboxPath); }
     @Override public void interrupt() { delegate.interrupt(); }
     @Override public void restart() { delegate.restart(); }
 

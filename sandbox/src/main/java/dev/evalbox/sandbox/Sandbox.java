@@ -50,6 +50,9 @@ public interface Sandbox extends AutoCloseable {
     /** Reads a file from the sandbox. */
     byte[] download(String sandboxPath);
 
+    /** Creates a directory (and its parents) in the sandbox; relative paths are under the work dir. */
+    void makeDirectories(String sandboxPath);
+
     /** Lists a directory of the sandbox, sorted by name. */
     List<FileEntry> list(String sandboxDir);
 

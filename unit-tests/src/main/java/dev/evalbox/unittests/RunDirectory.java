@@ -26,6 +26,9 @@ public final class RunDirectory implements AutoCloseable {
     private RunDirectory(Path dir) throws IOException {
         this.dir = dir;
         Files.createDirectories(dir.resolve("artifacts"));
+        try (var files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".jsonl")).toList()) repairTail(file);
+        }
         this.results = Files.newBufferedWriter(dir.resolve("results.jsonl"), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
@@ -45,6 +48,43 @@ public final class RunDirectory implements AutoCloseable {
     }
 
     public Path path() { return dir; }
+
+    /**
+     * Cuts a last line that a kill left without its newline, so appending goes on cleanly; every
+     * complete line is kept. Returns the number of bytes cut.
+     */
+    public static long repairTail(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) return 0;
+        try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = channel.size();
+            long keep = size;
+            java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+            while (keep > 0) {
+                one.clear();
+                channel.read(one, keep - 1);
+                if (one.get(0) == '\n') break;
+                keep--;
+            }
+            if (keep < size) channel.truncate(keep);
+            return size - keep;
+        }
+    }
+
+    /** The task ids already in results.jsonl: what --resume skips. */
+    public java.util.Set<String> finishedTasks() {
+        java.util.Set<String> done = new java.util.HashSet<>();
+        Path file = dir.resolve("results.jsonl");
+        if (!Files.isRegularFile(file)) return done;
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) continue;
+                done.add(JSON.readTree(line).path("task_id").asText());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        return done;
+    }
 
     public synchronized void writeRunJson(ObjectNode run) {
         try {

@@ -51,9 +51,8 @@ public final class PyBenchGrader {
         this.concurrency = Math.max(1, concurrency);
     }
 
-    /** Grades the tasks; each verdict goes to {@code onResult} as soon as it is known (from worker threads). */
-    public List<GradeResult> grade(PyBenchTasks tasks, List<PyBenchTask> selected, PyBenchTrajectoryFile trajectories,
-                                   Path outputsDir, Consumer<GradeResult> onResult) {
+    /** The spec of a grading sandbox: the checkout's data/, the run's output/ and tests.py, mounted read-only. */
+    private SandboxSpec gradingSpec(PyBenchTasks tasks, Path outputsDir) {
         if (!Files.isRegularFile(tasks.testsFile())) {
             throw new PyBenchDataException("the benchmark's tests are missing: " + tasks.testsFile()
                     + " (evalbox does not ship PyBench's tests.py; point --pybench-dir at a PyBench checkout)");
@@ -61,11 +60,17 @@ public final class PyBenchGrader {
         if (!Files.isDirectory(outputsDir)) {
             throw new PyBenchDataException("the run's output folder " + outputsDir + " does not exist (--outputs)");
         }
-        SandboxSpec spec = baseSpec.toBuilder()
+        return baseSpec.toBuilder()
                 .mount(tasks.dataDir(), "data")
                 .mount(outputsDir, "output")
                 .mount(tasks.testsFile().getParent(), TESTS_DIR)
                 .build();
+    }
+
+    /** Grades the tasks; each verdict goes to {@code onResult} as soon as it is known (from worker threads). */
+    public List<GradeResult> grade(PyBenchTasks tasks, List<PyBenchTask> selected, PyBenchTrajectoryFile trajectories,
+                                   Path outputsDir, Consumer<GradeResult> onResult) {
+        SandboxSpec spec = gradingSpec(tasks, outputsDir);
         ConcurrentLinkedQueue<PyBenchTask> queue = new ConcurrentLinkedQueue<>(selected);
         List<GradeResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
         Consumer<GradeResult> record = result -> {
@@ -80,7 +85,16 @@ public final class PyBenchGrader {
         try {
             List<Future<?>> running = new ArrayList<>();
             for (int i = 0; i < concurrency; i++) {
-                running.add(workers.submit(() -> work(spec, queue, trajectories, record)));
+                running.add(workers.submit(() -> {
+                    try (Session session = new Session(spec)) {
+                        PyBenchTask task;
+                        while ((task = queue.poll()) != null) {
+                            var trajectory = trajectories.get(task.index());
+                            record.accept(trajectory.isPresent() ? session.grade(task.index(), trajectory.get().messages(),
+                                    trajectory.get().turns()) : missingTrajectory(task.index(), trajectories.path().getFileName().toString()));
+                        }
+                    }
+                }));
             }
             for (Future<?> future : running) future.get();
         } catch (InterruptedException e) {
@@ -95,32 +109,41 @@ public final class PyBenchGrader {
         return List.copyOf(results);
     }
 
-    private void work(SandboxSpec spec, ConcurrentLinkedQueue<PyBenchTask> queue, PyBenchTrajectoryFile trajectories,
-                      Consumer<GradeResult> record) {
-        Sandbox sandbox = null;
-        try {
-            PyBenchTask task;
-            while ((task = queue.poll()) != null) {
-                var trajectory = trajectories.get(task.index());
-                if (trajectory.isEmpty()) {
-                    record.accept(GradeResult.fail(task.index(), "KeyError",
-                            "no trajectory for task " + task.index() + " in " + trajectories.path().getFileName(), 0, 0));
-                    continue;
-                }
-                if (sandbox == null || !sandbox.isAlive()) {
-                    if (sandbox != null) sandbox.close();
-                    sandbox = pool.acquire(spec);
-                    loadHarness(sandbox);
-                }
-                GradeResult result = gradeOne(sandbox, task, trajectory.get());
-                record.accept(result);
-                if (result.exceptionType() != null && result.exceptionType().startsWith("Sandbox")) {
-                    sandbox.close();
-                    sandbox = null;
-                }
+    /** PyBench's grader raises KeyError for a task that has no trajectory; evalbox records the same. */
+    public static GradeResult missingTrajectory(String index, String source) {
+        return GradeResult.fail(index, "KeyError", "no trajectory for task " + index + " in " + source, 0, 0);
+    }
+
+    /** A grading sandbox for a run, kept while it grades task after task; used by one thread at a time. */
+    public Session openSession(PyBenchTasks tasks, Path outputsDir) {
+        return new Session(gradingSpec(tasks, outputsDir));
+    }
+
+    /** One grading sandbox with tests.py imported; restarted after a test that killed or hung it. */
+    public final class Session implements AutoCloseable {
+        private final SandboxSpec spec;
+        private Sandbox sandbox;
+
+        private Session(SandboxSpec spec) { this.spec = spec; }
+
+        public GradeResult grade(String index, JsonNode messages, int turns) {
+            if (sandbox == null || !sandbox.isAlive()) {
+                if (sandbox != null) sandbox.close();
+                sandbox = pool.acquire(spec);
+                loadHarness(sandbox);
             }
-        } finally {
+            GradeResult result = gradeOne(sandbox, index, messages, turns);
+            if (result.exceptionType() != null && result.exceptionType().startsWith("Sandbox")) {
+                sandbox.close();
+                sandbox = null;
+            }
+            return result;
+        }
+
+        @Override
+        public void close() {
             if (sandbox != null) sandbox.close();
+            sandbox = null;
         }
     }
 
@@ -133,15 +156,15 @@ public final class PyBenchGrader {
         }
     }
 
-    private GradeResult gradeOne(Sandbox sandbox, PyBenchTask task, PyBenchTrajectory trajectory) {
+    private GradeResult gradeOne(Sandbox sandbox, String index, JsonNode messages, int turns) {
         long started = System.nanoTime();
-        String messagesPath = ".evalbox/messages/" + task.index() + ".json";
+        String messagesPath = ".evalbox/messages/" + index + ".json";
         try {
-            sandbox.upload(JSON.writeValueAsBytes(trajectory.messages()), messagesPath);
+            sandbox.upload(JSON.writeValueAsBytes(messages), messagesPath);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ExecutionResult run = sandbox.execute("_evalbox_grade(" + pythonString(task.index()) + ", " + pythonString(messagesPath) + ")",
+        ExecutionResult run = sandbox.execute("_evalbox_grade(" + pythonString(index) + ", " + pythonString(messagesPath) + ")",
                 testTimeout);
         long millis = (System.nanoTime() - started) / 1_000_000;
         if (run.status() == ExecutionStatus.TIMEOUT || run.status() == ExecutionStatus.CRASHED || run.status() == ExecutionStatus.OOM) {
@@ -150,23 +173,22 @@ public final class PyBenchGrader {
                 case OOM -> "SandboxOutOfMemory";
                 default -> "SandboxCrashed";
             };
-            return GradeResult.fail(task.index(), type, "the unit test did not finish: " + run.message(), trajectory.turns(), millis);
+            return GradeResult.fail(index, type, "the unit test did not finish: " + run.message(), turns, millis);
         }
         for (String line : run.stdout().split("\n")) {
             if (line.startsWith(VERDICT_PREFIX)) {
                 try {
                     JsonNode verdict = JSON.readTree(line.substring(VERDICT_PREFIX.length()));
                     return verdict.path("passed").asBoolean()
-                            ? GradeResult.pass(task.index(), trajectory.turns(), millis)
-                            : GradeResult.fail(task.index(), verdict.path("exception").asText(), verdict.path("reason").asText(),
-                                    trajectory.turns(), millis);
+                            ? GradeResult.pass(index, turns, millis)
+                            : GradeResult.fail(index, verdict.path("exception").asText(), verdict.path("reason").asText(), turns, millis);
                 } catch (IOException e) {
                     break;
                 }
             }
         }
         String why = run.error().map(e -> e.ename() + ": " + e.evalue()).orElse("no verdict line in the output");
-        return GradeResult.fail(task.index(), "SandboxGraderError", "the grading harness failed: " + why, trajectory.turns(), millis);
+        return GradeResult.fail(index, "SandboxGraderError", "the grading harness failed: " + why, turns, millis);
     }
 
     private static String pythonString(String text) {

@@ -1,0 +1,88 @@
+package dev.evalbox.agentloop.loop;
+
+import dev.evalbox.agentloop.model.ChatCompletion;
+import dev.evalbox.agentloop.model.ChatMessage;
+import dev.evalbox.agentloop.model.ChatModel;
+import dev.evalbox.agentloop.model.ChatRequest;
+import dev.evalbox.agentloop.model.ModelException;
+import dev.evalbox.agentloop.model.Usage;
+import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
+import dev.evalbox.agentloop.trajectory.TrajectoryWriter;
+import dev.evalbox.sandbox.ExecutionResult;
+import dev.evalbox.sandbox.ExecutionStatus;
+import dev.evalbox.sandbox.Sandbox;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The multi-turn code-interpreter loop: ask the model, run the code of its reply in the sandbox,
+ * show it the result, until it answers without code or a limit is hit. Every step is written to
+ * the trajectory as it happens.
+ */
+public final class AgentLoop {
+    private final AgentProtocol protocol;
+
+    public AgentLoop(AgentProtocol protocol) { this.protocol = protocol; }
+
+    public AgentProtocol protocol() { return protocol; }
+
+    public AgentOutcome run(String taskId, String benchmark, List<ChatMessage> opening, ChatModel model, Sandbox sandbox,
+                            TrajectoryWriter trajectory) {
+        long started = System.nanoTime();
+        List<ChatMessage> messages = new ArrayList<>(opening);
+        Usage usage = Usage.NONE;
+        trajectory.write(new TrajectoryEvent.TaskStarted(taskId, Instant.now(), benchmark, model.name(), opening));
+        StopReason stop = StopReason.MAX_TURNS;
+        String error = null;
+        int turns = 0;
+        for (int turn = 1; turn <= protocol.maxTurns(); turn++) {
+            if (protocol.wallClock() != null && System.nanoTime() - started > protocol.wallClock().toNanos()) {
+                stop = StopReason.WALL_CLOCK;
+                break;
+            }
+            if (protocol.tokenBudget() > 0 && usage.total() >= protocol.tokenBudget()) {
+                stop = StopReason.TOKEN_BUDGET;
+                break;
+            }
+            trajectory.write(new TrajectoryEvent.ModelRequest(taskId, Instant.now(), turn, messages.size()));
+            ChatCompletion completion;
+            try {
+                completion = model.complete(new ChatRequest(messages, protocol.sampling()));
+            } catch (ModelException e) {
+                trajectory.write(new TrajectoryEvent.Error(taskId, Instant.now(), turn, "model_" + e.kind().name().toLowerCase(), e.getMessage()));
+                stop = StopReason.MODEL_ERROR;
+                error = e.getMessage();
+                break;
+            }
+            turns = turn;
+            usage = usage.plus(completion.usage());
+            String reply = completion.text();
+            messages.add(ChatMessage.assistant(reply));
+            trajectory.write(new TrajectoryEvent.ModelResponse(taskId, Instant.now(), turn, reply, completion.usage(),
+                    completion.latency().toMillis(), completion.attempts(), completion.finishReason()));
+            Optional<String> code = protocol.extractor().extract(reply);
+            if (code.isEmpty()) {
+                stop = StopReason.NO_CODE;
+                break;
+            }
+            ExecutionResult result = sandbox.execute(code.get(), protocol.cellTimeout());
+            trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), turn, code.get(),
+                    result.status().name().toLowerCase(), result.outputs(), result.duration().toMillis(), result.stateLost(),
+                    result.message()));
+            if (result.status() == ExecutionStatus.CRASHED || result.status() == ExecutionStatus.OOM) {
+                // The model is told (through the observation) and may go on in a fresh interpreter.
+                trajectory.write(new TrajectoryEvent.Error(taskId, Instant.now(), turn, "sandbox_" + result.status().name().toLowerCase(),
+                        result.message()));
+                sandbox.restart();
+            }
+            String observation = protocol.formatter().format(result);
+            messages.add(new ChatMessage(protocol.observationRole(), observation, List.of()));
+            trajectory.write(new TrajectoryEvent.Observation(taskId, Instant.now(), turn, protocol.observationRole(), observation));
+        }
+        String finalAnswer = messages.isEmpty() ? "" : messages.get(messages.size() - 1).content();
+        trajectory.write(new TrajectoryEvent.TaskFinished(taskId, Instant.now(), stop.key(), turns, finalAnswer, usage));
+        return new AgentOutcome(messages, stop, turns, finalAnswer, usage, error);
+    }
+}

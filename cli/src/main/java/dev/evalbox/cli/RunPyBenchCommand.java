@@ -1,0 +1,195 @@
+package dev.evalbox.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.evalbox.agentloop.loop.AgentLoop;
+import dev.evalbox.agentloop.model.ChatModel;
+import dev.evalbox.agentloop.model.ReplayChatModel;
+import dev.evalbox.agentloop.trajectory.Trajectories;
+import dev.evalbox.sandbox.SandboxPool;
+import dev.evalbox.sandbox.SandboxProvider;
+import dev.evalbox.unittests.RunDirectory;
+import dev.evalbox.unittests.pybench.GradeResult;
+import dev.evalbox.unittests.pybench.PyBenchCategories;
+import dev.evalbox.unittests.pybench.PyBenchDataException;
+import dev.evalbox.unittests.pybench.PyBenchGrader;
+import dev.evalbox.unittests.pybench.PyBenchProtocol;
+import dev.evalbox.unittests.pybench.PyBenchRun;
+import dev.evalbox.unittests.pybench.PyBenchSummary;
+import dev.evalbox.unittests.pybench.PyBenchTask;
+import dev.evalbox.unittests.pybench.PyBenchTasks;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** `evalbox run pybench`: the model through PyBench's code-interpreter loop, each task in a fresh sandbox, graded as it ends. */
+@Command(name = "pybench", mixinStandardHelpOptions = true,
+        description = {"Run PyBench: each task in a fresh sandbox holding its inputs in data/ and an empty output/,",
+                "the model driven through PyBench's protocol (10 turns, first ```python block, its observation format),",
+                "then graded with the checkout's data/unit_test/tests.py. Ctrl-C stops; --resume continues."})
+final class RunPyBenchCommand implements Callable<Integer> {
+    @Option(names = "--pybench-dir", required = true, description = "A PyBench checkout (data/meta/task.json, data/unit_test/tests.py, inputs in data/).")
+    Path pybenchDir;
+
+    @Mixin ModelOptions modelOptions;
+    @Mixin SandboxOptions options;
+
+    @Option(names = "--tasks", split = ",", description = "Only these task indices (comma-separated).")
+    List<String> taskIndices = new ArrayList<>();
+
+    @Option(names = "--limit", description = "Only the first N tasks.")
+    Integer limit;
+
+    @Option(names = "--concurrency", description = "Tasks at once. Default: ${DEFAULT-VALUE}.")
+    int concurrency = 2;
+
+    @Option(names = "--out", description = "The run directory (default: runs/pybench-<time>).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run in --out: tasks already in its results.jsonl are skipped.")
+    boolean resume;
+
+    @Option(names = "--system-prompt", description = "Use this file's text as the system prompt (e.g. PyBench's own); default: evalbox's wording.")
+    Path systemPromptFile;
+
+    @Option(names = "--categories", description = "TSV mapping task index to category for the summary (e.g. derived/task_index.tsv).")
+    Path categoriesFile;
+
+    @Option(names = "--category-column", description = "Column of --categories to use. Default: ${DEFAULT-VALUE}.")
+    String categoryColumn = "category5_inferred";
+
+    @Override
+    public Integer call() throws IOException {
+        try {
+            return execute();
+        } catch (PyBenchDataException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
+    private int execute() throws IOException {
+        PyBenchTasks tasks = PyBenchTasks.load(pybenchDir);
+        List<PyBenchTask> selected = taskIndices.isEmpty() ? tasks.all() : tasks.select(taskIndices);
+        if (limit != null) selected = selected.subList(0, Math.min(limit, selected.size()));
+        String systemPrompt = systemPromptFile == null ? PyBenchProtocol.defaultSystemPrompt() : Files.readString(systemPromptFile);
+        Path runPath = out != null ? out : RunDirectory.newPath(Path.of("runs"), "pybench");
+        if (!resume && Files.isRegularFile(runPath.resolve("results.jsonl"))) {
+            throw new UserException(runPath + " already holds a run: add --resume to continue it, or choose another --out");
+        }
+        Function<PyBenchTask, ChatModel> models = modelsFor(modelOptions);
+        PyBenchCategories categories = categoriesFile == null ? PyBenchCategories.fromTaskLabels()
+                : PyBenchCategories.load(categoriesFile, categoryColumn);
+        Instant started = Instant.now();
+        try (RunDirectory run = RunDirectory.open(runPath)) {
+            Set<String> done = run.finishedTasks();
+            List<PyBenchTask> todo = selected.stream().filter(t -> !done.contains(t.index())).toList();
+            if (resume) System.err.println("resuming " + runPath + ": " + done.size() + " task(s) done, " + todo.size() + " to go");
+            try (SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
+                 SandboxPool pool = new SandboxPool(provider, Math.min(concurrency, 4), concurrency * 2)) {
+                run.writeRunJson(runJson(provider.backend(), started, null, null));
+                PyBenchGrader grader = new PyBenchGrader(pool, options.spec(), options.timeout().multipliedBy(2), concurrency);
+                AgentLoop loop = new AgentLoop(PyBenchProtocol.protocol(options.timeout()).withSampling(modelOptions.sampling()));
+                PyBenchRun pybench = new PyBenchRun(tasks, pool, options.spec(), loop, models, systemPrompt, grader, run);
+                Progress progress = new Progress(System.err, "pybench", todo.size());
+                try {
+                    pybench.run(todo, concurrency, report -> progress.step(report.grade() != null && report.grade().passed()));
+                } finally {
+                    progress.finish();
+                    pybench.close();
+                }
+                List<GradeResult> results = readResults(runPath);
+                PyBenchSummary summary = PyBenchSummary.of(selected, results, categories);
+                run.writeRunJson(runJson(provider.backend(), started, Instant.now(), summary));
+                System.out.printf("%nPyBench pass rate: %.1f%% (%d of %d tasks)   average turns: %.2f%n",
+                        summary.passRate(), summary.passed(), summary.tasks(), summary.averageTurns());
+                summary.byCategory().forEach((category, score) ->
+                        System.out.printf("  %-40s %5.1f%%  (%d/%d)%n", category, score.passRate(), score.passed(), score.tasks()));
+                System.out.println("run directory: " + runPath.toAbsolutePath());
+            }
+        }
+        return 0;
+    }
+
+    /** The model for each task: one server client for all, or a replay of each task's recorded turns. */
+    static Function<PyBenchTask, ChatModel> modelsFor(ModelOptions options) throws IOException {
+        if (!options.isReplay()) {
+            ChatModel server = options.server();
+            return task -> server;
+        }
+        Path file = Path.of(options.replayFile());
+        if (!Files.isRegularFile(file)) throw new UserException("replay: no such trajectory file " + file);
+        Map<String, List<String>> replies = recordedReplies(file);
+        String name = "replay:" + file.getFileName();
+        return task -> new ReplayChatModel(name, replies.getOrDefault(task.index(), List.of()));
+    }
+
+    /** Assistant turns per task, from PyBench's format (lines with "messages") or evalbox's trajectories.jsonl. */
+    static Map<String, List<String>> recordedReplies(Path file) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        String first = Files.lines(file).filter(l -> !l.isBlank()).findFirst().orElse("{}");
+        Map<String, List<String>> replies = new HashMap<>();
+        if (json.readTree(first).has("messages")) {
+            for (String line : Files.readAllLines(file)) {
+                if (line.isBlank()) continue;
+                JsonNode node;
+                try {
+                    node = json.readTree(line);
+                } catch (IOException e) {
+                    continue;
+                }
+                List<String> turns = new ArrayList<>();
+                node.path("messages").forEach(m -> {
+                    if ("assistant".equals(m.path("role").asText())) turns.add(m.path("content").asText());
+                });
+                replies.put(node.path("index").asText(), turns);
+            }
+        } else {
+            Trajectories.read(file).byTask().forEach((task, trajectory) -> replies.put(task, trajectory.replies()));
+        }
+        return replies;
+    }
+
+    private static List<GradeResult> readResults(Path runPath) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<GradeResult> results = new ArrayList<>();
+        for (String line : Files.readAllLines(runPath.resolve("results.jsonl"))) {
+            if (line.isBlank()) continue;
+            JsonNode row = json.readTree(line);
+            results.add(new GradeResult(row.path("task_id").asText(), row.path("passed").asBoolean(), row.path("exception_type").asText(null),
+                    row.path("reason").asText(), row.path("turns").asInt(), 0));
+        }
+        return results;
+    }
+
+    private ObjectNode runJson(String backend, Instant started, Instant finished, PyBenchSummary summary) {
+        ObjectNode run = RunDirectory.object();
+        run.put("kind", "run").put("benchmark", "pybench").put("evalbox_version", VersionInfo.version())
+                .put("model", modelOptions.model).put("base_url", modelOptions.isReplay() ? null : modelOptions.server().endpoint().toString())
+                .put("backend", backend).put("image", "docker".equals(backend) ? options.image : null)
+                .put("pybench_dir", pybenchDir.toAbsolutePath().toString())
+                .put("system_prompt", systemPromptFile == null ? "evalbox default" : systemPromptFile.toAbsolutePath().toString())
+                .put("cell_timeout_s", options.timeoutSeconds).put("concurrency", concurrency)
+                .put("started", started.toString()).put("finished", finished == null ? null : finished.toString());
+        ObjectNode sampling = run.putObject("sampling");
+        sampling.put("temperature", modelOptions.temperature).put("top_p", modelOptions.topP)
+                .put("max_tokens", modelOptions.maxTokens).put("seed", modelOptions.seed);
+        if (summary != null) {
+            run.putObject("metrics").put("tasks", summary.tasks()).put("passed", summary.passed())
+                    .put("pass_rate", summary.passRate()).put("average_turns", summary.averageTurns());
+        }
+        return run;
+    }
+}

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 SandboxCommand.class,
                 RunCommand.class,
                 GradeCommand.class,
+                ReplayCommand.class,
                 BenchCommand.class,
                 picocli.CommandLine.HelpCommand.class
         })

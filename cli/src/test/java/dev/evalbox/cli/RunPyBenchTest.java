@@ -136,6 +136,19 @@ class RunPyBenchTest {
             assertTrue(events.contains("\"type\":\"error\",\"task_id\":\"5\""), "model error recorded");
             assertTrue(events.contains("\"prompt_tokens\":11"), "usage recorded");
             assertTrue(!events.contains("Authorization"), "no credentials in the trajectory");
+            // Observation replay rebuilds conversations and verdicts with no model and no sandbox.
+            Path observed = dir.resolve("replay-observations");
+            CommandRunner.Result replay = CommandRunner.run("replay", out.toString(), "--out", observed.toString());
+            assertEquals(0, replay.exitCode(), replay.err());
+            assertTrue(replay.out().contains("recorded verdicts: 4 of 6 passed"), replay.out());
+            assertEquals(6, Files.readAllLines(observed.resolve("results.jsonl")).size());
+            // Action replay re-executes the recorded code: this run is deterministic, so every observation reproduces.
+            Path acted = dir.resolve("replay-actions");
+            CommandRunner.Result actions = CommandRunner.run("replay", out.toString(), "--actions", "--pybench-dir", pybench.toString(),
+                    "--backend", "docker", "--timeout", "3", "--out", acted.toString());
+            assertEquals(0, actions.exitCode(), actions.err());
+            assertTrue(actions.out().contains("6 of 6 tasks reproduced every observation"), actions.out());
+
             JsonNode request = server.received().get(0).body();
             assertEquals("scripted", request.path("model").asText());
             assertEquals(3, request.path("messages").size());

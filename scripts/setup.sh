@@ -4,6 +4,7 @@
 #   docker      Debian's docker.io, dockerd started
 #   image       the sandbox image (offline bootstrap when no registry answers)
 #   host-python Python packages on this machine for the local backend and the Jupyter tools
+#   chromium    Debian's Chromium (reports are checked in it; ArtifactsBench renders with it)
 # No STEP means all of them. Where a step cannot run (no root, no apt), it says what to do.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -12,11 +13,11 @@ steps=()
 for a in "$@"; do
   case "$a" in
     --quiet-if-ready) quiet=1 ;;
-    docker|image|host-python) steps+=("$a") ;;
-    *) echo "usage: $0 [--quiet-if-ready] [docker|image|host-python]..." >&2; exit 2 ;;
+    docker|image|host-python|chromium) steps+=("$a") ;;
+    *) echo "usage: $0 [--quiet-if-ready] [docker|image|host-python|chromium]..." >&2; exit 2 ;;
   esac
 done
-[ ${#steps[@]} -gt 0 ] || steps=(docker image host-python)
+[ ${#steps[@]} -gt 0 ] || steps=(docker image host-python chromium)
 log() { [ "$quiet" -eq 1 ] || echo "[setup] $*" >&2; }
 can_root() { [ "$(id -u)" -eq 0 ] || { command -v sudo >/dev/null && sudo -n true 2>/dev/null; }; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
@@ -40,6 +41,16 @@ for step in "${steps[@]}"; do
       fi
       echo "[setup] building the sandbox image evalbox/python:$hash (about 10 minutes the first time)" >&2
       as_root "$root/images/python/build.sh" >/dev/null
+      ;;
+    chromium)
+      if [ -x /usr/bin/chromium ]; then log "chromium: installed"; continue; fi
+      if ! can_root || ! command -v apt-get >/dev/null; then
+        echo "[setup] Chromium is missing: install Debian's chromium package (apt-get install chromium) as root" >&2
+        exit 3
+      fi
+      echo "[setup] installing chromium" >&2
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null \
+        || { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; }
       ;;
     host-python)
       pkgs=(python3 python3-ipython python3-matplotlib-inline python3-numpy python3-pandas python3-matplotlib python3-pil

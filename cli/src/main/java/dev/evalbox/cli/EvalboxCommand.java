@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 GradeCommand.class,
                 ReplayCommand.class,
+                ReportCommand.class,
                 BenchCommand.class,
                 picocli.CommandLine.HelpCommand.class
         })

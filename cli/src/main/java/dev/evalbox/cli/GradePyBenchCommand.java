@@ -80,6 +80,7 @@ final class GradePyBenchCommand implements Callable<Integer> {
             PyBenchSummary summary = PyBenchSummary.of(selected, results, categories);
             run.writeRunJson(runJson(provider.backend(), started, Instant.now(), summary));
             print(summary, categories, runPath);
+            System.out.println("report: " + new dev.evalbox.unittests.report.RunReport(runPath).write().toAbsolutePath());
         } catch (PyBenchDataException e) {
             throw new UserException(e.getMessage());
         }

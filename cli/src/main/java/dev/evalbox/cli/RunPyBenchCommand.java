@@ -118,6 +118,7 @@ final class RunPyBenchCommand implements Callable<Integer> {
                 summary.byCategory().forEach((category, score) ->
                         System.out.printf("  %-40s %5.1f%%  (%d/%d)%n", category, score.passRate(), score.passed(), score.tasks()));
                 System.out.println("run directory: " + runPath.toAbsolutePath());
+                System.out.println("report: " + new dev.evalbox.unittests.report.RunReport(runPath).write().toAbsolutePath());
             }
         }
         return 0;

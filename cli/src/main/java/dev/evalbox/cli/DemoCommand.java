@@ -7,6 +7,7 @@ import dev.evalbox.sandbox.ExecutionResult;
 import dev.evalbox.sandbox.FileEntry;
 import dev.evalbox.sandbox.OutputJson;
 import dev.evalbox.sandbox.Sandbox;
+import dev.evalbox.sandbox.SandboxException;
 import dev.evalbox.sandbox.SandboxPool;
 import dev.evalbox.sandbox.SandboxProvider;
 import dev.evalbox.sandbox.SandboxSpec;
@@ -22,7 +23,17 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import dev.evalbox.agentloop.loop.AgentLoop;
+import dev.evalbox.agentloop.model.ReplayChatModel;
+import dev.evalbox.unittests.RunDirectory;
+import dev.evalbox.unittests.pybench.PyBenchGrader;
+import dev.evalbox.unittests.pybench.PyBenchProtocol;
+import dev.evalbox.unittests.pybench.PyBenchRun;
+import dev.evalbox.unittests.pybench.PyBenchSample;
+import dev.evalbox.unittests.pybench.PyBenchTasks;
+import dev.evalbox.unittests.report.RunReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,7 +44,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run evalbox's built-in demo session (generate a CSV, analyse it with pandas, plot with matplotlib,",
-                "write an output file) in a fresh pooled sandbox, and record it in a run directory.",
+                "write an output file) in a fresh pooled sandbox, then replay evalbox's PyBench-format sample tasks through the agent loop",
+                "and grade them with their unit tests; everything is recorded in a run directory.",
                 "Needs no model server and no dataset; uses Docker when available, the local backend otherwise."})
 final class DemoCommand implements Callable<Integer> {
     static final List<String> CELLS = List.of("1-generate.py", "2-analyse.py", "3-plot.py", "4-report.py");
@@ -43,6 +55,44 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--runs-dir", description = "Where run directories are created. Default: ${DEFAULT-VALUE}.")
     Path runsDir = Path.of("runs");
+
+    @Option(names = "--no-pybench", description = "Skip the second part (the PyBench-format sample replayed and graded).")
+    boolean skipPyBench;
+
+    /**
+     * Part two: evalbox's own PyBench-format sample tasks, replayed from their recorded trajectory through
+     * the agent loop (each task in a fresh sandbox) and graded by their unit tests. Returns the failures.
+     */
+    private int pybenchSample(Path runDir, SandboxSpec spec) throws IOException {
+        System.out.println("\n── PyBench sample: evalbox's own tasks replayed through the agent loop and graded by their unit tests");
+        Path checkout = PyBenchSample.extract(runDir.resolve("pybench-sample/checkout"));
+        Path sampleRun = runDir.resolve("pybench-sample/run");
+        PyBenchTasks tasks = PyBenchTasks.load(checkout);
+        Map<String, List<String>> replies = RunPyBenchCommand.recordedReplies(checkout.resolve("recorded_trajectory.jsonl"));
+        int passed = 0;
+        try (RunDirectory run = RunDirectory.open(sampleRun);
+             SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
+             SandboxPool pool = new SandboxPool(provider, 2, 4)) {
+            PyBenchGrader grader = new PyBenchGrader(pool, spec, options.timeout(), 1);
+            AgentLoop loop = new AgentLoop(PyBenchProtocol.protocol(options.timeout()));
+            PyBenchRun pybench = new PyBenchRun(tasks, pool, spec, loop,
+                    task -> new ReplayChatModel("replay:sample", replies.getOrDefault(task.index(), List.of())),
+                    PyBenchProtocol.defaultSystemPrompt(), grader, run);
+            try {
+                for (PyBenchRun.TaskReport report : pybench.run(tasks.all(), 2, r -> { })) {
+                    boolean pass = report.grade() != null && report.grade().passed();
+                    if (pass) passed++;
+                    System.out.printf("  task %s  %-4s %d turns  %s%n", report.task().index(), pass ? "pass" : "FAIL",
+                            report.outcome().turns(), pass ? "" : report.grade() == null ? "" : report.grade().reason());
+                }
+            } finally {
+                pybench.close();
+            }
+        }
+        System.out.printf("  %d of %d sample tasks passed; report: %s%n", passed, tasks.size(),
+                new RunReport(sampleRun).write().toAbsolutePath());
+        return tasks.size() - passed;
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -71,15 +121,22 @@ final class DemoCommand implements Callable<Integer> {
                 cellLog.newLine();
                 cellLog.flush();
             }
-            for (FileEntry entry : sandbox.list("output")) {
+            List<FileEntry> written;
+            try {
+                written = sandbox.list("output");
+            } catch (SandboxException e) {
+                written = List.of(); // the cells failed before creating output/: nothing to collect
+            }
+            for (FileEntry entry : written) {
                 if (entry.type() == FileEntry.Type.FILE) {
                     Files.write(artifacts.resolve(entry.name()), sandbox.download("output/" + entry.name()));
                 }
             }
             writeRunJson(runDir, sandbox, spec, started, Instant.now(), failed);
         }
-        System.out.printf("%n%s: %d of %d cells ran without error. Run directory: %s%n", failed == 0 ? "done" : "FAILED",
-                CELLS.size() - failed, CELLS.size(), runDir.toAbsolutePath());
+        if (!skipPyBench) failed += pybenchSample(runDir, spec);
+        System.out.printf("%n%s. Run directory: %s%n", failed == 0 ? "done: every cell ran and every sample task passed"
+                : "FAILED: " + failed + " cell(s) or sample task(s) failed", runDir.toAbsolutePath());
         return failed == 0 ? 0 : 1;
     }
 

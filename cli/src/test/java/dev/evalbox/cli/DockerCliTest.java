@@ -38,6 +38,7 @@ class DockerCliTest {
         assertEquals(0, result.exitCode(), result.out() + result.err());
         assertTrue(result.out().contains("sandbox: docker"), result.out());
         assertTrue(result.out().contains("best region: south"), result.out());
+        assertTrue(result.out().contains("4 of 4 sample tasks passed"), result.out());
 
         Path runDir;
         try (Stream<Path> dirs = Files.list(runs)) {
@@ -64,6 +65,14 @@ class DockerCliTest {
         JsonNode summary = json.readTree(artifacts.resolve("summary.json").toFile());
         assertEquals("south", summary.path("best_region").asText());
         assertEquals(270, summary.path("rows").asInt());
+
+        Path sample = runDir.resolve("pybench-sample/run");
+        List<String> verdicts = Files.readAllLines(sample.resolve("results.jsonl"));
+        assertEquals(4, verdicts.size());
+        for (String line : verdicts) assertEquals("Pass", json.readTree(line).path("verdict").asText(), line);
+        assertTrue(Files.readString(sample.resolve("trajectories.jsonl")).contains("No such file or directory: './data/order.csv'"),
+                "task 2's recorded first turn fails and the loop shows the error");
+        assertTrue(Files.isRegularFile(sample.resolve("report.html")));
     }
 
     @Test

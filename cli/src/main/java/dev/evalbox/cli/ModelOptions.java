@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 final class ModelOptions {
     @Option(names = "--model", required = true,
             description = {"The model: a name served at --base-url (OpenAI-compatible chat completions),",
-                    "or replay:FILE to answer with the assistant turns recorded in a trajectory file."})
+                    "replay:FILE to answer with the assistant turns recorded in a trajectory file (PyBench's format or evalbox's),",
+                    "or reference for a dataset's ground-truth solutions where it has them."})
     String model;
 
     @Option(names = "--base-url", description = "The server's base URL (default: $OPENAI_BASE_URL, else https://api.openai.com/v1).")

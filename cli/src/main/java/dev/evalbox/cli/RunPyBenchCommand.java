@@ -126,6 +126,10 @@ final class RunPyBenchCommand implements Callable<Integer> {
 
     /** The model for each task: one server client for all, or a replay of each task's recorded turns. */
     static Function<PyBenchTask, ChatModel> modelsFor(ModelOptions options) throws IOException {
+        if ("reference".equals(options.model)) {
+            throw new UserException("PyBench has no ground-truth solutions, so there is no reference model for it;"
+                    + " replay a recorded run with --model replay:FILE instead");
+        }
         if (!options.isReplay()) {
             ChatModel server = options.server();
             return task -> server;

@@ -20,7 +20,8 @@ class CliTest {
         assertTrue(version.out().startsWith("evalbox 0."), version.out());
         for (List<String> command : List.<List<String>>of(List.of(), List.of("demo"), List.of("doctor"), List.of("image"), List.of("image", "build"),
                 List.of("image", "list"), List.of("sandbox"), List.of("sandbox", "run"), List.of("sandbox", "shell"),
-                List.of("bench"), List.of("bench", "sandbox"))) {
+                List.of("bench"), List.of("bench", "sandbox"), List.of("run"), List.of("run", "pybench"), List.of("grade"),
+                List.of("grade", "pybench"), List.of("replay"), List.of("report"))) {
             String[] args = java.util.stream.Stream.concat(command.stream(), java.util.stream.Stream.of("--help")).toArray(String[]::new);
             CommandRunner.Result help = CommandRunner.run(args);
             assertEquals(0, help.exitCode(), "--help of " + command);
@@ -57,6 +58,21 @@ class CliTest {
         CommandRunner.Result missing = CommandRunner.run("sandbox", "run", "--backend", "local", "--upload", "/no/such/file", "-c", "1");
         assertEquals(1, missing.exitCode());
         assertTrue(missing.err().contains("--upload /no/such/file: no such file"), missing.err());
+    }
+
+    @Test
+    void runAndGradeExplainBadInputInOneLine(@TempDir Path dir) {
+        CommandRunner.Result notACheckout = CommandRunner.run("run", "pybench", "--pybench-dir", dir.toString(), "--model", "m",
+                "--backend", "local");
+        assertEquals(1, notACheckout.exitCode());
+        assertTrue(notACheckout.err().startsWith("evalbox: " + dir + " is not a PyBench checkout"), notACheckout.err());
+        CommandRunner.Result reference = CommandRunner.run("run", "pybench", "--pybench-dir",
+                dev.evalbox.unittests.pybench.PyBenchSample.extract(dir.resolve("sample")).toString(), "--model", "reference", "--backend", "local");
+        assertEquals(1, reference.exitCode());
+        assertTrue(reference.err().contains("PyBench has no ground-truth solutions"), reference.err());
+        CommandRunner.Result replay = CommandRunner.run("replay", dir.resolve("nothing-here").toString());
+        assertEquals(1, replay.exitCode());
+        assertTrue(replay.err().contains("no such run directory or trajectory file"), replay.err());
     }
 
     @Test

@@ -85,16 +85,11 @@ public final class SandboxPool implements AutoCloseable {
     public Sandbox acquire(SandboxSpec spec) {
         if (closed) throw new SandboxException("the sandbox pool is closed");
         Shelf shelf = shelf(spec);
-        Sandbox sandbox;
-        while ((sandbox = shelf.warm.poll()) != null) {
-            if (sandbox.isAlive()) {
-                refill(shelf, spec);
-                return new PooledSandbox(sandbox, this::returned);
-            }
-            sandbox.close();
-            room.release();
+        Sandbox sandbox = takeRoomOrWarm(shelf, spec);
+        if (sandbox != null) {
+            refill(shelf, spec);
+            return new PooledSandbox(sandbox, this::returned);
         }
-        takeRoom(spec);
         try {
             sandbox = provider.open(spec);
         } catch (RuntimeException e) {
@@ -112,9 +107,21 @@ public final class SandboxPool implements AutoCloseable {
         }
     }
 
-    private void takeRoom(SandboxSpec wanted) {
+    /**
+     * A live warm sandbox of the shelf, or null once room for a new one has been taken. Keeps
+     * looking at the shelf while it waits: the room it waits for may have gone to a sandbox being
+     * warmed for this very spec (refill takes free room first), which then arrives on the shelf.
+     */
+    private Sandbox takeRoomOrWarm(Shelf shelf, SandboxSpec wanted) {
         try {
-            while (!room.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+            while (true) {
+                Sandbox sandbox;
+                while ((sandbox = shelf.warm.poll()) != null) {
+                    if (sandbox.isAlive()) return sandbox;
+                    sandbox.close();
+                    room.release();
+                }
+                if (room.tryAcquire(50, TimeUnit.MILLISECONDS)) return null;
                 if (closed) throw new SandboxException("the sandbox pool is closed");
                 evictOtherThan(wanted);
             }
@@ -166,10 +173,11 @@ public final class SandboxPool implements AutoCloseable {
             shelf.lastFailure = null;
         } catch (RuntimeException e) {
             room.release();
-            if (!e.getMessage().equals(shelf.lastFailure)) {
-                LOG.warn("could not pre-start a sandbox: {}", e.getMessage());
+            String reason = String.valueOf(e.getMessage());
+            if (!reason.equals(shelf.lastFailure)) {
+                LOG.warn("could not pre-start a sandbox: {}", reason); // once per distinct reason, not per retry
             }
-            shelf.lastFailure = e.getMessage();
+            shelf.lastFailure = reason;
         } finally {
             shelf.starting.decrementAndGet();
         }

@@ -44,8 +44,11 @@ class Channel:
         self.fd_in = fcntl.fcntl(0, fcntl.F_DUPFD_CLOEXEC, 900)
         self.fd_out = fcntl.fcntl(1, fcntl.F_DUPFD_CLOEXEC, 900)
         self.lock = threading.Lock()
+        self.pid = os.getpid()
 
     def send(self, request_id, msg_type, content):
+        if os.getpid() != self.pid:
+            return  # a copy made by os.fork() in a cell: only the driver itself speaks the protocol
         line = json.dumps({"id": request_id, "msg_type": msg_type, "content": content},
                           ensure_ascii=True, default=repr).encode("ascii") + b"\n"
         with self.lock:
@@ -269,7 +272,11 @@ def make_ipython_runner(driver):
                                     execution_count=self.prompt_count)
             self.bundle = None
 
-    class Shell(InteractiveShell):
+    # Libraries tell a Jupyter kernel from a terminal by the shell: pandas wraps wide frames (instead of
+    # fitting them to a terminal) when "zmq" is in the shell's type name and picks its display.max_columns
+    # by whether the shell has a `kernel` attribute, as ipykernel's shell does. Both keep output Jupyter's.
+    class ZmqLikeShell(InteractiveShell):
+        kernel = None
         displayhook_class = Type(Hook)
         display_pub_class = Type(Publisher)
 
@@ -284,7 +291,7 @@ def make_ipython_runner(driver):
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     config = Config()
     config.HistoryManager.enabled = False  # no sqlite file, no writer thread
-    shell = Shell.instance(config=config, colors="Neutral", autoindent=False)
+    shell = ZmqLikeShell.instance(config=config, colors="Neutral", autoindent=False)
 
     class IPythonRunner:
         name = "ipython"
@@ -338,7 +345,10 @@ class Driver:
         self.send_cell("stream", {"name": name, "text": text})
 
     def emit_display(self, msg_type, data, metadata, execution_count=None, transient=None):
-        data = {k: v for k, v in (data or {}).items()}
+        # Binary values (IPython hands _repr_png_ bytes through as they are) travel as base64,
+        # as jupyter_client encodes them.
+        data = {k: base64.b64encode(v).decode("ascii") if isinstance(v, (bytes, bytearray, memoryview)) else v
+                for k, v in (data or {}).items()}
         size = sum(len(v) if isinstance(v, (str, bytes)) else len(json.dumps(v, default=repr))
                    for v in data.values())
         cell = self.cell
@@ -433,6 +443,10 @@ class Driver:
         finally:
             if watchdog:
                 watchdog.cancel()
+        if os.getpid() != self.channel.pid:
+            # A copy made by os.fork() in the cell got to the end of the cell: it must not carry on as
+            # a second driver (it would hold a process slot forever), so it ends here.
+            os._exit(0 if success else 1)
         try:
             for stream in (sys.stdout, sys.stderr):
                 stream.flush()
@@ -554,8 +568,14 @@ def op_list(driver, content):
     return {"path": path, "entries": entries}
 
 
+def op_mkdir(driver, content):
+    path = resolve(driver, content.get("path"))
+    os.makedirs(path, exist_ok=True)
+    return {"path": path}
+
+
 FILE_OPERATIONS = {"upload_request": op_upload, "download_request": op_download,
-                   "list_request": op_list}
+                   "list_request": op_list, "mkdir_request": op_mkdir}
 
 
 if __name__ == "__main__":

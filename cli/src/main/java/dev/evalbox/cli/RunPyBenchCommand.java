@@ -104,11 +104,24 @@ final class RunPyBenchCommand implements Callable<Integer> {
                 AgentLoop loop = new AgentLoop(PyBenchProtocol.protocol(options.timeout()).withSampling(modelOptions.sampling()));
                 PyBenchRun pybench = new PyBenchRun(tasks, pool, options.spec(), loop, models, systemPrompt, grader, run);
                 Progress progress = new Progress(System.err, "pybench", todo.size());
+                java.util.concurrent.atomic.AtomicInteger recorded = new java.util.concurrent.atomic.AtomicInteger(done.size());
+                // Ctrl-C ends the JVM: every finished task is already on disk, so say how to go on.
+                Thread onInterrupt = new Thread(() -> System.err.printf("%ninterrupted: %d task(s) are recorded in %s;"
+                        + " continue with the same command and --resume%n", recorded.get(), runPath));
+                Runtime.getRuntime().addShutdownHook(onInterrupt);
                 try {
-                    pybench.run(todo, concurrency, report -> progress.step(report.grade() != null && report.grade().passed()));
+                    pybench.run(todo, concurrency, report -> {
+                        recorded.incrementAndGet();
+                        progress.step(report.grade() != null && report.grade().passed());
+                    });
                 } finally {
                     progress.finish();
                     pybench.close();
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(onInterrupt);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the hook is running: the message is on its way
+                    }
                 }
                 List<GradeResult> results = readResults(runPath);
                 PyBenchSummary summary = PyBenchSummary.of(selected, results, categories);

@@ -156,33 +156,25 @@ class RunPyBenchTest {
     }
 
     @Test
-    void aRunKilledMidwayResumesWithoutLosingOrRepeatingTasks(@TempDir Path dir) throws Exception {
+    void aRunStoppedOrKilledMidwayResumesWithoutLosingOrRepeatingTasks(@TempDir Path dir) throws Exception {
         Path pybench = checkout(dir.resolve("pybench"), 6);
         try (ScriptedChatServer server = new ScriptedChatServer()) {
             server.otherwise(Step.reply("Finished: nothing").after(Duration.ofMillis(700)));
             Path out = dir.resolve("run");
-            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                    "run", "pybench", "--pybench-dir", pybench.toString(), "--model", "scripted", "--base-url", server.baseUrl(),
-                    "--backend", "docker", "--concurrency", "1", "--out", out.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
-            try {
-                Path results = out.resolve("results.jsonl");
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-                while (!(Files.exists(results) && Files.readAllLines(results).size() >= 2)) {
-                    if (System.nanoTime() > deadline || !child.isAlive()) fail("the run did not get going: " + Files.readString(dir.resolve("child.log")));
-                    Thread.sleep(100);
-                }
-                child.destroyForcibly(); // kill -9: no shutdown hook runs
-                child.waitFor(30, TimeUnit.SECONDS);
-            } finally {
-                child.destroyForcibly();
-            }
-            int before = Files.readAllLines(out.resolve("results.jsonl")).size();
-            assertTrue(before >= 2 && before < 6, "killed midway, with " + before + " results");
+            List<String> args = List.of("run", "pybench", "--pybench-dir", pybench.toString(), "--model", "scripted",
+                    "--base-url", server.baseUrl(), "--backend", "docker", "--concurrency", "1", "--out", out.toString());
 
-            CommandRunner.Result resumed = CommandRunner.run("run", "pybench", "--pybench-dir", pybench.toString(), "--model", "scripted",
-                    "--base-url", server.baseUrl(), "--backend", "docker", "--concurrency", "1", "--out", out.toString(), "--resume");
+            // Like Ctrl-C: SIGTERM runs the shutdown hooks, which say how to go on and remove the sandboxes.
+            String log = runUntilResults(dir, args, 1, false);
+            assertTrue(log.contains("interrupted: ") && log.contains("--resume"), log);
+            // kill -9: no hook runs at all.
+            List<String> resume = new java.util.ArrayList<>(args);
+            resume.add("--resume");
+            runUntilResults(dir, resume, 3, true);
+            int before = Files.readAllLines(out.resolve("results.jsonl")).size();
+            assertTrue(before >= 3 && before < 6, "killed midway, with " + before + " results");
+
+            CommandRunner.Result resumed = CommandRunner.run(resume.toArray(String[]::new));
             assertEquals(0, resumed.exitCode(), resumed.err());
             assertTrue(resumed.err().contains("resuming"), resumed.err());
             List<String> ids = Files.readAllLines(out.resolve("results.jsonl")).stream()
@@ -194,5 +186,27 @@ class RunPyBenchTest {
             assertEquals(1, again.exitCode());
             assertTrue(again.err().contains("already holds a run: add --resume"), again.err());
         }
+    }
+
+    /** Runs the CLI in a child JVM until results.jsonl has {@code lines} lines, then stops it (SIGTERM or SIGKILL); returns its output. */
+    private static String runUntilResults(Path dir, List<String> args, int lines, boolean kill9) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new java.util.ArrayList<>(List.of(javaBin, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(args);
+        Path log = Files.createTempFile(dir, "child", ".log");
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path results = Path.of(args.get(args.indexOf("--out") + 1)).resolve("results.jsonl");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!(Files.exists(results) && Files.readAllLines(results).size() >= lines)) {
+                if (System.nanoTime() > deadline || !child.isAlive()) fail("the run did not get going: " + Files.readString(log));
+                Thread.sleep(100);
+            }
+            if (kill9) child.destroyForcibly(); else child.destroy();
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the run stopped");
+        } finally {
+            child.destroyForcibly();
+        }
+        return Files.readString(log);
     }
 }

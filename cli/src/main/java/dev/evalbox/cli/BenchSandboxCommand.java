@@ -1,13 +1,84 @@
 package dev.evalbox.cli;
 
+import dev.evalbox.cli.bench.BenchException;
+import dev.evalbox.cli.bench.BenchReport;
+import dev.evalbox.cli.bench.BenchSettings;
+import dev.evalbox.cli.bench.SandboxBenchmark;
+import dev.evalbox.sandbox.DockerEngine;
+import dev.evalbox.sandbox.SandboxSpec;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Sandbox speed benchmark (being written). */
-@Command(name = "sandbox", mixinStandardHelpOptions = true, description = "Sandbox speed: cell round trip, acquire, memory, throughput.")
+/**
+ * Sandbox speed: cell round trip against Jupyter's pipe, acquire, cold start, memory, throughput.
+ * The table (or JSON) goes to stdout; progress goes to stderr, so {@code --json} output can be piped.
+ */
+@Command(name = "sandbox", mixinStandardHelpOptions = true,
+        description = {"Sandbox speed: cell round trip (against jupyter_client -> ipykernel measured in the same run),"
+                + " acquire from a warm pool, cold start, memory per idle sandbox and throughput, on the Docker backend.",
+                "Exits 0 when it measured everything, whether or not the goals were met (the table says)."})
 final class BenchSandboxCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the table.")
+    boolean json;
+
+    @Option(names = "--image", description = "Sandbox image; the anchor runs in the same image. Default: ${DEFAULT-VALUE}.")
+    String image = SandboxSpec.DEFAULT_IMAGE;
+
+    @Option(names = "--samples", paramLabel = "N", description = "Timed `1+1` round trips, for evalbox and the anchor each. Default: ${DEFAULT-VALUE}.")
+    int samples = 200;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "Untimed round trips first. Default: ${DEFAULT-VALUE}.")
+    int warmup = 50;
+
+    @Option(names = "--cells", paramLabel = "N", description = "Short cells for the throughput run. Default: ${DEFAULT-VALUE}.")
+    int cells = 500;
+
+    @Option(names = "--concurrency", paramLabel = "N", description = "Sandboxes the throughput run uses at once. Default: ${DEFAULT-VALUE}.")
+    int concurrency = 4;
+
+    @Option(names = "--acquire-samples", paramLabel = "N", description = "Timed acquires from a warm pool (each refill starts a container). Default: ${DEFAULT-VALUE}.")
+    int acquireSamples = 20;
+
+    @Option(names = "--cold-samples", paramLabel = "N", description = "Cold starts to first result. Default: ${DEFAULT-VALUE}.")
+    int coldSamples = 5;
+
+    @Option(names = "--idle-sandboxes", paramLabel = "N", description = "Idle sandboxes whose memory is read. Default: ${DEFAULT-VALUE}.")
+    int idleSandboxes = 5;
+
     @Override
     public Integer call() {
-        throw new UserException("evalbox bench sandbox is not implemented yet");
+        BenchSettings settings = new BenchSettings(image, samples, warmup, acquireSamples, coldSamples, idleSandboxes, cells, concurrency);
+        String problem = DockerEngine.problem();
+        if (problem != null) {
+            throw new UserException(problem + "; the benchmark needs the Docker backend: start an engine with scripts/ensure-docker.sh");
+        }
+        if (!ImageStore.exists(image)) {
+            throw new UserException("the image " + image + " is not on this Docker engine: build it with `evalbox image build`"
+                    + " (or pass another with --image)");
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        long started = System.nanoTime();
+        BenchReport report;
+        try {
+            report = new SandboxBenchmark(settings, line -> {
+                err.println("bench: " + line);
+                err.flush();
+            }).run();
+        } catch (BenchException e) {
+            throw new UserException("the benchmark failed: " + e.getMessage());
+        }
+        err.printf("bench: done in %.0f s%n", (System.nanoTime() - started) / 1e9);
+        err.flush();
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? report.toJson() + "\n" : report.toTable());
+        out.flush();
+        return 0;
     }
 }

@@ -99,10 +99,10 @@ public final class DockerSandboxProvider implements SandboxProvider {
         containers.remove(containerId);
     }
 
-    /** Containers of this provider that still exist (for tests and diagnostics). */
+    /** Containers of this provider (this JVM and this provider's run id) that still exist, for tests and diagnostics. */
     public List<String> liveContainers() {
         return client.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(LABEL_OWNER, owner)).exec().stream().map(Container::getId).toList();
+                .withLabelFilter(Map.of(LABEL_OWNER, owner, LABEL_RUN, runId)).exec().stream().map(Container::getId).toList();
     }
 
     @Override

@@ -15,7 +15,7 @@ import io
 import json
 import os
 import queue
-import re
+import select
 import signal
 import stat
 import sys
@@ -24,8 +24,6 @@ import time
 import traceback
 
 PROTOCOL_VERSION = 1
-SYNC_RE = re.compile(rb"\x1e\x1fEVALBOX-SYNC-(\d+)\x1f\x1e")
-SYNC_PREFIX = b"\x1e\x1f"
 READ_CHUNK = 65536
 DOWNLOAD_CHUNK_MAX = 8 * 1024 * 1024
 
@@ -99,7 +97,12 @@ class Cell:
 
 
 class Capture:
-    """Drains one of fd 1/2 on a thread and forwards it as `stream` messages of the current cell."""
+    """Drains one of fd 1/2 and forwards it as `stream` messages of the current cell.
+
+    A thread forwards output while the cell runs; at the end of the cell the driver calls drain(),
+    which takes whatever is still in the pipe. Reading and forwarding happen under one lock, so
+    once drain() returns, everything the cell wrote is forwarded, in order, with no extra round trip.
+    """
 
     def __init__(self, driver, fd_number, name):
         self.driver = driver
@@ -107,60 +110,76 @@ class Capture:
         read_end, write_end = os.pipe()
         os.dup2(write_end, fd_number)
         os.close(write_end)
-        self.fd_number = fd_number
+        os.set_blocking(read_end, False)
         self.read_end = read_end
         self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self.synced = threading.Condition()
-        self.last_sync = -1
+        self.lock = threading.Lock()
+        self.poller = select.poll()
+        self.poller.register(read_end, select.POLLIN)
         threading.Thread(target=self.run, name="capture-" + name, daemon=True).start()
 
     def run(self):
-        pending = b""
         while True:
             try:
-                chunk = os.read(self.read_end, READ_CHUNK)
-            except OSError:
-                return
-            if not chunk:
-                return
-            pending += chunk
+                self.poller.poll()
+            except InterruptedError:
+                continue
+            if not self.drain(limit=READ_CHUNK * 16):
+                time.sleep(0.001)  # the pipe's writer end is gone or broken: do not spin
+
+    def drain(self, limit=1 << 62):
+        """Forwards what is in the pipe now (at most about `limit` bytes); False if the pipe is closed."""
+        with self.lock:
+            taken = 0
+            while taken < limit:
+                try:
+                    chunk = os.read(self.read_end, READ_CHUNK)
+                except BlockingIOError:
+                    return True
+                except OSError:
+                    return False
+                if not chunk:
+                    return False
+                taken += len(chunk)
+                text = self.decoder.decode(chunk)
+                if text:
+                    self.driver.emit_stream(self.name, text)
+            return True
+
+
+class Watchdog:
+    """One long-lived thread that interrupts the running cell at its deadline (a thread per cell costs time)."""
+
+    def __init__(self, driver):
+        self.driver = driver
+        self.condition = threading.Condition()
+        self.cell = None
+        self.deadline = None
+        threading.Thread(target=self.run, name="watchdog", daemon=True).start()
+
+    def arm(self, cell, timeout):
+        with self.condition:
+            self.cell, self.deadline = cell, time.monotonic() + timeout
+            self.condition.notify()
+
+    def disarm(self):
+        with self.condition:
+            self.cell, self.deadline = None, None
+
+    def run(self):
+        with self.condition:
             while True:
-                match = SYNC_RE.search(pending)
-                if not match:
-                    break
-                self.forward(pending[:match.start()], final=True)
-                pending = pending[match.end():]
-                with self.synced:
-                    self.last_sync = int(match.group(1))
-                    self.synced.notify_all()
-            # Hold back a possible start of a sync marker split across reads.
-            hold = pending.rfind(SYNC_PREFIX[:1], max(0, len(pending) - 40))
-            if hold >= 0:
-                self.forward(pending[:hold])
-                pending = pending[hold:]
-            else:
-                self.forward(pending)
-                pending = b""
-
-    def forward(self, data, final=False):
-        text = self.decoder.decode(data, final=final)
-        if text:
-            self.driver.emit_stream(self.name, text)
-
-    def sync(self, number, timeout):
-        """Waits until everything written to this fd before the call has been forwarded."""
-        marker = b"\x1e\x1fEVALBOX-SYNC-%d\x1f\x1e" % number
-        try:
-            os.write(self.fd_number, marker)
-        except OSError:
-            return
-        deadline = time.monotonic() + timeout
-        with self.synced:
-            while self.last_sync < number:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return
-                self.synced.wait(left)
+                if self.deadline is None:
+                    self.condition.wait()
+                    continue
+                left = self.deadline - time.monotonic()
+                if left > 0:
+                    self.condition.wait(left)
+                    continue
+                cell, self.cell, self.deadline = self.cell, None, None
+                if cell is not None and self.driver.cell is cell:
+                    cell.timed_out = True
+                    self.driver.interrupt()
 
 
 class PlainRunner:
@@ -312,7 +331,6 @@ class Driver:
         os.close(devnull)
         self.cell = None
         self.cell_lock = threading.Lock()
-        self.sync_counter = 0
         self.stream_limit = env_int("EVALBOX_MAX_OUTPUT_BYTES", 1 << 20)
         self.display_limit = env_int("EVALBOX_MAX_DISPLAY_BYTES", 16 << 20)
         self.interrupt_grace = 0
@@ -325,6 +343,7 @@ class Driver:
                                       errors="backslashreplace", line_buffering=True, write_through=True)
         sys.__stdout__, sys.__stderr__, sys.__stdin__ = sys.stdout, sys.stderr, sys.stdin
         self.executions = queue.Queue()
+        self.watchdog = Watchdog(self)
         self.main_thread = threading.main_thread()
         self.runner = None
 
@@ -420,29 +439,20 @@ class Driver:
         timeout = content.get("timeout")
         cell = Cell(request_id, content.get("max_output_bytes", self.stream_limit),
                     content.get("max_display_bytes", self.display_limit))
-        watchdog = None
-        if timeout:
-            def expire():
-                if self.cell is cell:
-                    cell.timed_out = True
-                    self.interrupt()
-            watchdog = threading.Timer(float(timeout), expire)
-            watchdog.daemon = True
         signal.signal(signal.SIGINT, self.on_sigint)
         started = time.monotonic()
         self.cell = cell
         success, count = False, None
         try:
-            if watchdog:
-                watchdog.start()
+            if timeout:
+                self.watchdog.arm(cell, float(timeout))
             success, count = self.runner.run(code)
         except KeyboardInterrupt:
             self.emit_error("KeyboardInterrupt", "", ["KeyboardInterrupt"])
         except SystemExit as exc:
             self.emit_error("SystemExit", str(exc.code), ["SystemExit: %s" % exc.code])
         finally:
-            if watchdog:
-                watchdog.cancel()
+            self.watchdog.disarm()
         if os.getpid() != self.channel.pid:
             # A copy made by os.fork() in the cell got to the end of the cell: it must not carry on as
             # a second driver (it would hold a process slot forever), so it ends here.
@@ -452,9 +462,9 @@ class Driver:
                 stream.flush()
         except Exception:
             pass
-        self.sync_counter += 1
         for capture in self.captures:
-            capture.sync(self.sync_counter, timeout=5.0)
+            # Bounded, so output that a leftover background process keeps writing cannot hold the cell open.
+            capture.drain(limit=2 * cell.stream_limit + READ_CHUNK)
         self.cell = None
         if cell.dropped_bytes:
             note = "[evalbox: output limit reached; %d bytes%s dropped]\n" % (

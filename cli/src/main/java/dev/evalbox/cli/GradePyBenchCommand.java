@@ -28,23 +28,13 @@ import picocli.CommandLine.Option;
                 "whose working dir holds the checkout's data/ and the run's output/ (both read-only).",
                 "Writes a run directory with run.json and results.jsonl (task_id, passed, reason, ...)."})
 final class GradePyBenchCommand implements Callable<Integer> {
-    @Option(names = "--pybench-dir", required = true, description = "A PyBench checkout (data/meta/task.json, data/unit_test/tests.py, inputs in data/).")
-    Path pybenchDir;
+    @Mixin PyBenchOptions pybench;
 
     @Option(names = "--trajectory", required = true, description = "The run's trajectory file (JSON Lines, PyBench format).")
     Path trajectory;
 
     @Option(names = "--outputs", description = "The run's output folder (default: output/ next to the trajectory file).")
     Path outputs;
-
-    @Option(names = "--categories", description = "TSV mapping task index to category (e.g. derived/task_index.tsv); default: task.json's category1.")
-    Path categoriesFile;
-
-    @Option(names = "--category-column", description = "Column of --categories to use. Default: ${DEFAULT-VALUE}.")
-    String categoryColumn = "category5_inferred";
-
-    @Option(names = "--tasks", split = ",", description = "Only these task indices (comma-separated).")
-    List<String> taskIndices = new ArrayList<>();
 
     @Option(names = "--concurrency", description = "Grading sandboxes at once. Default: ${DEFAULT-VALUE}.")
     int concurrency = 2;
@@ -56,13 +46,12 @@ final class GradePyBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PyBenchTasks tasks = PyBenchTasks.load(pybenchDir);
-        List<PyBenchTask> selected = taskIndices.isEmpty() ? tasks.all() : tasks.select(taskIndices);
+        PyBenchTasks tasks = pybench.load();
+        List<PyBenchTask> selected = pybench.selected(tasks);
         PyBenchTrajectoryFile trajectories = PyBenchTrajectoryFile.read(trajectory);
         trajectories.problems().forEach(p -> System.err.println("warning: " + p + " (the task counts as having no trajectory)"));
         Path outputDir = outputs != null ? outputs : trajectory.toAbsolutePath().getParent().resolve("output");
-        PyBenchCategories categories = categoriesFile == null ? PyBenchCategories.fromTaskLabels()
-                : PyBenchCategories.load(categoriesFile, categoryColumn);
+        PyBenchCategories categories = pybench.categories();
         Path runPath = out != null ? out : RunDirectory.newPath(Path.of("runs"), "grade-pybench");
         Instant started = Instant.now();
         List<GradeResult> results;
@@ -91,7 +80,7 @@ final class GradePyBenchCommand implements Callable<Integer> {
         ObjectNode run = RunDirectory.object();
         run.put("kind", "grade").put("benchmark", "pybench").put("evalbox_version", VersionInfo.version())
                 .put("backend", backend).put("image", "docker".equals(backend) ? options.image : null)
-                .put("pybench_dir", pybenchDir.toAbsolutePath().toString())
+                .put("pybench_dir", pybench.pybenchDir.toAbsolutePath().toString())
                 .put("trajectory", trajectory.toAbsolutePath().toString())
                 .put("started", started.toString()).put("finished", finished == null ? null : finished.toString())
                 .put("concurrency", concurrency).put("test_timeout_s", options.timeoutSeconds);

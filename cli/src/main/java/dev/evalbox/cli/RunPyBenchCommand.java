@@ -41,14 +41,10 @@ import picocli.CommandLine.Option;
                 "the model driven through PyBench's protocol (10 turns, first ```python block, its observation format),",
                 "then graded with the checkout's data/unit_test/tests.py. Ctrl-C stops; --resume continues."})
 final class RunPyBenchCommand implements Callable<Integer> {
-    @Option(names = "--pybench-dir", required = true, description = "A PyBench checkout (data/meta/task.json, data/unit_test/tests.py, inputs in data/).")
-    Path pybenchDir;
+    @Mixin PyBenchOptions pybench;
 
     @Mixin ModelOptions modelOptions;
     @Mixin SandboxOptions options;
-
-    @Option(names = "--tasks", split = ",", description = "Only these task indices (comma-separated).")
-    List<String> taskIndices = new ArrayList<>();
 
     @Option(names = "--limit", description = "Only the first N tasks.")
     Integer limit;
@@ -62,14 +58,14 @@ final class RunPyBenchCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run in --out: tasks already in its results.jsonl are skipped.")
     boolean resume;
 
+    @Option(names = "--task-time-budget", description = "Seconds a task may take in all (model and code); the loop stops after it. Default: none.")
+    Double taskTimeBudget;
+
+    @Option(names = "--token-budget", description = "Tokens (prompt + completion, as the server reports them) a task may use. Default: none.")
+    long tokenBudget;
+
     @Option(names = "--system-prompt", description = "Use this file's text as the system prompt (e.g. PyBench's own); default: evalbox's wording.")
     Path systemPromptFile;
-
-    @Option(names = "--categories", description = "TSV mapping task index to category for the summary (e.g. derived/task_index.tsv).")
-    Path categoriesFile;
-
-    @Option(names = "--category-column", description = "Column of --categories to use. Default: ${DEFAULT-VALUE}.")
-    String categoryColumn = "category5_inferred";
 
     @Override
     public Integer call() throws IOException {
@@ -81,8 +77,8 @@ final class RunPyBenchCommand implements Callable<Integer> {
     }
 
     private int execute() throws IOException {
-        PyBenchTasks tasks = PyBenchTasks.load(pybenchDir);
-        List<PyBenchTask> selected = taskIndices.isEmpty() ? tasks.all() : tasks.select(taskIndices);
+        PyBenchTasks tasks = pybench.load();
+        List<PyBenchTask> selected = pybench.selected(tasks);
         if (limit != null) selected = selected.subList(0, Math.min(limit, selected.size()));
         String systemPrompt = systemPromptFile == null ? PyBenchProtocol.defaultSystemPrompt() : Files.readString(systemPromptFile);
         Path runPath = out != null ? out : RunDirectory.newPath(Path.of("runs"), "pybench");
@@ -90,8 +86,7 @@ final class RunPyBenchCommand implements Callable<Integer> {
             throw new UserException(runPath + " already holds a run: add --resume to continue it, or choose another --out");
         }
         Function<PyBenchTask, ChatModel> models = modelsFor(modelOptions);
-        PyBenchCategories categories = categoriesFile == null ? PyBenchCategories.fromTaskLabels()
-                : PyBenchCategories.load(categoriesFile, categoryColumn);
+        PyBenchCategories categories = pybench.categories();
         Instant started = Instant.now();
         try (RunDirectory run = RunDirectory.open(runPath)) {
             Set<String> done = run.finishedTasks();
@@ -101,7 +96,8 @@ final class RunPyBenchCommand implements Callable<Integer> {
                  SandboxPool pool = new SandboxPool(provider, Math.min(concurrency, 4), concurrency * 2)) {
                 run.writeRunJson(runJson(provider.backend(), started, null, null));
                 PyBenchGrader grader = new PyBenchGrader(pool, options.spec(), options.timeout().multipliedBy(2), concurrency);
-                AgentLoop loop = new AgentLoop(PyBenchProtocol.protocol(options.timeout()).withSampling(modelOptions.sampling()));
+                AgentLoop loop = new AgentLoop(PyBenchProtocol.protocol(options.timeout()).withSampling(modelOptions.sampling())
+                        .withBudgets(taskTimeBudget == null ? null : java.time.Duration.ofMillis(Math.round(taskTimeBudget * 1000)), tokenBudget));
                 PyBenchRun pybench = new PyBenchRun(tasks, pool, options.spec(), loop, models, systemPrompt, grader, run);
                 Progress progress = new Progress(System.err, "pybench", todo.size());
                 java.util.concurrent.atomic.AtomicInteger recorded = new java.util.concurrent.atomic.AtomicInteger(done.size());
@@ -197,7 +193,7 @@ final class RunPyBenchCommand implements Callable<Integer> {
         run.put("kind", "run").put("benchmark", "pybench").put("evalbox_version", VersionInfo.version())
                 .put("model", modelOptions.model).put("base_url", modelOptions.isReplay() ? null : modelOptions.server().endpoint().toString())
                 .put("backend", backend).put("image", "docker".equals(backend) ? options.image : null)
-                .put("pybench_dir", pybenchDir.toAbsolutePath().toString())
+                .put("pybench_dir", pybench.pybenchDir.toAbsolutePath().toString())
                 .put("system_prompt", systemPromptFile == null ? "evalbox default" : systemPromptFile.toAbsolutePath().toString())
                 .put("cell_timeout_s", options.timeoutSeconds).put("concurrency", concurrency)
                 .put("started", started.toString()).put("finished", finished == null ? null : finished.toString());

@@ -3,20 +3,18 @@ package dev.evalbox.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
-import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.sandbox.SandboxSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
+import dev.evalbox.sandbox.DockerRequired;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -29,27 +27,9 @@ class BenchSandboxCommandTest {
             "acquire_warm_p50", "acquire_warm_p95", "cold_start_p50", "idle_memory_mean", "idle_memory_max",
             "throughput", "throughput_wall_time");
 
-    /**
-     * The sandbox module's DockerRequired, which this module cannot see (it is in that module's
-     * test sources): skip without an engine and the image, fail instead with EVALBOX_REQUIRE_DOCKER=1.
-     */
     @BeforeAll
-    static void dockerRequired() {
-        String problem = DockerEngine.problem();
-        if (problem == null) {
-            try (DockerClient client = DockerEngine.connect()) {
-                client.inspectImageCmd(SandboxSpec.DEFAULT_IMAGE).exec();
-            } catch (NotFoundException e) {
-                problem = "the sandbox image " + SandboxSpec.DEFAULT_IMAGE + " is not built (run `evalbox image build`)";
-            } catch (Exception e) {
-                problem = "cannot inspect the sandbox image: " + e.getMessage();
-            }
-        }
-        if (problem == null) return;
-        if ("1".equals(System.getenv("EVALBOX_REQUIRE_DOCKER"))) {
-            fail("Docker tests are required (EVALBOX_REQUIRE_DOCKER=1) but " + problem);
-        }
-        Assumptions.abort("skipping Docker tests: " + problem + " (scripts/test.sh sets everything up)");
+    static void needsDocker() {
+        DockerRequired.check();
     }
 
     @Test

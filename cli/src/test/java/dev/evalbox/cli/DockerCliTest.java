@@ -2,7 +2,6 @@ package dev.evalbox.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
@@ -14,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import dev.evalbox.sandbox.DockerRequired;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -25,11 +25,7 @@ class DockerCliTest {
 
     @BeforeAll
     static void needsDocker() {
-        String problem = DockerEngine.problem();
-        if (problem == null && !ImageStore.exists(SandboxSpec.DEFAULT_IMAGE)) problem = "the sandbox image is not built";
-        if (problem == null) return;
-        if ("1".equals(System.getenv("EVALBOX_REQUIRE_DOCKER"))) fail("Docker tests are required but " + problem);
-        Assumptions.abort("skipping Docker tests: " + problem);
+        DockerRequired.check();
     }
 
     @Test

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evalbox.agentloop.ScriptedChatServer;
 import dev.evalbox.agentloop.ScriptedChatServer.Step;
-import dev.evalbox.sandbox.DockerEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
+import dev.evalbox.sandbox.DockerRequired;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,10 +31,7 @@ class RunPyBenchTest {
 
     @BeforeAll
     static void needsDocker() {
-        String problem = DockerEngine.problem();
-        if (problem == null) return;
-        if ("1".equals(System.getenv("EVALBOX_REQUIRE_DOCKER"))) fail("Docker tests are required but " + problem);
-        Assumptions.abort("skipping Docker tests: " + problem);
+        DockerRequired.check();
     }
 
     private static String code(String python) { return "Analyse: step.\n<|execute_start|>\n```python\n" + python + "\n```\n<|execute_end|>"; }

@@ -1,7 +1,5 @@
 package dev.evalbox.sandbox;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -28,7 +25,6 @@ import org.slf4j.LoggerFactory;
 final class DriverConnection implements SandboxProcess.ProtocolSink {
     private static final Logger LOG = LoggerFactory.getLogger(DriverConnection.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
     private final SandboxProcess process;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(8192);
@@ -214,7 +210,7 @@ final class DriverConnection implements SandboxProcess.ProtocolSink {
                     content.path("python").asText(), content.path("cwd").asText(),
                     content.path("ipython_unavailable").isNull() ? null : content.path("ipython_unavailable").asText()));
             case "stream", "execute_result", "display_data", "update_display_data", "error", "clear_output" ->
-                    route(id, toOutput(type, content));
+                    route(id, OutputJson.fromMessage(type, content));
             case "protocol_error" -> LOG.warn("sandbox driver reported a protocol error: {}", content.path("evalue").asText());
             default -> {
                 CompletableFuture<JsonNode> reply = id == null ? null : replies.remove(id);
@@ -229,33 +225,6 @@ final class DriverConnection implements SandboxProcess.ProtocolSink {
             execution.add(output);
         } else {
             LOG.debug("dropping {} output that arrived outside any cell", output.msgType());
-        }
-    }
-
-    private static Output toOutput(String type, JsonNode content) {
-        return switch (type) {
-            case "stream" -> new Output.Stream(content.path("name").asText("stdout"), content.path("text").asText(""));
-            case "execute_result" -> new Output.ExecuteResult(content.path("execution_count").asInt(),
-                    map(content.path("data")), map(content.path("metadata")));
-            case "display_data", "update_display_data" -> new Output.DisplayData(map(content.path("data")),
-                    map(content.path("metadata")),
-                    Optional.ofNullable(content.path("transient").path("display_id").asText(null)),
-                    type.startsWith("update"));
-            case "error" -> {
-                List<String> traceback = new ArrayList<>();
-                content.path("traceback").forEach(n -> traceback.add(n.asText()));
-                yield new Output.Error(content.path("ename").asText(), content.path("evalue").asText(), traceback);
-            }
-            default -> new Output.ClearOutput(content.path("wait").asBoolean());
-        };
-    }
-
-    private static Map<String, Object> map(JsonNode node) {
-        if (!node.isObject()) return Map.of();
-        try {
-            return JSON.treeToValue(node, JSON.getTypeFactory().constructType(MAP.getType()));
-        } catch (JsonProcessingException e) {
-            return Map.of();
         }
     }
 }

@@ -51,7 +51,14 @@ public final class OutputJson {
 
     /** Reads an output written by {@link #toJson(Output)} (or by Jupyter); unknown types are rejected. */
     public static Output fromJson(JsonNode node) {
-        String type = node.path("output_type").asText();
+        return fromMessage(node.path("output_type").asText(), node);
+    }
+
+    /**
+     * An output from a Jupyter-shaped message: its msg_type and its content (the driver's messages, and
+     * nbformat outputs, whose fields are the same). Unknown types are an IllegalArgumentException.
+     */
+    public static Output fromMessage(String type, JsonNode node) {
         return switch (type) {
             case "stream" -> new Output.Stream(node.path("name").asText("stdout"), text(node.path("text")));
             case "execute_result" -> new Output.ExecuteResult(node.path("execution_count").asInt(),

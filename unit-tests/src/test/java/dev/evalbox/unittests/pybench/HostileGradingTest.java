@@ -2,9 +2,7 @@ package dev.evalbox.unittests.pybench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.sandbox.DockerSandboxProvider;
 import dev.evalbox.sandbox.SandboxPool;
 import dev.evalbox.sandbox.SandboxSpec;
@@ -14,7 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Assumptions;
+import dev.evalbox.sandbox.DockerRequired;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -26,10 +24,7 @@ class HostileGradingTest {
 
     @BeforeAll
     static void needsDocker() {
-        String problem = DockerEngine.problem();
-        if (problem == null) return;
-        if ("1".equals(System.getenv("EVALBOX_REQUIRE_DOCKER"))) fail("Docker tests are required but " + problem);
-        Assumptions.abort("skipping Docker tests: " + problem);
+        DockerRequired.check();
     }
 
     @Test

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /**
  * The code in an Action Input, in the benchmark's order: the first fenced block, else the first
  * single-backtick span, else the "code" field of a JSON object (read leniently, as json5 does), else
- * the raw text. Not stripped. Basenames of uploaded files are then replaced by their sandbox paths.
+ * the raw text. Not stripped. Uploaded files named by their basename are then given their full path.
  */
 public final class ActionInputCode {
     static final Pattern TRIPLE = Pattern.compile("```[^\\n]*\\n(.+?)```", Pattern.DOTALL);
@@ -37,11 +37,15 @@ public final class ActionInputCode {
         return actionInput;
     }
 
-    /** Replaces each uploaded file's basename in the code by its path in the sandbox. */
-    public static String withSandboxPaths(String code, List<String> uploadedBasenames, String sandboxDir) {
+    /**
+     * The benchmark's rule for uploaded files: where code names a file by its basename but not by its
+     * full path, the basename becomes the full path (here: the file's path in the sandbox).
+     */
+    public static String withUploadPaths(String code, List<String> fullPaths) {
         String result = code;
-        for (String name : uploadedBasenames) {
-            if (!name.isEmpty()) result = result.replace(name, sandboxDir.replaceAll("/+$", "") + "/" + name);
+        for (String full : fullPaths) {
+            String base = full.substring(full.lastIndexOf('/') + 1);
+            if (!result.contains(full) && !base.isEmpty() && result.contains(base)) result = result.replace(base, full);
         }
         return result;
     }

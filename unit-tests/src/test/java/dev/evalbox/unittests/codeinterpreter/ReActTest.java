@@ -42,8 +42,11 @@ class ReActTest {
         assertEquals("c = 3\nprint(c)", ActionInputCode.extract("{\"code\": \"c = 3\\nprint(c)\"}"));
         assertEquals("d = 4", ActionInputCode.extract("{code: 'd = 4',}"), "json5-style input");
         assertEquals("e = 5  ", ActionInputCode.extract("e = 5  "), "raw text, not stripped");
-        assertEquals("pd.read_csv('/work/upload/sales.csv')",
-                ActionInputCode.withSandboxPaths("pd.read_csv('sales.csv')", List.of("sales.csv"), "/work/upload/"));
+        assertEquals("pd.read_csv('/work/upload_file/sales.csv')",
+                ActionInputCode.withUploadPaths("pd.read_csv('sales.csv')", List.of("/work/upload_file/sales.csv")));
+        assertEquals("open('/work/upload_file/a.txt'); open('a.txt')",
+                ActionInputCode.withUploadPaths("open('/work/upload_file/a.txt'); open('a.txt')", List.of("/work/upload_file/a.txt")),
+                "left alone when the full path is already there");
     }
 
     @Test

@@ -1,0 +1,69 @@
+package dev.evalbox.unittests.codeinterpreter;
+
+import dev.evalbox.sandbox.ExecutionResult;
+import dev.evalbox.sandbox.Sandbox;
+import dev.evalbox.sandbox.SandboxPool;
+import dev.evalbox.sandbox.SandboxSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The executable-rate metric: a record's program ({@link ExecutableCode}) runs once in a fresh
+ * sandbox, with the record's input files in upload_file/, as a plain exec of the whole program in a
+ * new namespace (as the benchmark's exec does). Executable means it raised nothing within the limit:
+ * 10 s for visualization and math; none in the benchmark for general items, for which evalbox applies
+ * {@code generalCap} and records it. A missing module is reported as such (the benchmark would try
+ * pip install, which cannot happen offline).
+ */
+public final class ExecutableRate {
+    public static final Duration LIMIT = Duration.ofSeconds(10);
+
+    /** The verdict for one record, with its evidence. */
+    public record Verdict(int line, CodeInterpreterRecord.Kind kind, boolean missingCode, boolean executable, String errorInfo,
+                          String code, Duration limit) { }
+
+    private final SandboxPool pool;
+    private final SandboxSpec spec;
+    private final Path uploadDir;
+    private final Duration generalCap;
+
+    public ExecutableRate(SandboxPool pool, SandboxSpec spec, Path uploadDir, Duration generalCap) {
+        this.pool = pool;
+        this.spec = spec;
+        this.uploadDir = uploadDir;
+        this.generalCap = generalCap;
+    }
+
+    public Verdict check(CodeInterpreterRecord record, String trace) {
+        CodeInterpreterRecord.Kind kind = record.kind();
+        String code = ExecutableCode.actionInputCode(trace, kind != CodeInterpreterRecord.Kind.MATH);
+        Duration limit = kind == CodeInterpreterRecord.Kind.GENERAL || kind == CodeInterpreterRecord.Kind.OTHER ? generalCap : LIMIT;
+        if (code.isEmpty()) return new Verdict(record.line(), kind, true, false, "missing code", "", limit);
+        try (Sandbox sandbox = pool.acquire(spec)) {
+            sandbox.makeDirectories("upload_file");
+            List<String> uploadPaths = new ArrayList<>();
+            for (String input : record.inputFiles()) {
+                String base = input.substring(input.lastIndexOf('/') + 1);
+                Path host = uploadDir.resolve(base);
+                if (Files.isRegularFile(host)) sandbox.upload(host, "upload_file/" + base);
+                uploadPaths.add(spec.workDir() + "/upload_file/" + base);
+            }
+            String program = ExecutableCode.program(record, code, uploadPaths);
+            sandbox.upload(program.getBytes(java.nio.charset.StandardCharsets.UTF_8), ".evalbox/program.py");
+            ExecutionResult run = sandbox.execute("with open('.evalbox/program.py', encoding='utf-8') as _f:\n"
+                    + "    _program = _f.read()\nexec(compile(_program, 'program.py', 'exec'), {'text': _program, 'timelimit': True})\n"
+                    + "None", limit);
+            boolean executable = run.ok();
+            String error = switch (run.status()) {
+                case OK -> "";
+                case ERROR -> run.error().map(e -> e.ename() + ": " + e.evalue()).orElse("error");
+                case TIMEOUT -> "timed out after " + limit.toSeconds() + " s";
+                default -> run.message();
+            };
+            return new Verdict(record.line(), kind, false, executable, error, program, limit);
+        }
+    }
+}

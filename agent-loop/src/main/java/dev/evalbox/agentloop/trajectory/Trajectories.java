@@ -1,11 +1,5 @@
 package dev.evalbox.agentloop.trajectory;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,25 +13,12 @@ import java.util.Map;
 public record Trajectories(Map<String, TaskTrajectory> byTask, List<String> problems) {
 
     public static Trajectories read(Path path) {
-        ObjectMapper json = new ObjectMapper();
         Map<String, List<TrajectoryEvent>> events = new LinkedHashMap<>();
-        List<String> problems = new ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) continue;
-                try {
-                    TrajectoryEvent event = TrajectoryEvent.fromJson(json.readTree(line));
-                    events.computeIfAbsent(event.taskId(), t -> new ArrayList<>()).add(event);
-                } catch (IOException | RuntimeException e) {
-                    problems.add(path.getFileName() + " line " + number + ": " + e.getMessage());
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the trajectory file " + path, e);
-        }
+        List<String> problems = JsonLines.read(path, (number, node) -> {
+            TrajectoryEvent event = TrajectoryEvent.fromJson(node);
+            events.computeIfAbsent(event.taskId(), t -> new ArrayList<>()).add(event);
+            return null;
+        });
         Map<String, TaskTrajectory> byTask = new LinkedHashMap<>();
         events.forEach((task, list) -> byTask.put(task, new TaskTrajectory(task, list)));
         return new Trajectories(byTask, List.copyOf(problems));

@@ -1,12 +1,7 @@
 package dev.evalbox.unittests.codeinterpreter;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.evalbox.agentloop.trajectory.JsonLines;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -19,7 +14,6 @@ import java.util.Set;
  * its line and field, so the run can record it and go on.
  */
 public final class CodeInterpreterData {
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final Set<String> TAGS = Set.of("all_ci", "math", "visualization", "general");
 
     /** What a file held: the usable items and, for each unusable line, what is wrong with it. */
@@ -32,8 +26,8 @@ public final class CodeInterpreterData {
 
     public static Loaded<CodeInterpreterRecord> readRecords(Path file) {
         List<CodeInterpreterRecord> records = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        forEachLine(file, (number, node) -> {
+        List<String> problems = JsonLines.read(file, (number, node) -> {
+            if (!node.isObject()) return "expected a JSON object";
             String query = text(node, "query");
             if (query == null) return "field \"query\" missing or not a string";
             String tagText = text(node, "tags");
@@ -55,14 +49,14 @@ public final class CodeInterpreterData {
             }
             records.add(new CodeInterpreterRecord(number, query, tags, lang, inputs));
             return null;
-        }, problems);
+        });
         return new Loaded<>(List.copyOf(records), List.copyOf(problems));
     }
 
     public static Loaded<Gsm8kRecord> readGsm8k(Path file) {
         List<Gsm8kRecord> records = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        forEachLine(file, (number, node) -> {
+        List<String> problems = JsonLines.read(file, (number, node) -> {
+            if (!node.isObject()) return "expected a JSON object";
             String question = text(node, "question");
             String answer = text(node, "answer");
             if (question == null) return "field \"question\" missing or not a string";
@@ -72,35 +66,8 @@ public final class CodeInterpreterData {
             }
             records.add(new Gsm8kRecord(number, question, answer));
             return null;
-        }, problems);
+        });
         return new Loaded<>(List.copyOf(records), List.copyOf(problems));
-    }
-
-    /** Parses each non-blank line; the handler returns what is wrong with the line, or null. */
-    private static void forEachLine(Path file, LineHandler handler, List<String> problems) {
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) continue;
-                JsonNode node;
-                try {
-                    node = JSON.readTree(line);
-                } catch (IOException e) {
-                    problems.add(file.getFileName() + " line " + number + ": not valid JSON");
-                    continue;
-                }
-                String problem = node.isObject() ? handler.handle(number, node) : "expected a JSON object";
-                if (problem != null) problems.add(file.getFileName() + " line " + number + ": " + problem);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-    }
-
-    private interface LineHandler {
-        String handle(int number, JsonNode node);
     }
 
     private static String text(JsonNode node, String field) {

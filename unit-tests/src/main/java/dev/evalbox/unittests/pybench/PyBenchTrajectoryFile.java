@@ -1,15 +1,9 @@
 package dev.evalbox.unittests.pybench;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.evalbox.agentloop.trajectory.JsonLines;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +14,6 @@ import java.util.Optional;
  * each becomes a {@link #problems() problem} naming the line, and its task counts as having no trajectory.
  */
 public final class PyBenchTrajectoryFile {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Path path;
     private final Map<String, PyBenchTrajectory> byIndex;
     private final List<String> problems;
@@ -33,31 +25,14 @@ public final class PyBenchTrajectoryFile {
     }
 
     public static PyBenchTrajectoryFile read(Path path) {
+        if (!java.nio.file.Files.isRegularFile(path)) throw new PyBenchDataException("no trajectory file " + path);
         Map<String, PyBenchTrajectory> byIndex = new LinkedHashMap<>();
-        List<String> problems = new ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) continue;
-                String problem = parseLine(line, number, byIndex);
-                if (problem != null) problems.add(path.getFileName() + " line " + number + ": " + problem);
-            }
-        } catch (IOException e) {
-            throw new PyBenchDataException("cannot read the trajectory file " + path + ": " + e.getMessage(), e);
-        }
+        List<String> problems = JsonLines.read(path, (number, node) -> parseLine(node, number, byIndex));
         return new PyBenchTrajectoryFile(path, byIndex, List.copyOf(problems));
     }
 
     /** Adds the line's trajectory; returns what is wrong with the line, or null. */
-    private static String parseLine(String line, int number, Map<String, PyBenchTrajectory> byIndex) {
-        JsonNode node;
-        try {
-            node = JSON.readTree(line);
-        } catch (JsonProcessingException e) {
-            return "not valid JSON (" + e.getOriginalMessage() + ")";
-        }
+    private static String parseLine(JsonNode node, int number, Map<String, PyBenchTrajectory> byIndex) {
         if (!node.isObject()) return "expected a JSON object";
         JsonNode index = node.get("index");
         if (index == null || !index.isValueNode()) return "field \"index\" missing";

@@ -56,7 +56,7 @@ class PyBenchFilesTest {
                 "",
                 "{\"index\": \"1\", \"messages\": [{\"role\": \"assistant\", \"content\": \"again\"}]}"));
         PyBenchTrajectoryFile trajectories = PyBenchTrajectoryFile.read(file);
-        assertTrue(trajectories.problems().get(0).startsWith("trajectory.jsonl line 2: not valid JSON ("), trajectories.problems().get(0));
+        assertEquals("trajectory.jsonl line 2: not valid JSON", trajectories.problems().get(0));
         assertEquals(List.of(
                 "trajectory.jsonl line 3: expected a JSON object",
                 "trajectory.jsonl line 4: field \"index\" missing",

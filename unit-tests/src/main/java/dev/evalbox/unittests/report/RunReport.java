@@ -49,12 +49,13 @@ public final class RunReport {
         JsonNode run = Files.isRegularFile(runDir.resolve("run.json")) ? JSON.readTree(runDir.resolve("run.json").toFile()) : JSON.createObjectNode();
         Map<String, JsonNode> results = sortedByTask(jsonLines(runDir.resolve("results.jsonl"), "task_id"));
         Map<String, JsonNode> conversations = jsonLines(runDir.resolve("pybench_trajectory.jsonl"), "index");
+        Map<String, JsonNode> traces = jsonLines(runDir.resolve("traces.jsonl"), "task_id");
         Map<String, Map<Integer, List<String>>> figures = figures(runDir.resolve("trajectories.jsonl"));
 
         Map<String, int[]> byCategory = new TreeMap<>();
         int passed = 0;
         for (JsonNode row : results.values()) {
-            String category = category(conversations.get(row.path("task_id").asText()));
+            String category = row.hasNonNull("kind") ? row.get("kind").asText() : category(conversations.get(row.path("task_id").asText()));
             int[] count = byCategory.computeIfAbsent(category, c -> new int[2]);
             count[0]++;
             if (row.path("passed").asBoolean()) {
@@ -95,6 +96,15 @@ public final class RunReport {
                     .append(Html.escape(row.path("stop_reason").asText("-"))).append("</p>\n");
             JsonNode conversation = conversations.get(task);
             if (conversation != null) conversation(html, conversation.path("messages"), figures.getOrDefault(task, Map.of()));
+            JsonNode trace = traces.get(task);
+            if (trace != null) {
+                html.append("<div class=\"msg assistant\"><div class=\"role\">ReAct trace</div><pre class=\"text\">")
+                        .append(Html.escape(trace.path("trace").asText())).append("</pre></div>\n");
+                if (row.hasNonNull("judge_reply") && !row.get("judge_reply").asText().isEmpty()) {
+                    html.append("<p class=\"outcome\">judge (").append(Html.escape(row.path("judge_rule").asText())).append("): ")
+                            .append(Html.escape(row.get("judge_reply").asText())).append("</p>\n");
+                }
+            }
             artifacts(html, task);
             html.append("</div></details>\n");
         }

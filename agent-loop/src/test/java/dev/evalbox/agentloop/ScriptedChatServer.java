@@ -53,6 +53,7 @@ public final class ScriptedChatServer implements AutoCloseable {
             return t;
         }));
         server.createContext("/v1/chat/completions", this::handle);
+        server.createContext("/v1/completions", this::handle);
         server.start();
     }
 

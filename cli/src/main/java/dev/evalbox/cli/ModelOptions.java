@@ -44,8 +44,11 @@ final class ModelOptions {
         return new SamplingParams(temperature, topP, maxTokens, stop, null, seed);
     }
 
-    OpenAiChatModel server() {
-        OpenAiChatModel.Builder builder = OpenAiChatModel.builder().model(model)
+    OpenAiChatModel server() { return server(false); }
+
+    /** The model's client; {@code completions} for completion-style models (one prompt, the completions endpoint). */
+    OpenAiChatModel server(boolean completions) {
+        OpenAiChatModel.Builder builder = OpenAiChatModel.builder().model(model).completions(completions)
                 .timeout(Duration.ofMillis(Math.round(modelTimeoutSeconds * 1000)))
                 .maxConcurrency(modelConcurrency).maxAttempts(maxAttempts)
                 .apiKey(System.getenv(apiKeyEnv));

@@ -57,6 +57,9 @@ final class RunCodeInterpreterCommand implements Callable<Integer> {
     @Option(names = "--prompt", description = "A ReAct prompt template (with {query}) to use instead of evalbox's wording, e.g. the official one.")
     Path promptFile;
 
+    @Option(names = "--prompt-style", description = "chat (messages to the chat endpoint) or completion (one prompt to the completions endpoint). Default: ${DEFAULT-VALUE}.")
+    String promptStyle = "chat";
+
     @Option(names = "--limit", description = "Only the first N items.")
     Integer limit;
 
@@ -90,13 +93,18 @@ final class RunCodeInterpreterCommand implements Callable<Integer> {
             List<CodeInterpreterItem> todo = items.stream().filter(i -> !done.contains(i.taskId())).toList();
             if (resume) System.err.println("resuming " + runPath + ": " + done.size() + " item(s) done, " + todo.size() + " to go");
             SandboxSpec spec = options.spec();
-            OpenAiChatModel model = modelOptions.server();
+            CodeInterpreterAgent.PromptStyle style = switch (promptStyle) {
+                case "chat" -> CodeInterpreterAgent.PromptStyle.CHAT;
+                case "completion" -> CodeInterpreterAgent.PromptStyle.COMPLETION;
+                default -> throw new UserException("unknown --prompt-style \"" + promptStyle + "\": use chat or completion");
+            };
+            OpenAiChatModel model = modelOptions.server(style == CodeInterpreterAgent.PromptStyle.COMPLETION);
             CodeInterpreterScore score = new CodeInterpreterScore(new ExecutableRate(pool, spec, uploadDir, Duration.ofSeconds(120)),
                     judgeOptions.judge(modelOptions.baseUrl), runPath);
             ObjectNode runJson = runJson(provider.backend(), model.name());
             run.writeRunJson(runJson);
             Progress progress = new Progress(System.err, "code-interpreter", todo.size());
-            try (CodeInterpreterRun ci = new CodeInterpreterRun(pool, spec, new CodeInterpreterAgent(model, prompt, modelOptions.sampling()),
+            try (CodeInterpreterRun ci = new CodeInterpreterRun(pool, spec, new CodeInterpreterAgent(model, prompt, modelOptions.sampling(), style),
                     score, uploadDir, run)) {
                 ci.run(todo, concurrency, result -> progress.step(result.path("passed").asBoolean()));
             } finally {
@@ -144,7 +152,7 @@ final class RunCodeInterpreterCommand implements Callable<Integer> {
                 .put("data", data == null ? null : data.toAbsolutePath().toString())
                 .put("gsm8k", gsm8k == null ? null : gsm8k.toAbsolutePath().toString())
                 .put("upload_dir", uploadDir == null ? null : uploadDir.toAbsolutePath().toString())
-                .put("task", task).put("prompt", promptFile == null ? "evalbox default" : promptFile.toAbsolutePath().toString())
+                .put("task", task).put("prompt_style", promptStyle).put("prompt", promptFile == null ? "evalbox default" : promptFile.toAbsolutePath().toString())
                 .put("judge", judgeOptions.judge == null ? null : judgeOptions.judge).put("judge_rule", judgeOptions.rule)
                 .put("cell_timeout_s", CodeInterpreterAgent.CELL_TIMEOUT.toSeconds()).put("started", Instant.now().toString());
         return run;

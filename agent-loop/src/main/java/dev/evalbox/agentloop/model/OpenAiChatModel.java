@@ -21,7 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A model behind the OpenAI-compatible chat-completions API (vLLM, SGLang, Ollama, llama.cpp,
- * OpenAI and most hosted APIs).
+ * OpenAI and most hosted APIs), or its completions endpoint for completion-style models.
  *
  * <p>429, 5xx, timeouts and dropped connections are retried with exponential backoff and jitter,
  * honouring Retry-After; other 4xx fail at once. A semaphore bounds the calls in flight to this
@@ -31,6 +31,7 @@ public final class OpenAiChatModel implements ChatModel {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI endpoint;
+    private final boolean completions;
     private final String model;
     private final String apiKey;
     private final Duration timeout;
@@ -42,7 +43,8 @@ public final class OpenAiChatModel implements ChatModel {
 
     private OpenAiChatModel(Builder b) {
         String base = b.baseUrl.endsWith("/") ? b.baseUrl.substring(0, b.baseUrl.length() - 1) : b.baseUrl;
-        this.endpoint = URI.create(base + "/chat/completions");
+        this.completions = b.completions;
+        this.endpoint = URI.create(base + (completions ? "/completions" : "/chat/completions"));
         this.model = Objects.requireNonNull(b.model, "model");
         this.apiKey = b.apiKey;
         this.timeout = b.timeout;
@@ -141,7 +143,13 @@ public final class OpenAiChatModel implements ChatModel {
     private byte[] requestBody(ChatRequest request) {
         ObjectNode body = JSON.createObjectNode();
         body.put("model", model);
-        ArrayNode messages = body.putArray("messages");
+        if (completions) {
+            // Completion-style servers take one prompt: the messages' texts in order.
+            StringBuilder prompt = new StringBuilder();
+            request.messages().forEach(m -> prompt.append(m.content()));
+            body.put("prompt", prompt.toString());
+        }
+        ArrayNode messages = completions ? JSON.createArrayNode() : body.putArray("messages");
         for (ChatMessage message : request.messages()) {
             ObjectNode m = messages.addObject().put("role", message.role());
             if (message.imageUrls().isEmpty()) {
@@ -185,7 +193,7 @@ public final class OpenAiChatModel implements ChatModel {
         if (choices.isEmpty()) throw new ModelException(ModelException.Kind.EMPTY_RESPONSE, "the model server answered with no choices", attempts);
         List<String> texts = new ArrayList<>();
         for (JsonNode choice : choices) {
-            JsonNode content = choice.path("message").path("content");
+            JsonNode content = choice.has("text") ? choice.get("text") : choice.path("message").path("content");
             texts.add(content.isTextual() ? content.asText() : content.isNull() || content.isMissingNode() ? "" : content.toString());
         }
         JsonNode usage = root.path("usage");
@@ -211,6 +219,7 @@ public final class OpenAiChatModel implements ChatModel {
         private Duration initialBackoff = Duration.ofSeconds(1);
         private Duration maxBackoff = Duration.ofSeconds(60);
         private int maxConcurrency = 8;
+        private boolean completions;
 
         public Builder baseUrl(String url) { this.baseUrl = url; return this; }
         public Builder apiKey(String key) { this.apiKey = key; return this; }
@@ -223,6 +232,8 @@ public final class OpenAiChatModel implements ChatModel {
         public Builder backoff(Duration initial, Duration max) { this.initialBackoff = initial; this.maxBackoff = max; return this; }
         /** Calls in flight to this model at once. */
         public Builder maxConcurrency(int n) { this.maxConcurrency = Math.max(1, n); return this; }
+        /** Use the (legacy) completions endpoint with one prompt, for completion-style models. */
+        public Builder completions(boolean flag) { this.completions = flag; return this; }
 
         public OpenAiChatModel build() { return new OpenAiChatModel(this); }
     }

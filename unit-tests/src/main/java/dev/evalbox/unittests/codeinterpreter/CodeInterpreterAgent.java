@@ -31,16 +31,25 @@ public final class CodeInterpreterAgent {
     public static final Duration CELL_TIMEOUT = Duration.ofSeconds(30);
     public static final String STOP = "Observation:";
 
+    /** How the conversation reaches the model: chat messages, or one completion prompt with the whole transcript. */
+    public enum PromptStyle { CHAT, COMPLETION }
+
     /** What happened: the trace, the final answer, executions made, why it stopped. */
     public record Outcome(String trace, String finalAnswer, int executions, String stopReason, Usage usage, String error) { }
 
     private final ChatModel model;
     private final ReActPrompt prompt;
     private final SamplingParams sampling;
+    private final PromptStyle style;
 
     public CodeInterpreterAgent(ChatModel model, ReActPrompt prompt, SamplingParams sampling) {
+        this(model, prompt, sampling, PromptStyle.CHAT);
+    }
+
+    public CodeInterpreterAgent(ChatModel model, ReActPrompt prompt, SamplingParams sampling, PromptStyle style) {
         this.model = model;
         this.prompt = prompt;
+        this.style = style;
         List<String> stops = new ArrayList<>(sampling.stop());
         if (!stops.contains(STOP)) stops.add(STOP);
         this.sampling = sampling.withStop(stops);
@@ -61,7 +70,9 @@ public final class CodeInterpreterAgent {
                        Function<byte[], String> saveImage, TrajectoryWriter trajectory) {
         List<ChatMessage> messages = new ArrayList<>();
         messages.add(ChatMessage.user(prompt.render(record.question())));
+        String completionBase = prompt.render(record.question()) + "\n";
         if (record.kind() == CodeInterpreterRecord.Kind.VISUALIZATION_EASY) {
+            completionBase += record.prefill();
             String prefill = record.prefill();
             String code = ExecutableCode.actionInputCode(prefill, false);
             if (!code.isEmpty()) sandbox.execute(ActionInputCode.withUploadPaths(code, uploadPaths), CELL_TIMEOUT);
@@ -83,7 +94,8 @@ public final class CodeInterpreterAgent {
             ChatCompletion completion;
             try {
                 trajectory.write(new TrajectoryEvent.ModelRequest(taskId, Instant.now(), turn, messages.size()));
-                completion = model.complete(new ChatRequest(messages, sampling));
+                List<ChatMessage> request = style == PromptStyle.CHAT ? messages : List.of(ChatMessage.user(completionBase + trace));
+                completion = model.complete(new ChatRequest(request, sampling));
             } catch (ModelException e) {
                 trajectory.write(new TrajectoryEvent.Error(taskId, Instant.now(), turn, "model_" + e.kind().name().toLowerCase(), e.getMessage()));
                 stop = "model_error";
@@ -96,7 +108,8 @@ public final class CodeInterpreterAgent {
                     completion.latency().toMillis(), completion.attempts(), completion.finishReason()));
             messages.add(ChatMessage.assistant(reply));
             // Each reply continues the benchmark's single ReAct text.
-            String part = trace.length() == 0 ? reply : (reply.stripLeading().startsWith("Thought:") ? "\n" : "\nThought: ") + reply.stripLeading();
+            String part = trace.length() == 0 || style == PromptStyle.COMPLETION ? reply
+                    : (reply.stripLeading().startsWith("Thought:") ? "\n" : "\nThought: ") + reply.stripLeading();
             Optional<ReActCall> call = ReActParser.latestCall(part);
             if (call.isEmpty()) {
                 trace.append(part);
@@ -108,11 +121,12 @@ public final class CodeInterpreterAgent {
             executions++;
             int first = figures;
             figures += result.images().size();
-            String observation = Observation.format(result, saveImage, first);
+            String observation = Observation.format(result, saveImage, first, CELL_TIMEOUT);
             trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), turn, code, result.status().name().toLowerCase(),
                     result.outputs(), result.duration().toMillis(), result.stateLost(), result.message()));
             trajectory.write(new TrajectoryEvent.Observation(taskId, Instant.now(), turn, "user", "Observation: " + observation));
             trace.append(call.get().textBeforeObservation()).append(ReActParser.OBSERVATION).append(' ').append(observation);
+            if (style == PromptStyle.COMPLETION) trace.append("\nThought:"); // the model continues the transcript from here
             messages.add(ChatMessage.user("Observation: " + observation));
             if (!result.ok() && !sandbox.isAlive()) sandbox.restart();
             if (observation.contains("error:") || observation.contains("Traceback")) {

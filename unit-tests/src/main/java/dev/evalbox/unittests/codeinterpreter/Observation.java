@@ -16,14 +16,24 @@ public final class Observation {
 
     private Observation() { }
 
-    /** {@code saveImage} stores a PNG and returns the path the observation shows. */
+    /**
+     * {@code saveImage} stores a PNG and returns the path the observation shows. A cell that hit the
+     * time limit shows the benchmark's timeout message instead of the interrupt's traceback.
+     */
     public static String format(ExecutionResult result, Function<byte[], String> saveImage, int firstImageNumber) {
+        return format(result, saveImage, firstImageNumber, result.duration());
+    }
+
+    /** As {@link #format(ExecutionResult, Function, int)}, naming {@code timeLimit} in a timeout message. */
+    public static String format(ExecutionResult result, Function<byte[], String> saveImage, int firstImageNumber,
+                                java.time.Duration timeLimit) {
         StringBuilder text = new StringBuilder();
         int image = firstImageNumber;
         for (Output output : result.outputs()) {
             if (output instanceof Output.Stream s) {
                 block(text, s.name(), s.text());
             } else if (output instanceof Output.Error e) {
+                if (result.status() == ExecutionStatus.TIMEOUT) continue;
                 block(text, "error", ANSI.matcher(String.join("\n", e.traceback())).replaceAll(""));
             } else if (output instanceof Output.MimeBundle bundle) {
                 String kind = output instanceof Output.ExecuteResult ? "execute_result" : "display_data";
@@ -36,8 +46,8 @@ public final class Observation {
                 }
             }
         }
-        if (result.status() == ExecutionStatus.TIMEOUT && result.error().isEmpty()) {
-            block(text, "error", "Timeout: " + result.message());
+        if (result.status() == ExecutionStatus.TIMEOUT) {
+            block(text, "error", "Timeout. No response after " + timeLimit.toSeconds() + " seconds.");
         } else if ((result.status() == ExecutionStatus.CRASHED || result.status() == ExecutionStatus.OOM) && result.error().isEmpty()) {
             block(text, "error", result.message());
         }

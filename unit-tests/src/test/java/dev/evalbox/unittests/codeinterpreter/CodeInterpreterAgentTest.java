@@ -53,10 +53,16 @@ class CodeInterpreterAgentTest {
     private record Run(CodeInterpreterAgent.Outcome outcome, Path dir) { }
 
     private static Run run(ScriptedChatServer server, CodeInterpreterRecord record, Path dir) throws IOException {
+        return run(server, record, dir, CodeInterpreterAgent.PromptStyle.CHAT);
+    }
+
+    private static Run run(ScriptedChatServer server, CodeInterpreterRecord record, Path dir, CodeInterpreterAgent.PromptStyle style)
+            throws IOException {
         Path csv = dir.resolve("sales.csv");
         Files.writeString(csv, "month,amount\n1,10\n2,30\n3,20\n");
-        OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(server.baseUrl()).model("agent").apiKey("").build();
-        CodeInterpreterAgent agent = new CodeInterpreterAgent(model, ReActPrompt.DEFAULT, SamplingParams.DEFAULT);
+        OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(server.baseUrl()).model("agent").apiKey("")
+                .completions(style == CodeInterpreterAgent.PromptStyle.COMPLETION).build();
+        CodeInterpreterAgent agent = new CodeInterpreterAgent(model, ReActPrompt.DEFAULT, SamplingParams.DEFAULT, style);
         int[] figure = {0};
         Function<byte[], String> save = png -> {
             Path file = dir.resolve("fig-" + (++figure[0]) + ".png");
@@ -117,6 +123,22 @@ class CodeInterpreterAgentTest {
             CodeInterpreterAgent.Outcome failed = run(server, math, Files.createDirectories(dir.resolve("b"))).outcome();
             assertEquals("error_observation", failed.stopReason());
             assertTrue(failed.trace().contains("error:\n\n```\n") && failed.trace().contains("ZeroDivisionError"), failed.trace());
+        }
+    }
+
+    @Test
+    void aCompletionStyleRunSendsTheWholeTranscriptAsOnePrompt(@TempDir Path dir) throws Exception {
+        try (ScriptedChatServer server = new ScriptedChatServer()) {
+            server.then(Step.reply(act("count", "print(2 + 3)")), Step.reply(" I now know the final answer\nFinal Answer: 5"));
+            CodeInterpreterRecord math = new CodeInterpreterRecord(5, "What is 2 + 3?", Set.of("math"), "en", List.of());
+            CodeInterpreterAgent.Outcome outcome = run(server, math, dir, CodeInterpreterAgent.PromptStyle.COMPLETION).outcome();
+            assertEquals("5", outcome.finalAnswer());
+            var first = server.received().get(0).body();
+            assertTrue(first.path("prompt").asText().endsWith("Question: What is 2 + 3?\n"), first.toString());
+            assertTrue(first.path("messages").isMissingNode(), "the completions endpoint gets a prompt, not messages");
+            String second = server.received().get(1).body().path("prompt").asText();
+            assertTrue(second.endsWith("\nObservation: stdout:\n\n```\n5\n\n```\nThought:"), second);
+            assertTrue(outcome.trace().contains("```\nThought: I now know the final answer\nFinal Answer: 5"), outcome.trace());
         }
     }
 

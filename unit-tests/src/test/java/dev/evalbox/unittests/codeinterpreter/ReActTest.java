@@ -66,6 +66,10 @@ class ReActTest {
         assertEquals("stdout:\n\n```\nhello\n\n```\n\n![fig-001](artifacts/fig-1.png)\n\nexecute_result:\n\n```\n42\n```"
                 + "\n\nerror:\n\n```\nValueError\nbad\n```", text);
         assertEquals(1, saved.size());
+        ExecutionResult timedOut = new ExecutionResult(ExecutionStatus.TIMEOUT, List.of(new Output.Stream("stdout", "started\n"),
+                new Output.Error("KeyboardInterrupt", "", List.of("KeyboardInterrupt"))), null, Duration.ofSeconds(31), false, 0, "");
+        assertEquals("stdout:\n\n```\nstarted\n\n```\n\nerror:\n\n```\nTimeout. No response after 30 seconds.\n```",
+                Observation.format(timedOut, bytes -> "x", 1, Duration.ofSeconds(30)));
         assertEquals(png.length, saved.get(0).length);
     }
 }

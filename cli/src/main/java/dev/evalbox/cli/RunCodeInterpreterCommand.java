@@ -60,18 +60,7 @@ final class RunCodeInterpreterCommand implements Callable<Integer> {
     @Option(names = "--prompt-style", description = "chat (messages to the chat endpoint) or completion (one prompt to the completions endpoint). Default: ${DEFAULT-VALUE}.")
     String promptStyle = "chat";
 
-    @Option(names = "--limit", description = "Only the first N items.")
-    Integer limit;
-
-    @Option(names = "--concurrency", description = "Items at once. Default: ${DEFAULT-VALUE}.")
-    int concurrency = 2;
-
-    @Option(names = "--out", description = "The run directory (default: runs/code-interpreter-<time>).")
-    Path out;
-
-    @Option(names = "--resume", description = "Continue the run in --out: items already in its results.jsonl are skipped.")
-    boolean resume;
-
+    @Mixin RunOptions runOptions;
     @Mixin SandboxOptions options;
 
     @Override
@@ -80,18 +69,15 @@ final class RunCodeInterpreterCommand implements Callable<Integer> {
             throw new UserException("the Code Interpreter benchmark runs against a model server; replay and reference are not offered for it yet");
         }
         List<CodeInterpreterItem> items = items();
-        if (limit != null) items = items.subList(0, Math.min(limit, items.size()));
-        Path runPath = out != null ? out : RunDirectory.newPath(Path.of("runs"), "code-interpreter");
-        if (!resume && Files.isRegularFile(runPath.resolve("results.jsonl"))) {
-            throw new UserException(runPath + " already holds a run: add --resume to continue it, or choose another --out");
-        }
+        items = runOptions.limited(items);
+        Path runPath = runOptions.runPath("code-interpreter");
         ReActPrompt prompt = promptFile == null ? ReActPrompt.DEFAULT : new ReActPrompt(Files.readString(promptFile));
         try (RunDirectory run = RunDirectory.open(runPath);
              SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
-             SandboxPool pool = new SandboxPool(provider, Math.min(concurrency, 4), concurrency * 3)) {
+             SandboxPool pool = new SandboxPool(provider, Math.min(runOptions.concurrency, 4), runOptions.concurrency * 3)) {
             Set<String> done = run.finishedTasks();
             List<CodeInterpreterItem> todo = items.stream().filter(i -> !done.contains(i.taskId())).toList();
-            if (resume) System.err.println("resuming " + runPath + ": " + done.size() + " item(s) done, " + todo.size() + " to go");
+            if (runOptions.resume) System.err.println("resuming " + runPath + ": " + done.size() + " item(s) done, " + todo.size() + " to go");
             SandboxSpec spec = options.spec();
             CodeInterpreterAgent.PromptStyle style = switch (promptStyle) {
                 case "chat" -> CodeInterpreterAgent.PromptStyle.CHAT;
@@ -106,7 +92,7 @@ final class RunCodeInterpreterCommand implements Callable<Integer> {
             Progress progress = new Progress(System.err, "code-interpreter", todo.size());
             try (CodeInterpreterRun ci = new CodeInterpreterRun(pool, spec, new CodeInterpreterAgent(model, prompt, modelOptions.sampling(), style),
                     score, uploadDir, run)) {
-                ci.run(todo, concurrency, result -> progress.step(result.path("passed").asBoolean()));
+                ci.run(todo, runOptions.concurrency, result -> progress.step(result.path("passed").asBoolean()));
             } finally {
                 progress.finish();
             }

@@ -44,19 +44,8 @@ final class RunPyBenchCommand implements Callable<Integer> {
     @Mixin PyBenchOptions pybench;
 
     @Mixin ModelOptions modelOptions;
+    @Mixin RunOptions runOptions;
     @Mixin SandboxOptions options;
-
-    @Option(names = "--limit", description = "Only the first N tasks.")
-    Integer limit;
-
-    @Option(names = "--concurrency", description = "Tasks at once. Default: ${DEFAULT-VALUE}.")
-    int concurrency = 2;
-
-    @Option(names = "--out", description = "The run directory (default: runs/pybench-<time>).")
-    Path out;
-
-    @Option(names = "--resume", description = "Continue the run in --out: tasks already in its results.jsonl are skipped.")
-    boolean resume;
 
     @Option(names = "--task-time-budget", description = "Seconds a task may take in all (model and code); the loop stops after it. Default: none.")
     Double taskTimeBudget;
@@ -79,23 +68,20 @@ final class RunPyBenchCommand implements Callable<Integer> {
     private int execute() throws IOException {
         PyBenchTasks tasks = pybench.load();
         List<PyBenchTask> selected = pybench.selected(tasks);
-        if (limit != null) selected = selected.subList(0, Math.min(limit, selected.size()));
+        selected = runOptions.limited(selected);
         String systemPrompt = systemPromptFile == null ? PyBenchProtocol.defaultSystemPrompt() : Files.readString(systemPromptFile);
-        Path runPath = out != null ? out : RunDirectory.newPath(Path.of("runs"), "pybench");
-        if (!resume && Files.isRegularFile(runPath.resolve("results.jsonl"))) {
-            throw new UserException(runPath + " already holds a run: add --resume to continue it, or choose another --out");
-        }
+        Path runPath = runOptions.runPath("pybench");
         Function<PyBenchTask, ChatModel> models = modelsFor(modelOptions);
         PyBenchCategories categories = pybench.categories();
         Instant started = Instant.now();
         try (RunDirectory run = RunDirectory.open(runPath)) {
             Set<String> done = run.finishedTasks();
             List<PyBenchTask> todo = selected.stream().filter(t -> !done.contains(t.index())).toList();
-            if (resume) System.err.println("resuming " + runPath + ": " + done.size() + " task(s) done, " + todo.size() + " to go");
+            if (runOptions.resume) System.err.println("resuming " + runPath + ": " + done.size() + " task(s) done, " + todo.size() + " to go");
             try (SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
-                 SandboxPool pool = new SandboxPool(provider, Math.min(concurrency, 4), concurrency * 2)) {
+                 SandboxPool pool = new SandboxPool(provider, Math.min(runOptions.concurrency, 4), runOptions.concurrency * 2)) {
                 run.writeRunJson(runJson(provider.backend(), started, null, null));
-                PyBenchGrader grader = new PyBenchGrader(pool, options.spec(), options.timeout().multipliedBy(2), concurrency);
+                PyBenchGrader grader = new PyBenchGrader(pool, options.spec(), options.timeout().multipliedBy(2), runOptions.concurrency);
                 AgentLoop loop = new AgentLoop(PyBenchProtocol.protocol(options.timeout()).withSampling(modelOptions.sampling())
                         .withBudgets(taskTimeBudget == null ? null : java.time.Duration.ofMillis(Math.round(taskTimeBudget * 1000)), tokenBudget));
                 PyBenchRun pybench = new PyBenchRun(tasks, pool, options.spec(), loop, models, systemPrompt, grader, run);
@@ -106,7 +92,7 @@ final class RunPyBenchCommand implements Callable<Integer> {
                         + " continue with the same command and --resume%n", recorded.get(), runPath));
                 Runtime.getRuntime().addShutdownHook(onInterrupt);
                 try {
-                    pybench.run(todo, concurrency, report -> {
+                    pybench.run(todo, runOptions.concurrency, report -> {
                         recorded.incrementAndGet();
                         progress.step(report.grade() != null && report.grade().passed());
                     });
@@ -195,7 +181,7 @@ final class RunPyBenchCommand implements Callable<Integer> {
                 .put("backend", backend).put("image", "docker".equals(backend) ? options.image : null)
                 .put("pybench_dir", pybench.pybenchDir.toAbsolutePath().toString())
                 .put("system_prompt", systemPromptFile == null ? "evalbox default" : systemPromptFile.toAbsolutePath().toString())
-                .put("cell_timeout_s", options.timeoutSeconds).put("concurrency", concurrency)
+                .put("cell_timeout_s", options.timeoutSeconds).put("concurrency", runOptions.concurrency)
                 .put("started", started.toString()).put("finished", finished == null ? null : finished.toString());
         ObjectNode sampling = run.putObject("sampling");
         sampling.put("temperature", modelOptions.temperature).put("top_p", modelOptions.topP)

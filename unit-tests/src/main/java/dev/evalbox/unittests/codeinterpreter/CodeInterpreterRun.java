@@ -6,6 +6,7 @@ import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.sandbox.SandboxPool;
 import dev.evalbox.sandbox.SandboxSpec;
 import dev.evalbox.unittests.RunDirectory;
+import dev.evalbox.unittests.Workers;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,10 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -57,29 +54,11 @@ public final class CodeInterpreterRun implements AutoCloseable {
 
     /** Runs the items with {@code concurrency} at once; each results line goes to {@code onResult} as it is written. */
     public void run(List<CodeInterpreterItem> items, int concurrency, Consumer<ObjectNode> onResult) {
-        ConcurrentLinkedQueue<CodeInterpreterItem> queue = new ConcurrentLinkedQueue<>(items);
-        ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, concurrency));
-        try {
-            List<Future<?>> running = new ArrayList<>();
-            for (int i = 0; i < Math.max(1, concurrency); i++) {
-                running.add(workers.submit(() -> {
-                    CodeInterpreterItem item;
-                    while (!Thread.currentThread().isInterrupted() && (item = queue.poll()) != null) {
-                        ObjectNode result = runItem(item);
-                        run.appendResult(result);
-                        onResult.accept(result);
-                    }
-                }));
-            }
-            for (Future<?> future : running) future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            workers.shutdownNow();
-        }
+        Workers.run(items, concurrency, item -> {
+            ObjectNode result = runItem(item);
+            run.appendResult(result);
+            onResult.accept(result);
+        });
     }
 
     private ObjectNode runItem(CodeInterpreterItem item) {

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evalbox.sandbox.ExecutionResult;
 import dev.evalbox.sandbox.ExecutionStatus;
 import dev.evalbox.sandbox.Sandbox;
-import dev.evalbox.sandbox.SandboxException;
 import dev.evalbox.sandbox.SandboxPool;
 import dev.evalbox.sandbox.SandboxSpec;
+import dev.evalbox.unittests.Workers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,11 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -71,41 +66,15 @@ public final class PyBenchGrader {
     public List<GradeResult> grade(PyBenchTasks tasks, List<PyBenchTask> selected, PyBenchTrajectoryFile trajectories,
                                    Path outputsDir, Consumer<GradeResult> onResult) {
         SandboxSpec spec = gradingSpec(tasks, outputsDir);
-        ConcurrentLinkedQueue<PyBenchTask> queue = new ConcurrentLinkedQueue<>(selected);
         List<GradeResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
-        Consumer<GradeResult> record = result -> {
+        Workers.run(selected, concurrency, () -> new Session(spec), (session, task) -> {
+            var trajectory = trajectories.get(task.index());
+            GradeResult result = trajectory.isPresent()
+                    ? session.grade(task.index(), trajectory.get().messages(), trajectory.get().turns())
+                    : missingTrajectory(task.index(), trajectories.path().getFileName().toString());
             results.add(result);
             onResult.accept(result);
-        };
-        ExecutorService workers = Executors.newFixedThreadPool(concurrency, r -> {
-            Thread t = new Thread(r, "pybench-grader");
-            t.setDaemon(true);
-            return t;
         });
-        try {
-            List<Future<?>> running = new ArrayList<>();
-            for (int i = 0; i < concurrency; i++) {
-                running.add(workers.submit(() -> {
-                    try (Session session = new Session(spec)) {
-                        PyBenchTask task;
-                        while ((task = queue.poll()) != null) {
-                            var trajectory = trajectories.get(task.index());
-                            record.accept(trajectory.isPresent() ? session.grade(task.index(), trajectory.get().messages(),
-                                    trajectory.get().turns()) : missingTrajectory(task.index(), trajectories.path().getFileName().toString()));
-                        }
-                    }
-                }));
-            }
-            for (Future<?> future : running) future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxException("grading was interrupted");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new SandboxException("grading failed: " + e.getCause(), e.getCause());
-        } finally {
-            workers.shutdownNow();
-        }
         return List.copyOf(results);
     }
 

@@ -13,6 +13,7 @@ import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.sandbox.SandboxPool;
 import dev.evalbox.sandbox.SandboxSpec;
 import dev.evalbox.unittests.RunDirectory;
+import dev.evalbox.unittests.Workers;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,11 +24,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -82,36 +78,12 @@ public final class PyBenchRun {
     public Path outputDir() { return run.path().resolve("output"); }
 
     public List<TaskReport> run(List<PyBenchTask> selected, int concurrency, Consumer<TaskReport> onDone) {
-        ConcurrentLinkedQueue<PyBenchTask> queue = new ConcurrentLinkedQueue<>(selected);
         List<TaskReport> reports = java.util.Collections.synchronizedList(new ArrayList<>());
-        ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, concurrency), r -> {
-            Thread t = new Thread(r, "pybench-task");
-            t.setDaemon(true);
-            return t;
+        Workers.run(selected, concurrency, () -> grader == null ? null : grader.openSession(tasks, outputDir()), (session, task) -> {
+            TaskReport report = runTask(task, session);
+            reports.add(report);
+            onDone.accept(report);
         });
-        try {
-            List<Future<?>> running = new ArrayList<>();
-            for (int i = 0; i < Math.max(1, concurrency); i++) {
-                running.add(workers.submit(() -> {
-                    try (PyBenchGrader.Session session = grader == null ? null : grader.openSession(tasks, outputDir())) {
-                        PyBenchTask task;
-                        while (!Thread.currentThread().isInterrupted() && (task = queue.poll()) != null) {
-                            TaskReport report = runTask(task, session);
-                            reports.add(report);
-                            onDone.accept(report);
-                        }
-                    }
-                }));
-            }
-            for (Future<?> future : running) future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            workers.shutdownNow();
-        }
         return List.copyOf(reports);
     }
 

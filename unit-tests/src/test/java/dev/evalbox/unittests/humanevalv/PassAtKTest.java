@@ -56,6 +56,45 @@ class PassAtKTest {
                 "not reported when a task has fewer than k samples");
     }
 
+    /** Against the reference formula (numpy product, mean, Python's round) run by Python, on random task sets. */
+    @Test
+    void agreesWithTheReferenceFormulaInPython() throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        Assumptions.assumeTrue(Files.isExecutable(python) && new ProcessBuilder(python.toString(), "-c", "import numpy").start().waitFor() == 0,
+                "no python3 with numpy to run the reference formula");
+        java.util.Random random = new java.util.Random(7);
+        StringBuilder input = new StringBuilder();
+        List<Double> ours = new java.util.ArrayList<>();
+        for (int set = 0; set < 300; set++) {
+            int k = random.nextBoolean() ? 1 : 3;
+            int n = k == 1 ? 1 + random.nextInt(20) : 3 + random.nextInt(18);
+            List<PassAtK.Counts> tasks = new java.util.ArrayList<>();
+            StringBuilder line = new StringBuilder().append(k);
+            for (int t = 0; t < 1 + random.nextInt(250); t++) {
+                int c = random.nextInt(n + 1);
+                tasks.add(new PassAtK.Counts(n, c));
+                line.append(' ').append(n).append(',').append(c);
+            }
+            ours.add(PassAtK.score(tasks, k).orElseThrow());
+            input.append(line).append('\n');
+        }
+        String script = String.join("\n",
+                "import sys, numpy as np",
+                "def est(n, c, k):",
+                "    return 0 if n - c < k else np.prod(1.0 - k / np.arange(n - c + 1, n + 1))",
+                "for line in sys.stdin:",
+                "    parts = line.split()",
+                "    k = int(parts[0]); pairs = [tuple(map(int, p.split(','))) for p in parts[1:]]",
+                "    print(round(float(np.array([1.0 - est(n, c, k) for n, c in pairs]).mean()) * 100, 1))");
+        Process process = new ProcessBuilder(python.toString(), "-c", script).start();
+        process.getOutputStream().write(input.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        List<String> theirs = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertEquals(0, process.waitFor());
+        assertEquals(ours.size(), theirs.size());
+        for (int i = 0; i < ours.size(); i++) assertEquals(Double.parseDouble(theirs.get(i)), ours.get(i), 0.0, "task set " + i);
+    }
+
     @Test
     void readsTheReferencePredictionFiles(@TempDir Path dir) throws Exception {
         Path shared = null;

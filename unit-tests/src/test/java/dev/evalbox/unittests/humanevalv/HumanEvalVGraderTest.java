@@ -1,0 +1,82 @@
+package dev.evalbox.unittests.humanevalv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.evalbox.sandbox.DockerRequired;
+import dev.evalbox.sandbox.DockerSandboxProvider;
+import dev.evalbox.sandbox.SandboxPool;
+import dev.evalbox.sandbox.SandboxSpec;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The reference's post-processing, pylint gate and execution, inside sandboxes, on tasks written here. */
+@Tag("docker")
+class HumanEvalVGraderTest {
+    private static DockerSandboxProvider docker;
+    private static SandboxPool pool;
+    private static final HumanEvalVTask ADD = new HumanEvalVTask("q1",
+            "def solution(a: int, b: int) -> int:\n    \"\"\"Adds the two numbers the diagram shows.\"\"\"\n",
+            "assert solution(2, 3) == 5\nassert solution(-1, 1) == 0\n");
+
+    @BeforeAll
+    static void start() {
+        DockerRequired.check();
+        docker = new DockerSandboxProvider();
+        pool = new SandboxPool(docker, 1, 4);
+    }
+
+    @AfterAll
+    static void stop() {
+        pool.close();
+        docker.close();
+    }
+
+    private static List<HumanEvalVGrader.SampleVerdict> grade(HumanEvalVGrader.Version version, String... predictions) {
+        return new HumanEvalVGrader(pool, SandboxSpec.python().build(), 1)
+                .grade(List.of(ADD), List.of(new Predictions.Entry("q1", List.of(predictions), Optional.empty())), version);
+    }
+
+    @Test
+    void samplesArePostProcessedGatedAndRunAsTheReferenceDoes() {
+        List<HumanEvalVGrader.SampleVerdict> verdicts = grade(HumanEvalVGrader.Version.V2,
+                "Here it is:\n```python\nimport math\ndef solution(a, b):\n    import os\n    return a + b\n\nprint('stray top-level code')\n```",
+                "```python\n    return a + b\n```",
+                "I cannot solve this.",
+                "```python\ndef solution(a, b)\n    return a + b\n```",
+                "```python\ndef solution(a, b):\n    while True:\n        pass\n```",
+                "```python\ndef helper():\n    return 0\n```\nThen:\n```python\ndef solution(a, b):\n    return a + b\n```\nand ```python\nx = 1\n```");
+        assertEquals(6, verdicts.size());
+        var first = verdicts.get(0);
+        assertTrue(first.passed(), first.result());
+        assertEquals("import math\ndef solution(a, b):\n    import os\n    return a + b\nimport os", first.completion(),
+                "imports at any depth (a nested one after its function, as the reference visits), top-level functions unparsed,"
+                        + " other statements dropped");
+        assertTrue(verdicts.get(1).passed(), "a body-only answer gets the signature: " + verdicts.get(1).result());
+        assertTrue(verdicts.get(1).completion().startsWith("def solution(a: int, b: int) -> int:\n    \"\"\"Adds"), verdicts.get(1).completion());
+        assertFalse(verdicts.get(2).passed(), "no code means the stub, which returns None");
+        assertTrue(verdicts.get(3).pylintFailed(), "a syntax error fails the pylint gate: " + verdicts.get(3).result());
+        assertTrue(verdicts.get(3).result().startsWith("Pylint syntax check failed:"), verdicts.get(3).result());
+        assertEquals("Test Case Execution Time Out (> 2 seconds)", verdicts.get(4).result());
+        assertTrue(verdicts.get(5).passed(), "v2 takes the last closed block that defines solution: " + verdicts.get(5).completion());
+
+        assertEquals(OptionalDouble.of(50.0), HumanEvalVGrader.passAtK(verdicts, 1));
+        assertEquals(OptionalDouble.of(95.0), HumanEvalVGrader.passAtK(verdicts, 3)); // 1 - C(3,3)/C(6,3)
+        assertEquals(83.3, HumanEvalVGrader.parseSuccessRate(verdicts));
+        assertEquals(3, HumanEvalVGrader.referenceK(6, HumanEvalVGrader.Version.V2));
+    }
+
+    @Test
+    void versionOneConcatenatesEveryClosedBlock() {
+        List<HumanEvalVGrader.SampleVerdict> verdicts = grade(HumanEvalVGrader.Version.V1,
+                "```python\ndef helper(x):\n    return x\n```\n```python\ndef solution(a, b):\n    return helper(a) + b\n```");
+        assertTrue(verdicts.get(0).passed(), verdicts.get(0).result());
+        assertEquals("def helper(x):\n    return x\ndef solution(a, b):\n    return helper(a) + b", verdicts.get(0).completion());
+    }
+}

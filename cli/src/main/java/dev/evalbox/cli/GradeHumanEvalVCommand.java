@@ -1,0 +1,110 @@
+package dev.evalbox.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.evalbox.sandbox.SandboxPool;
+import dev.evalbox.sandbox.SandboxProvider;
+import dev.evalbox.unittests.RunDirectory;
+import dev.evalbox.unittests.humanevalv.HumanEvalVDataset;
+import dev.evalbox.unittests.humanevalv.HumanEvalVGrader;
+import dev.evalbox.unittests.humanevalv.HumanEvalVItem;
+import dev.evalbox.unittests.humanevalv.Predictions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** `evalbox grade humaneval-v`: a predictions file (or the ground truth) graded as the reference grades, in sandboxes. */
+@Command(name = "humaneval-v", mixinStandardHelpOptions = true,
+        description = {"Grade HumanEval-V predictions (the reference's format) against a dataset export (JSONL + images):",
+                "post-processing, pylint gate and execution in sandboxes; pass@k (k as the reference reports it) and PSR.",
+                "--reference grades the dataset's own ground-truth solutions instead: every task should pass."})
+final class GradeHumanEvalVCommand implements Callable<Integer> {
+    @Option(names = "--data", required = true, description = "The dataset as JSON Lines with image paths (v0.1 or v2 fields).")
+    Path data;
+
+    static final class Source {
+        @Option(names = "--predictions", description = "A predictions file: [{qid, predictions: [...]}].") Path predictions;
+        @Option(names = "--reference", description = "Grade the ground-truth solutions.") boolean reference;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1") Source source;
+
+    @Option(names = "--k", description = "The k of pass@k (default: 1 for one sample per task, else 3 for v2, 10 for v0.1).")
+    Integer k;
+
+    @Mixin RunOptions runOptions;
+    @Mixin SandboxOptions options;
+
+    @Override
+    public Integer call() {
+        HumanEvalVDataset.Loaded dataset = HumanEvalVDataset.readJsonl(data);
+        dataset.problems().forEach(p -> System.err.println("warning: " + p + " (skipped)"));
+        if (dataset.items().isEmpty()) throw new UserException(data + " has no usable HumanEval-V task");
+        List<Predictions.Entry> predictions = new ArrayList<>();
+        if (source.reference) {
+            for (HumanEvalVItem item : dataset.items()) {
+                if (item.groundTruthSolution() == null) throw new UserException("task " + item.qid() + " has no ground_truth_solution");
+                predictions.add(new Predictions.Entry(item.qid(), List.of("```python\n" + item.groundTruthSolution() + "\n```"), Optional.empty()));
+            }
+        } else {
+            try {
+                predictions.addAll(Predictions.read(source.predictions));
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
+        }
+        Path runPath = runOptions.runPath("grade-humaneval-v");
+        List<HumanEvalVGrader.SampleVerdict> verdicts;
+        try (RunDirectory run = RunDirectory.open(runPath);
+             SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
+             SandboxPool pool = new SandboxPool(provider, 0, runOptions.concurrency)) {
+            HumanEvalVGrader grader = new HumanEvalVGrader(pool, options.spec(), runOptions.concurrency);
+            verdicts = grader.grade(dataset.items().stream().map(HumanEvalVItem::task).toList(), predictions, dataset.version());
+            Map<String, List<HumanEvalVGrader.SampleVerdict>> byTask = new LinkedHashMap<>();
+            verdicts.forEach(v -> byTask.computeIfAbsent(v.qid(), q -> new ArrayList<>()).add(v));
+            byTask.forEach((qid, samples) -> {
+                ObjectNode line = RunDirectory.object();
+                long passed = samples.stream().filter(HumanEvalVGrader.SampleVerdict::passed).count();
+                line.put("task_id", qid).put("passed", passed > 0).put("samples", samples.size()).put("samples_passed", passed)
+                        .put("reason", passed > 0 ? "" : samples.get(0).result());
+                var results = line.putArray("sample_results");
+                samples.forEach(s -> results.addObject().put("passed", s.passed()).put("pylint_failed", s.pylintFailed())
+                        .put("result", s.result()).put("completion", s.completion()));
+                run.appendResult(line);
+            });
+            int samplesPerTask = predictions.isEmpty() ? 1 : predictions.get(0).predictions().size();
+            int reportedK = k != null ? k : HumanEvalVGrader.referenceK(samplesPerTask, dataset.version());
+            OptionalDouble score = HumanEvalVGrader.passAtK(verdicts, reportedK);
+            double psr = HumanEvalVGrader.parseSuccessRate(verdicts);
+            ObjectNode runJson = RunDirectory.object().put("kind", "grade").put("benchmark", "humaneval-v")
+                    .put("version", dataset.version().name().toLowerCase()).put("data", data.toAbsolutePath().toString())
+                    .put("predictions", source.reference ? "reference" : source.predictions.toAbsolutePath().toString())
+                    .put("finished", Instant.now().toString());
+            ObjectNode metrics = runJson.putObject("metrics");
+            if (score.isPresent()) metrics.put("pass@" + reportedK, score.getAsDouble());
+            else metrics.putNull("pass@" + reportedK);
+            metrics.put("psr", psr);
+            run.writeRunJson(runJson);
+            System.out.printf("%npass@%d: %s   PSR: %.1f%%   (%d tasks, %d samples)%n", reportedK,
+                    score.isPresent() ? String.format("%.1f", score.getAsDouble()) : "not reported (a task has fewer than k samples)",
+                    psr, byTask.size(), verdicts.size());
+            if (source.reference) {
+                List<String> failing = byTask.entrySet().stream().filter(e -> e.getValue().stream().noneMatch(HumanEvalVGrader.SampleVerdict::passed))
+                        .map(Map.Entry::getKey).toList();
+                System.out.println(failing.isEmpty() ? "every ground-truth solution passes" : "ground-truth solutions that fail: " + failing);
+            }
+        }
+        System.out.println("run directory: " + runPath.toAbsolutePath());
+        return 0;
+    }
+}

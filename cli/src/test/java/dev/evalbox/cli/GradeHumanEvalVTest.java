@@ -1,0 +1,67 @@
+package dev.evalbox.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.evalbox.sandbox.DockerRequired;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `grade humaneval-v` on a dataset export written here: the ground truth, and a six-sample predictions file. */
+@Tag("docker")
+class GradeHumanEvalVTest {
+    @BeforeAll
+    static void needsDocker() {
+        DockerRequired.check();
+    }
+
+    private static Path dataset(Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("img"));
+        Files.write(dir.resolve("img/q.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+        Path data = dir.resolve("humaneval_v.jsonl");
+        Files.writeString(data, String.join("\n",
+                "{\"qid\": \"q1\", \"diagram\": \"img/q.png\", \"function_signature\": \"def solution(n: int) -> int:\\n    \\\"\\\"\\\"Squares n.\\\"\\\"\\\"\\n\","
+                        + " \"test_script\": \"assert solution(3) == 9\\n\", \"ground_truth_solution\": \"def solution(n):\\n    return n * n\"}",
+                "{\"qid\": \"q2\", \"diagram\": \"img/q.png\", \"function_signature\": \"def solution(n: int) -> int:\\n\","
+                        + " \"test_script\": \"assert solution(2) == 3\\n\", \"ground_truth_solution\": \"def solution(n):\\n    return n\"}"));
+        return data;
+    }
+
+    @Test
+    void theGroundTruthIsGradedAndAFailingTaskIsListed(@TempDir Path dir) throws Exception {
+        Path data = dataset(dir);
+        CommandRunner.Result result = CommandRunner.run("grade", "humaneval-v", "--data", data.toString(), "--reference",
+                "--backend", "docker", "--out", dir.resolve("ref").toString());
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().contains("pass@1: 50.0   PSR: 100.0%   (2 tasks, 2 samples)"), result.out());
+        assertTrue(result.out().contains("ground-truth solutions that fail: [q2]"), result.out());
+        assertEquals(2, Files.readAllLines(dir.resolve("ref/results.jsonl")).size());
+    }
+
+    @Test
+    void sixSamplesGivePassAtThree(@TempDir Path dir) throws Exception {
+        Path data = dataset(dir);
+        String good = "```python\\ndef solution(n):\\n    return n * n\\n```";
+        String bad = "```python\\ndef solution(n):\\n    return n\\n```";
+        Path predictions = dir.resolve("pred.json");
+        Files.writeString(predictions, "[{\"qid\": \"q1\", \"predictions\": [\"" + good + "\", \"" + bad + "\", \"" + bad + "\", \"" + bad + "\", \""
+                + bad + "\", \"" + bad + "\"]}, {\"qid\": \"q2\", \"predictions\": [\"" + bad + "\", \"" + bad + "\", \"" + bad + "\", \"" + bad
+                + "\", \"" + bad + "\", \"" + bad + "\"]}]");
+        CommandRunner.Result result = CommandRunner.run("grade", "humaneval-v", "--data", data.toString(), "--predictions", predictions.toString(),
+                "--backend", "docker", "--concurrency", "2", "--out", dir.resolve("run").toString());
+        assertEquals(0, result.exitCode(), result.err());
+        // q1: 1 - C(5,3)/C(6,3) = 0.5; q2: 0 -> 25.0
+        assertTrue(result.out().contains("pass@3: 25.0"), result.out());
+        var metrics = new ObjectMapper().readTree(dir.resolve("run/run.json").toFile()).path("metrics");
+        assertEquals(25.0, metrics.path("pass@3").asDouble());
+        assertEquals(List.of("q1", "q2"), Files.readAllLines(dir.resolve("run/results.jsonl")).stream()
+                .map(l -> { try { return new ObjectMapper().readTree(l).path("task_id").asText(); } catch (Exception e) { throw new IllegalStateException(e); } })
+                .sorted().toList());
+    }
+}

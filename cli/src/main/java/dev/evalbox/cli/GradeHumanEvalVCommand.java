@@ -45,6 +45,50 @@ final class GradeHumanEvalVCommand implements Callable<Integer> {
     @Mixin RunOptions runOptions;
     @Mixin SandboxOptions options;
 
+    /**
+     * Grades the predictions in sandboxes, writes results.jsonl (one line per task with its samples) and
+     * the metrics into run.json, and prints pass@k and the PSR; {@code listFailing} names the tasks no sample passed.
+     */
+    static void gradeAndReport(HumanEvalVDataset.Loaded dataset, List<Predictions.Entry> predictions, Path runPath, ObjectNode runJson,
+                               Integer k, boolean listFailing, RunOptions runOptions, SandboxOptions options) {
+        try (RunDirectory run = RunDirectory.open(runPath);
+             SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
+             SandboxPool pool = new SandboxPool(provider, 0, runOptions.concurrency)) {
+            HumanEvalVGrader grader = new HumanEvalVGrader(pool, options.spec(), runOptions.concurrency);
+            List<HumanEvalVGrader.SampleVerdict> verdicts =
+                    grader.grade(dataset.items().stream().map(HumanEvalVItem::task).toList(), predictions, dataset.version());
+            Map<String, List<HumanEvalVGrader.SampleVerdict>> byTask = new LinkedHashMap<>();
+            verdicts.forEach(v -> byTask.computeIfAbsent(v.qid(), q -> new ArrayList<>()).add(v));
+            byTask.forEach((qid, samples) -> {
+                ObjectNode line = RunDirectory.object();
+                long passed = samples.stream().filter(HumanEvalVGrader.SampleVerdict::passed).count();
+                line.put("task_id", qid).put("passed", passed > 0).put("samples", samples.size()).put("samples_passed", passed)
+                        .put("reason", passed > 0 ? "" : samples.get(0).result());
+                var results = line.putArray("sample_results");
+                samples.forEach(s -> results.addObject().put("passed", s.passed()).put("pylint_failed", s.pylintFailed())
+                        .put("result", s.result()).put("completion", s.completion()));
+                run.appendResult(line);
+            });
+            int samplesPerTask = predictions.isEmpty() ? 1 : predictions.get(0).predictions().size();
+            int reportedK = k != null ? k : HumanEvalVGrader.referenceK(samplesPerTask, dataset.version());
+            OptionalDouble score = HumanEvalVGrader.passAtK(verdicts, reportedK);
+            double psr = HumanEvalVGrader.parseSuccessRate(verdicts);
+            ObjectNode metrics = runJson.put("finished", Instant.now().toString()).putObject("metrics");
+            if (score.isPresent()) metrics.put("pass@" + reportedK, score.getAsDouble());
+            else metrics.putNull("pass@" + reportedK);
+            metrics.put("psr", psr);
+            run.writeRunJson(runJson);
+            System.out.printf("%npass@%d: %s   PSR: %.1f%%   (%d tasks, %d samples)%n", reportedK,
+                    score.isPresent() ? String.format("%.1f", score.getAsDouble()) : "not reported (a task has fewer than k samples)",
+                    psr, byTask.size(), verdicts.size());
+            if (listFailing) {
+                List<String> failing = byTask.entrySet().stream().filter(e -> e.getValue().stream().noneMatch(HumanEvalVGrader.SampleVerdict::passed))
+                        .map(Map.Entry::getKey).toList();
+                System.out.println(failing.isEmpty() ? "every ground-truth solution passes" : "ground-truth solutions that fail: " + failing);
+            }
+        }
+    }
+
     @Override
     public Integer call() {
         HumanEvalVDataset.Loaded dataset = HumanEvalVDataset.readJsonl(data);
@@ -64,46 +108,10 @@ final class GradeHumanEvalVCommand implements Callable<Integer> {
             }
         }
         Path runPath = runOptions.runPath("grade-humaneval-v");
-        List<HumanEvalVGrader.SampleVerdict> verdicts;
-        try (RunDirectory run = RunDirectory.open(runPath);
-             SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
-             SandboxPool pool = new SandboxPool(provider, 0, runOptions.concurrency)) {
-            HumanEvalVGrader grader = new HumanEvalVGrader(pool, options.spec(), runOptions.concurrency);
-            verdicts = grader.grade(dataset.items().stream().map(HumanEvalVItem::task).toList(), predictions, dataset.version());
-            Map<String, List<HumanEvalVGrader.SampleVerdict>> byTask = new LinkedHashMap<>();
-            verdicts.forEach(v -> byTask.computeIfAbsent(v.qid(), q -> new ArrayList<>()).add(v));
-            byTask.forEach((qid, samples) -> {
-                ObjectNode line = RunDirectory.object();
-                long passed = samples.stream().filter(HumanEvalVGrader.SampleVerdict::passed).count();
-                line.put("task_id", qid).put("passed", passed > 0).put("samples", samples.size()).put("samples_passed", passed)
-                        .put("reason", passed > 0 ? "" : samples.get(0).result());
-                var results = line.putArray("sample_results");
-                samples.forEach(s -> results.addObject().put("passed", s.passed()).put("pylint_failed", s.pylintFailed())
-                        .put("result", s.result()).put("completion", s.completion()));
-                run.appendResult(line);
-            });
-            int samplesPerTask = predictions.isEmpty() ? 1 : predictions.get(0).predictions().size();
-            int reportedK = k != null ? k : HumanEvalVGrader.referenceK(samplesPerTask, dataset.version());
-            OptionalDouble score = HumanEvalVGrader.passAtK(verdicts, reportedK);
-            double psr = HumanEvalVGrader.parseSuccessRate(verdicts);
-            ObjectNode runJson = RunDirectory.object().put("kind", "grade").put("benchmark", "humaneval-v")
-                    .put("version", dataset.version().name().toLowerCase()).put("data", data.toAbsolutePath().toString())
-                    .put("predictions", source.reference ? "reference" : source.predictions.toAbsolutePath().toString())
-                    .put("finished", Instant.now().toString());
-            ObjectNode metrics = runJson.putObject("metrics");
-            if (score.isPresent()) metrics.put("pass@" + reportedK, score.getAsDouble());
-            else metrics.putNull("pass@" + reportedK);
-            metrics.put("psr", psr);
-            run.writeRunJson(runJson);
-            System.out.printf("%npass@%d: %s   PSR: %.1f%%   (%d tasks, %d samples)%n", reportedK,
-                    score.isPresent() ? String.format("%.1f", score.getAsDouble()) : "not reported (a task has fewer than k samples)",
-                    psr, byTask.size(), verdicts.size());
-            if (source.reference) {
-                List<String> failing = byTask.entrySet().stream().filter(e -> e.getValue().stream().noneMatch(HumanEvalVGrader.SampleVerdict::passed))
-                        .map(Map.Entry::getKey).toList();
-                System.out.println(failing.isEmpty() ? "every ground-truth solution passes" : "ground-truth solutions that fail: " + failing);
-            }
-        }
+        ObjectNode runJson = RunDirectory.object().put("kind", "grade").put("benchmark", "humaneval-v")
+                .put("version", dataset.version().name().toLowerCase()).put("data", data.toAbsolutePath().toString())
+                .put("predictions", source.reference ? "reference" : source.predictions.toAbsolutePath().toString());
+        gradeAndReport(dataset, predictions, runPath, runJson, k, source.reference, runOptions, options);
         System.out.println("run directory: " + runPath.toAbsolutePath());
         return 0;
     }

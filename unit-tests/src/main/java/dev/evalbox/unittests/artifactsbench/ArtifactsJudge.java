@@ -1,0 +1,118 @@
+package dev.evalbox.unittests.artifactsbench;
+
+import dev.evalbox.agentloop.model.ChatMessage;
+import dev.evalbox.agentloop.model.ChatModel;
+import dev.evalbox.agentloop.model.ChatRequest;
+import dev.evalbox.agentloop.model.ModelException;
+import dev.evalbox.agentloop.model.SamplingParams;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The multimodal judge of an ArtifactsBench task: one chat call with the prompt (persona, strict
+ * scoring, the checklist, the question and the full answer, asking for {"Overall Score": "NN"}) and
+ * the screenshots as image parts, retried up to 4 attempts until a score parses. The prompt is cut to
+ * a character budget; an answer that never yields a score is reported as such.
+ */
+public final class ArtifactsJudge {
+    public static final int ATTEMPTS = 4;
+
+    /** evalbox's own wording; placeholders {question}, {checklist}, {answer}. */
+    public static final String DEFAULT_PROMPT = String.join("\n",
+            "You are a demanding reviewer of interactive web artifacts: games, visualizations, tools and SVG images.",
+            "Judge the answer below strictly. Use the screenshots (taken about one second apart) to see what the page",
+            "really shows and whether it changes; use the code to check what the screenshots cannot show.",
+            "",
+            "Score each checklist item from 0 to its maxScore, explain briefly, then give the total.",
+            "",
+            "[Task]",
+            "{question}",
+            "",
+            "[Checklist]",
+            "{checklist}",
+            "",
+            "[Answer]",
+            "{answer}",
+            "",
+            "End your reply with exactly this JSON, the total as a number between 0 and 100:",
+            "{\"Overall Score\": \"NN\"}");
+
+    /** The outcome: the reply that was scored (or the last one), the score, and the attempts used. */
+    public record Verdict(Optional<JudgeScore> score, String reply, int attempts, String error) { }
+
+    private final ChatModel judge;
+    private final String template;
+    private final int promptBudget;
+
+    public ArtifactsJudge(ChatModel judge, String template, int promptBudgetChars) {
+        this.judge = judge;
+        this.template = template;
+        this.promptBudget = promptBudgetChars;
+    }
+
+    public Verdict judge(ArtifactsTask task, String answer, List<Path> screenshots) {
+        String prompt = template.replace("{question}", task.question()).replace("{checklist}", checklist(task))
+                .replace("{answer}", answer);
+        if (prompt.length() > promptBudget) prompt = prompt.substring(0, promptBudget);
+        ChatMessage message = ChatMessage.user(prompt);
+        for (Path shot : screenshots) message = message.withImage(dataUrl(shot));
+        String reply = "";
+        String error = "";
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                reply = judge.complete(new ChatRequest(List.of(message), SamplingParams.DEFAULT)).text();
+            } catch (ModelException e) {
+                error = e.getMessage();
+                continue;
+            }
+            Optional<JudgeScore> score = JudgeScore.parse(reply);
+            if (score.isPresent()) return new Verdict(score, reply, attempt, "");
+        }
+        return new Verdict(Optional.empty(), reply, ATTEMPTS, error.isEmpty() ? "no score in the judge's replies" : error);
+    }
+
+    /** The checklist as a Python-style list of dicts, the rendering the official template shows. */
+    static String checklist(ArtifactsTask task) {
+        StringBuilder text = new StringBuilder("[");
+        for (int i = 0; i < task.checklist().size(); i++) {
+            ArtifactsTask.ChecklistItem item = task.checklist().get(i);
+            if (i > 0) text.append(", ");
+            text.append("{'id': ").append(item.id()).append(", 'title': ").append(pythonString(item.title()))
+                    .append(", 'description': ").append(pythonString(item.description())).append(", 'maxScore': ").append(item.maxScore()).append('}');
+        }
+        return text.append(']').toString();
+    }
+
+    /** Python's repr of a str: single quotes unless the text has one and no double quote. */
+    static String pythonString(String s) {
+        boolean useDouble = s.contains("'") && !s.contains("\"");
+        char quote = useDouble ? '"' : '\'';
+        StringBuilder out = new StringBuilder().append(quote);
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c == quote) out.append('\\');
+                    out.append(c);
+                }
+            }
+        }
+        return out.append(quote).toString();
+    }
+
+    private static String dataUrl(Path png) {
+        try {
+            return "data:image/png;base64," + Base64.getEncoder().encodeToString(Files.readAllBytes(png));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the screenshot " + png, e);
+        }
+    }
+}

@@ -129,6 +129,9 @@ class DockerCliTest {
             assertEquals(1, containersOwnedBy(docker, owner), "the shell's sandbox container exists");
             child.destroy(); // SIGTERM: the JVM runs its shutdown hooks
             assertTrue(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the shell ended");
+            // The engine's list can trail a removal that has just returned; give it a bounded moment.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+            while (containersOwnedBy(docker, owner) > 0 && System.nanoTime() < deadline) Thread.sleep(200);
             assertEquals(0, containersOwnedBy(docker, owner), "the shutdown hook removed the container");
         } finally {
             child.destroyForcibly();

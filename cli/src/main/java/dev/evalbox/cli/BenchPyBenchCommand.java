@@ -4,7 +4,6 @@ import dev.evalbox.cli.bench.BenchReport;
 import dev.evalbox.cli.bench.PyBenchBenchmark;
 import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.sandbox.SandboxSpec;
-import dev.evalbox.unittests.pybench.PyBenchDataException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,13 +48,9 @@ final class BenchPyBenchCommand implements Callable<Integer> {
         Path traj = trajectory != null ? trajectory : pybenchDir.resolve("published_runs/PyLlama3_abla_ultrachat/trajectory.jsonl");
         Path out = outputs != null ? outputs : traj.toAbsolutePath().getParent().resolve("output");
         if (!Files.isRegularFile(traj)) throw new UserException("no trajectory file " + traj + " (--trajectory)");
-        try {
-            BenchReport report = new PyBenchBenchmark(new PyBenchBenchmark.Settings(image, pybenchDir, traj, out, concurrency, replayTasks,
-                    Duration.ofSeconds(timeoutSeconds)), line -> System.err.println("bench: " + line)).run();
-            System.out.print(json ? report.toJson() + "\n" : report.toTable());
-        } catch (PyBenchDataException e) {
-            throw new UserException(e.getMessage());
-        }
+        BenchReport report = new PyBenchBenchmark(new PyBenchBenchmark.Settings(image, pybenchDir, traj, out, concurrency, replayTasks,
+                Duration.ofSeconds(timeoutSeconds)), line -> System.err.println("bench: " + line)).run();
+        System.out.print(json ? report.toJson() + "\n" : report.toTable());
         return 0;
     }
 }

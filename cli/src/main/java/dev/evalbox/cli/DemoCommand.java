@@ -33,6 +33,7 @@ import dev.evalbox.unittests.pybench.PyBenchProtocol;
 import dev.evalbox.unittests.pybench.PyBenchRun;
 import dev.evalbox.unittests.pybench.PyBenchSample;
 import dev.evalbox.unittests.pybench.PyBenchTasks;
+import dev.evalbox.unittests.pybench.RecordedTrajectories;
 import dev.evalbox.unittests.report.RunReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
         Path checkout = PyBenchSample.extract(runDir.resolve("pybench-sample/checkout"));
         Path sampleRun = runDir.resolve("pybench-sample/run");
         PyBenchTasks tasks = PyBenchTasks.load(checkout);
-        Map<String, List<String>> replies = RunPyBenchCommand.recordedReplies(checkout.resolve("recorded_trajectory.jsonl"));
+        Map<String, List<String>> replies = RecordedTrajectories.replies(checkout.resolve("recorded_trajectory.jsonl"), System.err::println);
         int passed = 0;
         try (RunDirectory run = RunDirectory.open(sampleRun);
              SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));

@@ -1,6 +1,5 @@
 package dev.evalbox.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.agentloop.model.OpenAiChatModel;
@@ -83,9 +82,7 @@ final class GradeArtifactsBenchCommand implements Callable<Integer> {
             new ArtifactsGrading(render, artifactsJudge, run).grade(items, runOptions.concurrency, r -> progress.step(!r.path("score").isNull()));
             progress.finish();
             ObjectMapper json = new ObjectMapper();
-            List<JsonNode> rows = new ArrayList<>();
-            for (String line : Files.readAllLines(runPath.resolve("results.jsonl"))) if (!line.isBlank()) rows.add(json.readTree(line));
-            ObjectNode metrics = ArtifactsGrading.metrics(rows);
+            ObjectNode metrics = ArtifactsGrading.metrics(RunDirectory.readResults(runPath));
             Files.writeString(runPath.resolve("metrics.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(metrics));
             ObjectNode runJson = RunDirectory.object().put("kind", "grade").put("benchmark", "artifactsbench").put("judge", judge)
                     .put("viewport", viewport).put("finished", Instant.now().toString());

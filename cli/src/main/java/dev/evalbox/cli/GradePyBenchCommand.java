@@ -6,16 +6,15 @@ import dev.evalbox.sandbox.SandboxProvider;
 import dev.evalbox.unittests.RunDirectory;
 import dev.evalbox.unittests.pybench.GradeResult;
 import dev.evalbox.unittests.pybench.PyBenchCategories;
-import dev.evalbox.unittests.pybench.PyBenchDataException;
 import dev.evalbox.unittests.pybench.PyBenchGrader;
 import dev.evalbox.unittests.pybench.PyBenchSummary;
 import dev.evalbox.unittests.pybench.PyBenchTask;
 import dev.evalbox.unittests.pybench.PyBenchTasks;
 import dev.evalbox.unittests.pybench.PyBenchTrajectoryFile;
+import dev.evalbox.unittests.report.RunReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -69,9 +68,7 @@ final class GradePyBenchCommand implements Callable<Integer> {
             PyBenchSummary summary = PyBenchSummary.of(selected, results, categories);
             run.writeRunJson(runJson(provider.backend(), started, Instant.now(), summary));
             print(summary, categories, runPath);
-            System.out.println("report: " + new dev.evalbox.unittests.report.RunReport(runPath).write().toAbsolutePath());
-        } catch (PyBenchDataException e) {
-            throw new UserException(e.getMessage());
+            System.out.println("report: " + new RunReport(runPath).write().toAbsolutePath());
         }
         return 0;
     }

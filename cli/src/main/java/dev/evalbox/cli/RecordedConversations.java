@@ -3,14 +3,12 @@ package dev.evalbox.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.evalbox.agentloop.model.ChatMessage;
-import dev.evalbox.agentloop.trajectory.Trajectories;
+import dev.evalbox.unittests.pybench.RecordedTrajectories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,23 +29,7 @@ record RecordedConversations(Map<String, ArrayNode> byTask, Map<String, JsonNode
                 return new RecordedConversations(conversations.byTask(), verdicts(path.resolve("results.jsonl")), path.toString());
             }
             if (!Files.isRegularFile(path)) throw new UserException("no such run directory or trajectory file: " + path);
-            String first = Files.lines(path).filter(l -> !l.isBlank()).findFirst().orElse("{}");
-            Map<String, ArrayNode> byTask = new LinkedHashMap<>();
-            if (JSON.readTree(first).has("messages")) {
-                for (String line : Files.readAllLines(path)) {
-                    if (line.isBlank()) continue;
-                    try {
-                        JsonNode node = JSON.readTree(line);
-                        if (node.path("messages") instanceof ArrayNode messages) byTask.put(node.path("index").asText(), messages);
-                    } catch (IOException e) {
-                        System.err.println("warning: skipping a line of " + path.getFileName() + " that is not JSON");
-                    }
-                }
-            } else {
-                Trajectories trajectories = Trajectories.read(path);
-                trajectories.problems().forEach(p -> System.err.println("warning: " + p));
-                trajectories.byTask().forEach((task, t) -> byTask.put(task, messagesJson(t.messages())));
-            }
+            Map<String, ArrayNode> byTask = RecordedTrajectories.conversations(path, p -> System.err.println("warning: " + p));
             return new RecordedConversations(byTask, Map.of(), path.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path, e);
@@ -63,11 +45,5 @@ record RecordedConversations(Map<String, ArrayNode> byTask, Map<String, JsonNode
             verdicts.put(row.path("task_id").asText(), row);
         }
         return verdicts;
-    }
-
-    static ArrayNode messagesJson(List<ChatMessage> messages) {
-        ArrayNode array = JSON.createArrayNode();
-        messages.forEach(m -> array.addObject().put("role", m.role()).put("content", m.content()));
-        return array;
     }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.sandbox.SandboxPool;
 import dev.evalbox.sandbox.SandboxProvider;
 import dev.evalbox.unittests.RunDirectory;
-import dev.evalbox.unittests.pybench.PyBenchDataException;
 import dev.evalbox.unittests.pybench.PyBenchReplay;
 import dev.evalbox.unittests.pybench.PyBenchTasks;
 import java.io.PrintWriter;
@@ -61,8 +60,6 @@ final class ReplayCommand implements Callable<Integer> {
             run.writeRunJson(runJson);
             if (actions) replayActions(recorded, tasks, run);
             else replayObservations(recorded, tasks, run);
-        } catch (PyBenchDataException e) {
-            throw new UserException(e.getMessage());
         }
         System.out.println("run directory: " + runPath.toAbsolutePath());
         return 0;

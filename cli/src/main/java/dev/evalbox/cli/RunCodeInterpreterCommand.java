@@ -1,7 +1,5 @@
 package dev.evalbox.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.agentloop.model.OpenAiChatModel;
 import dev.evalbox.sandbox.SandboxPool;
@@ -17,7 +15,6 @@ import dev.evalbox.unittests.codeinterpreter.CodeInterpreterScore;
 import dev.evalbox.unittests.codeinterpreter.CodeInterpreterSummary;
 import dev.evalbox.unittests.codeinterpreter.ExecutableRate;
 import dev.evalbox.unittests.codeinterpreter.ReActPrompt;
-import dev.evalbox.unittests.codeinterpreter.VisualizationJudge;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -145,11 +142,8 @@ final class RunCodeInterpreterCommand implements Callable<Integer> {
     }
 
     /** Prints the benchmark's table from the run's results.jsonl and returns it. */
-    static Map<String, CodeInterpreterSummary.Rate> printSummary(Path runPath) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        List<JsonNode> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(runPath.resolve("results.jsonl"))) if (!line.isBlank()) rows.add(json.readTree(line));
-        Map<String, CodeInterpreterSummary.Rate> table = CodeInterpreterSummary.of(rows);
+    static Map<String, CodeInterpreterSummary.Rate> printSummary(Path runPath) {
+        Map<String, CodeInterpreterSummary.Rate> table = CodeInterpreterSummary.of(RunDirectory.readResults(runPath));
         System.out.println();
         table.forEach((name, rate) -> System.out.printf("%-32s %s%n", name, rate));
         return table;

@@ -1,18 +1,16 @@
 package dev.evalbox.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.agentloop.loop.AgentLoop;
 import dev.evalbox.agentloop.model.ChatModel;
 import dev.evalbox.agentloop.model.ReplayChatModel;
-import dev.evalbox.agentloop.trajectory.Trajectories;
+import dev.evalbox.unittests.pybench.RecordedTrajectories;
 import dev.evalbox.sandbox.SandboxPool;
 import dev.evalbox.sandbox.SandboxProvider;
 import dev.evalbox.unittests.RunDirectory;
 import dev.evalbox.unittests.pybench.GradeResult;
 import dev.evalbox.unittests.pybench.PyBenchCategories;
-import dev.evalbox.unittests.pybench.PyBenchDataException;
 import dev.evalbox.unittests.pybench.PyBenchGrader;
 import dev.evalbox.unittests.pybench.PyBenchProtocol;
 import dev.evalbox.unittests.pybench.PyBenchRun;
@@ -25,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,14 +55,6 @@ final class RunPyBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try {
-            return execute();
-        } catch (PyBenchDataException e) {
-            throw new UserException(e.getMessage());
-        }
-    }
-
-    private int execute() throws IOException {
         PyBenchTasks tasks = pybench.load();
         List<PyBenchTask> selected = pybench.selected(tasks);
         selected = runOptions.limited(selected);
@@ -131,43 +120,14 @@ final class RunPyBenchCommand implements Callable<Integer> {
         }
         Path file = Path.of(options.replayFile());
         if (!Files.isRegularFile(file)) throw new UserException("replay: no such trajectory file " + file);
-        Map<String, List<String>> replies = recordedReplies(file);
+        Map<String, List<String>> replies = RecordedTrajectories.replies(file, p -> System.err.println("warning: " + p));
         String name = "replay:" + file.getFileName();
         return task -> new ReplayChatModel(name, replies.getOrDefault(task.index(), List.of()));
     }
 
-    /** Assistant turns per task, from PyBench's format (lines with "messages") or evalbox's trajectories.jsonl. */
-    static Map<String, List<String>> recordedReplies(Path file) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        String first = Files.lines(file).filter(l -> !l.isBlank()).findFirst().orElse("{}");
-        Map<String, List<String>> replies = new HashMap<>();
-        if (json.readTree(first).has("messages")) {
-            for (String line : Files.readAllLines(file)) {
-                if (line.isBlank()) continue;
-                JsonNode node;
-                try {
-                    node = json.readTree(line);
-                } catch (IOException e) {
-                    continue;
-                }
-                List<String> turns = new ArrayList<>();
-                node.path("messages").forEach(m -> {
-                    if ("assistant".equals(m.path("role").asText())) turns.add(m.path("content").asText());
-                });
-                replies.put(node.path("index").asText(), turns);
-            }
-        } else {
-            Trajectories.read(file).byTask().forEach((task, trajectory) -> replies.put(task, trajectory.replies()));
-        }
-        return replies;
-    }
-
-    private static List<GradeResult> readResults(Path runPath) throws IOException {
-        ObjectMapper json = new ObjectMapper();
+    private static List<GradeResult> readResults(Path runPath) {
         List<GradeResult> results = new ArrayList<>();
-        for (String line : Files.readAllLines(runPath.resolve("results.jsonl"))) {
-            if (line.isBlank()) continue;
-            JsonNode row = json.readTree(line);
+        for (JsonNode row : RunDirectory.readResults(runPath)) {
             results.add(new GradeResult(row.path("task_id").asText(), row.path("passed").asBoolean(), row.path("exception_type").asText(null),
                     row.path("reason").asText(), row.path("turns").asInt(), 0));
         }

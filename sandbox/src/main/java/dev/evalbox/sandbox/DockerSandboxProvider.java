@@ -5,7 +5,6 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -181,6 +180,4 @@ public final class DockerSandboxProvider implements SandboxProvider {
     }
 
     static String shortId(String id) { return id.length() > 12 ? id.substring(0, 12) : id; }
-
-    static Duration removalTimeout() { return Duration.ofSeconds(60); }
 }

@@ -333,7 +333,6 @@ class Driver:
         self.cell_lock = threading.Lock()
         self.stream_limit = env_int("EVALBOX_MAX_OUTPUT_BYTES", 1 << 20)
         self.display_limit = env_int("EVALBOX_MAX_DISPLAY_BYTES", 16 << 20)
-        self.interrupt_grace = 0
         self.work_dir = os.getcwd()
         self.captures = [Capture(self, 1, "stdout"), Capture(self, 2, "stderr")]
         sys.stdin = open(os.devnull, "r")

@@ -73,17 +73,23 @@ public final class RunDirectory implements AutoCloseable {
     /** The task ids already in results.jsonl: what --resume skips. */
     public java.util.Set<String> finishedTasks() {
         java.util.Set<String> done = new java.util.HashSet<>();
-        Path file = dir.resolve("results.jsonl");
-        if (!Files.isRegularFile(file)) return done;
+        readResults(dir).forEach(row -> done.add(row.path("task_id").asText()));
+        return done;
+    }
+
+    /** The lines of a run directory's results.jsonl, in order (none when it has no results yet). */
+    public static java.util.List<com.fasterxml.jackson.databind.JsonNode> readResults(Path runDir) {
+        Path file = runDir.resolve("results.jsonl");
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> rows = new java.util.ArrayList<>();
+        if (!Files.isRegularFile(file)) return rows;
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (line.isBlank()) continue;
-                done.add(JSON.readTree(line).path("task_id").asText());
+                if (!line.isBlank()) rows.add(JSON.readTree(line));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        return done;
+        return rows;
     }
 
     public synchronized void writeRunJson(ObjectNode run) {

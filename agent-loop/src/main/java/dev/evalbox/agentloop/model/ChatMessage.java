@@ -15,6 +15,11 @@ public record ChatMessage(String role, String content, List<String> imageUrls) {
 
     public static ChatMessage assistant(String content) { return new ChatMessage("assistant", content, List.of()); }
 
+    /** Adds a PNG as an image part, sent as a data URL. */
+    public ChatMessage withPng(byte[] png) {
+        return withImage("data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png));
+    }
+
     public ChatMessage withImage(String url) {
         List<String> urls = new java.util.ArrayList<>(imageUrls);
         urls.add(url);

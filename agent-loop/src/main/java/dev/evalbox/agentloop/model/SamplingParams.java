@@ -10,8 +10,6 @@ public record SamplingParams(Double temperature, Double topP, Integer maxTokens,
         stop = stop == null ? List.of() : List.copyOf(stop);
     }
 
-    public static SamplingParams greedy() { return DEFAULT.withTemperature(0.0); }
-
     public SamplingParams withTemperature(Double t) { return new SamplingParams(t, topP, maxTokens, stop, n, seed); }
     public SamplingParams withTopP(Double p) { return new SamplingParams(temperature, p, maxTokens, stop, n, seed); }
     public SamplingParams withMaxTokens(Integer m) { return new SamplingParams(temperature, topP, m, stop, n, seed); }

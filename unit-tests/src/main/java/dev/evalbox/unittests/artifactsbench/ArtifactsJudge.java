@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -60,7 +59,7 @@ public final class ArtifactsJudge {
                 .replace("{answer}", answer);
         if (prompt.length() > promptBudget) prompt = prompt.substring(0, promptBudget);
         ChatMessage message = ChatMessage.user(prompt);
-        for (Path shot : screenshots) message = message.withImage(dataUrl(shot));
+        for (Path shot : screenshots) message = message.withPng(read(shot));
         String reply = "";
         String error = "";
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -108,9 +107,9 @@ public final class ArtifactsJudge {
         return out.append(quote).toString();
     }
 
-    private static String dataUrl(Path png) {
+    private static byte[] read(Path png) {
         try {
-            return "data:image/png;base64," + Base64.getEncoder().encodeToString(Files.readAllBytes(png));
+            return Files.readAllBytes(png);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the screenshot " + png, e);
         }

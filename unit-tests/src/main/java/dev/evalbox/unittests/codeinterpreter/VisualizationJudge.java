@@ -7,7 +7,6 @@ import dev.evalbox.agentloop.model.ChatRequest;
 import dev.evalbox.agentloop.model.ModelException;
 import dev.evalbox.agentloop.model.SamplingParams;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -68,7 +67,7 @@ public final class VisualizationJudge {
         if (images.isEmpty()) return new Verdict(false, images, prompt, "", false, "no image in the trace");
         if (!gate(trace, images)) return new Verdict(false, images, prompt, "", false, "every image came from a failed observation");
         ChatMessage message = ChatMessage.user(prompt);
-        for (byte[] image : contents) message = message.withImage("data:image/png;base64," + Base64.getEncoder().encodeToString(image));
+        for (byte[] image : contents) message = message.withPng(image);
         String reply;
         try {
             ChatCompletion completion = judge.complete(new ChatRequest(List.of(message), SamplingParams.DEFAULT.withMaxTokens(300)));

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,14 +44,14 @@ public final class HumanEvalVGeneration {
             case V2C, V2C_COT -> {
                 prompt = HumanEvalVPrompts.fill(setting == Setting.V2C ? prompts.visualToCode() : prompts.visualToCodeWithReasoning(),
                         item.functionSignature(), null);
-                ChatMessage message = ChatMessage.user(prompt).withImage(dataUrl(item));
+                ChatMessage message = ChatMessage.user(prompt).withPng(image(item));
                 for (int i = 0; i < samples; i++) predictions.add(ask(message, sampling(samples), errors));
             }
             case V2T2C -> {
                 String describe = HumanEvalVPrompts.fill(prompts.visualToText(), item.functionSignature(), null);
                 prompt = prompts.textToCode();
                 for (int i = 0; i < samples; i++) {
-                    String description = ask(ChatMessage.user(describe).withImage(dataUrl(item)), sampling(samples), errors);
+                    String description = ask(ChatMessage.user(describe).withPng(image(item)), sampling(samples), errors);
                     predictions.add(ask(ChatMessage.user(HumanEvalVPrompts.fill(prompts.textToCode(), item.functionSignature(), description)),
                             sampling(1), errors));
                 }
@@ -77,9 +76,9 @@ public final class HumanEvalVGeneration {
         }
     }
 
-    private static String dataUrl(HumanEvalVItem item) {
+    private static byte[] image(HumanEvalVItem item) {
         try {
-            return "data:image/png;base64," + Base64.getEncoder().encodeToString(Files.readAllBytes(item.image()));
+            return Files.readAllBytes(item.image());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the image of task " + item.qid() + ": " + item.image(), e);
         }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.agentloop.loop.AgentLoop;
 import dev.evalbox.agentloop.loop.AgentOutcome;
-import dev.evalbox.agentloop.model.ChatMessage;
+import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.agentloop.model.ChatModel;
 import dev.evalbox.agentloop.trajectory.TrajectoryWriter;
 import dev.evalbox.sandbox.FileEntry;
@@ -106,7 +106,7 @@ public final class PyBenchRun {
             outcome = loop.run(task.index(), "pybench", PyBenchProtocol.opening(task, systemPrompt), model, sandbox, trajectories);
             collectOutputs(sandbox, task, notes);
         }
-        ArrayNode messages = messagesJson(outcome.messages());
+        ArrayNode messages = TrajectoryEvent.messagesJson(outcome.messages());
         exportPyBenchLine(task, messages);
         GradeResult grade = session == null ? null : session.grade(task.index(), messages, outcome.turns());
         run.appendResult(resultJson(task, outcome, grade, notes));
@@ -162,12 +162,6 @@ public final class PyBenchRun {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static ArrayNode messagesJson(List<ChatMessage> messages) {
-        ArrayNode array = JSON.createArrayNode();
-        messages.forEach(m -> array.addObject().put("role", m.role()).put("content", m.content()));
-        return array;
     }
 
     private synchronized void exportPyBenchLine(PyBenchTask task, ArrayNode messages) {

@@ -49,6 +49,9 @@ public final class PyBenchTrajectoryFile {
 
     public int size() { return byIndex.size(); }
 
+    /** Every task's trajectory, in file order. */
+    public java.util.Collection<PyBenchTrajectory> all() { return java.util.Collections.unmodifiableCollection(byIndex.values()); }
+
     /** Lines that could not be used, each naming its line number and what was wrong. */
     public List<String> problems() { return problems; }
 }

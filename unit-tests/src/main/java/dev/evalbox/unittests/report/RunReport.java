@@ -2,6 +2,7 @@ package dev.evalbox.unittests.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.evalbox.agentloop.trajectory.JsonLines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -202,18 +203,14 @@ public final class RunReport {
 
     private static String shorten(String s) { return s.length() > 30 ? s.substring(0, 30) + "…" : s; }
 
-    private static Map<String, JsonNode> jsonLines(Path file, String key) throws IOException {
+    /** A JSON Lines file by one field; a line cut short by a crash is left out: the report shows what is whole. */
+    private static Map<String, JsonNode> jsonLines(Path file, String key) {
         Map<String, JsonNode> byKey = new LinkedHashMap<>();
         if (!Files.isRegularFile(file)) return byKey;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (line.isBlank()) continue;
-            try {
-                JsonNode node = JSON.readTree(line);
-                byKey.put(node.path(key).asText(), node);
-            } catch (IOException e) {
-                // a line cut short by a crash: the report shows what is whole
-            }
-        }
+        JsonLines.read(file, (number, node) -> {
+            byKey.put(node.path(key).asText(), node);
+            return null;
+        });
         return byKey;
     }
 

@@ -1,0 +1,281 @@
+package dev.evalbox.kernel.java;
+
+import jdk.jshell.Diag;
+import jdk.jshell.EvalException;
+import jdk.jshell.JShell;
+import jdk.jshell.JShellException;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.SourceCodeAnalysis.Completeness;
+import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
+import jdk.jshell.UnresolvedReferenceException;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Java cells, evaluated by JShell in this JVM (the IJava model): a cell is cut into JShell snippets,
+ * each evaluated in turn until one fails; the value of a final expression is kept as an object.
+ * Cells see only {@code classpath} on top of the JDK, never the kernel's own libraries.
+ */
+public final class JavaEvaluator implements AutoCloseable {
+    private final JShell shell;
+    private final SourceCodeAnalysis analysis;
+    private final CellExecutionControl control;
+    private final SnippetLoader loader;
+
+    public JavaEvaluator(List<String> classpath, List<String> startup) {
+        this.loader = new SnippetLoader(ClassLoader.getPlatformClassLoader());
+        this.control = new CellExecutionControl(loader);
+        this.shell = JShell.builder().executionEngine(new CellExecutionProvider(control), Map.of()).build();
+        this.analysis = shell.sourceCodeAnalysis();
+        if (!classpath.isEmpty()) {
+            shell.addToClasspath(String.join(java.io.File.pathSeparator, classpath));
+        }
+        for (String snippet : startup) {
+            CellOutcome outcome = execute(snippet);
+            if (outcome.failed()) {
+                throw new IllegalStateException("startup snippet failed: " + snippet + ": " + outcome.error().evalue());
+            }
+        }
+    }
+
+    /** The class loader cells' classes live in; the notebook API the cells call is loaded through it. */
+    public ClassLoader cellClassLoader() {
+        return loader.classLoader();
+    }
+
+    public void addToClasspath(String path) {
+        shell.addToClasspath(path);
+    }
+
+    public CellOutcome execute(String code) {
+        control.clearStop();
+        List<Fragment> fragments = fragments(code);
+        CellOutcome outcome = CellOutcome.ok();
+        for (Fragment fragment : fragments) {
+            if (fragment.completeness() == Completeness.EMPTY) {
+                continue;
+            }
+            if (!fragment.completeness().isComplete()) {
+                return CellOutcome.failed(new CellError("CompilationException", "the cell ends in the middle of a statement",
+                        List.of("CompilationException: the cell ends in the middle of a statement:", fragment.text().strip())));
+            }
+            outcome = evaluate(fragment, code);
+            if (control.stopped()) {
+                return CellOutcome.failed(new CellError("Interrupted", "the cell was interrupted",
+                        List.of("Interrupted: the cell was interrupted")));
+            }
+            if (outcome.failed()) {
+                return outcome;
+            }
+        }
+        return outcome;
+    }
+
+    /** Stops the running cell, if any (from another thread: the control channel's). */
+    public void stop() {
+        control.stop();
+    }
+
+    public Completion complete(String code, int cursorCodePoints) {
+        int cursor = code.offsetByCodePoints(0, Math.min(cursorCodePoints, code.codePointCount(0, code.length())));
+        Fragment fragment = fragmentAt(code, cursor);
+        int[] anchor = new int[1];
+        Set<String> matches = new LinkedHashSet<>();
+        String text = code.substring(fragment.start(), cursor);
+        for (SourceCodeAnalysis.Suggestion suggestion : analysis.completionSuggestions(text, text.length(), anchor)) {
+            matches.add(suggestion.continuation());
+        }
+        int start = fragment.start() + (matches.isEmpty() ? text.length() : anchor[0]);
+        return new Completion(new ArrayList<>(matches), code.codePointCount(0, start), code.codePointCount(0, cursor));
+    }
+
+    /** Signature and Javadoc of what is at the cursor, one entry per overload; empty when nothing is known there. */
+    public List<String> inspect(String code, int cursorCodePoints) {
+        int cursor = code.offsetByCodePoints(0, Math.min(cursorCodePoints, code.codePointCount(0, code.length())));
+        Fragment fragment = fragmentAt(code, cursor);
+        String text = code.substring(fragment.start(), cursor);
+        List<String> docs = new ArrayList<>();
+        for (String candidate : List.of(text, text + "(")) {
+            for (SourceCodeAnalysis.Documentation doc : analysis.documentation(candidate, candidate.length(), true)) {
+                String javadoc = doc.javadoc();
+                docs.add(javadoc == null || javadoc.isBlank() ? doc.signature() : doc.signature() + "\n\n" + javadoc.strip());
+            }
+            if (!docs.isEmpty()) {
+                break;
+            }
+        }
+        return docs;
+    }
+
+    public CodeCompleteness isComplete(String code) {
+        List<Fragment> fragments = fragments(code);
+        Fragment last = fragments.isEmpty() ? null : fragments.get(fragments.size() - 1);
+        if (fragments.stream().anyMatch(f -> f.completeness() == Completeness.UNKNOWN)) {
+            return CodeCompleteness.INVALID;
+        }
+        if (last == null || last.completeness().isComplete() || last.completeness() == Completeness.EMPTY) {
+            return CodeCompleteness.COMPLETE;
+        }
+        return CodeCompleteness.incomplete("    ".repeat(Math.max(1, openBrackets(last.text()))));
+    }
+
+    @Override
+    public void close() {
+        shell.close();
+    }
+
+    private CellOutcome evaluate(Fragment fragment, String cell) {
+        List<SnippetEvent> events;
+        try {
+            events = shell.eval(fragment.source());
+        } catch (IllegalStateException e) {
+            return CellOutcome.failed(new CellError("KernelError", "JShell is closed", List.of("KernelError: JShell is closed")));
+        }
+        CellOutcome outcome = CellOutcome.ok();
+        for (SnippetEvent event : events) {
+            Object value = control.takeValue(event.value());
+            if (event.causeSnippet() != null) {
+                continue; // a dependent snippet was updated; only the cell's own snippets speak
+            }
+            if (event.status() == Snippet.Status.REJECTED) {
+                return CellOutcome.failed(compileError(event.snippet(), fragment, cell));
+            }
+            if (event.exception() != null) {
+                return CellOutcome.failed(runtimeError(event.exception()));
+            }
+            if (producesValue(event.snippet())) {
+                outcome = control.isValueKey(event.value()) ? CellOutcome.value(value) : CellOutcome.value(event.value());
+            } else {
+                outcome = CellOutcome.ok();
+            }
+        }
+        return outcome;
+    }
+
+    private static boolean producesValue(Snippet snippet) {
+        return snippet.kind() == Snippet.Kind.EXPRESSION
+                || snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND;
+    }
+
+    private CellError compileError(Snippet snippet, Fragment fragment, String cell) {
+        List<String> lines = new ArrayList<>();
+        String first = null;
+        for (Diag diag : shell.diagnostics(snippet).toList()) {
+            if (!diag.isError()) {
+                continue;
+            }
+            String message = diag.getMessage(Locale.ROOT);
+            if (first == null) {
+                first = message;
+            }
+            long position = diag.getPosition();
+            if (position >= 0 && position <= fragment.source().length()) {
+                int offset = fragment.start() + (int) Math.min(position, fragment.text().length());
+                int line = (int) cell.substring(0, offset).chars().filter(c -> c == '\n').count() + 1;
+                int lineStart = cell.lastIndexOf('\n', offset - 1) + 1;
+                int lineEnd = cell.indexOf('\n', offset);
+                lines.add("line " + line + ": " + message);
+                lines.add("    " + cell.substring(lineStart, lineEnd < 0 ? cell.length() : lineEnd));
+                lines.add("    " + " ".repeat(offset - lineStart) + "^");
+            } else {
+                lines.add(message);
+            }
+        }
+        if (first == null) {
+            first = "the snippet was rejected: " + fragment.text().strip();
+            lines.add(first);
+        }
+        lines.add(0, "CompilationException:");
+        return new CellError("CompilationException", first, lines);
+    }
+
+    private static CellError runtimeError(JShellException exception) {
+        if (exception instanceof UnresolvedReferenceException unresolved) {
+            String message = "the snippet uses " + unresolved.getSnippet().toString() + " which is not yet defined";
+            return new CellError("UnresolvedReferenceException", message, List.of("UnresolvedReferenceException: " + message));
+        }
+        String name = exception instanceof EvalException eval ? eval.getExceptionClassName() : exception.getClass().getName();
+        String message = exception.getMessage() == null ? "" : exception.getMessage();
+        List<String> traceback = new ArrayList<>();
+        Throwable current = exception;
+        String currentName = name;
+        while (current != null) {
+            String currentMessage = current.getMessage() == null ? "" : current.getMessage();
+            traceback.add((traceback.isEmpty() ? "" : "Caused by: ") + currentName
+                    + (currentMessage.isEmpty() ? "" : ": " + currentMessage));
+            for (StackTraceElement frame : current.getStackTrace()) {
+                if (isHarnessFrame(frame)) {
+                    break;
+                }
+                traceback.add("\tat " + frame);
+            }
+            current = current.getCause();
+            currentName = current instanceof EvalException eval ? eval.getExceptionClassName()
+                    : current == null ? null : current.getClass().getName();
+        }
+        return new CellError(name, message, traceback);
+    }
+
+    /** Frames below the cell's own code belong to JShell and the kernel; the user need not see them. */
+    private static boolean isHarnessFrame(StackTraceElement frame) {
+        String type = frame.getClassName();
+        return type.startsWith("jdk.internal.reflect.") || type.startsWith("java.lang.reflect.Method")
+                || type.startsWith("dev.evalbox.kernel.java.");
+    }
+
+    private Fragment fragmentAt(String code, int cursor) {
+        for (Fragment fragment : fragments(code)) {
+            if (cursor <= fragment.end()) {
+                return fragment;
+            }
+        }
+        return new Fragment(code.length(), code.length(), "", "", Completeness.EMPTY);
+    }
+
+    /** The cell cut into JShell snippets, each with its place in the cell (UTF-16 offsets). */
+    private List<Fragment> fragments(String code) {
+        List<Fragment> fragments = new ArrayList<>();
+        String rest = code;
+        int offset = 0;
+        while (!rest.isBlank()) {
+            CompletionInfo info = analysis.analyzeCompletion(rest);
+            Completeness completeness = info.completeness();
+            if (!completeness.isComplete()) {
+                fragments.add(new Fragment(offset, code.length(), rest, rest, completeness));
+                break;
+            }
+            int consumed = rest.length() - info.remaining().length();
+            if (consumed <= 0) {
+                fragments.add(new Fragment(offset, code.length(), rest, rest, Completeness.UNKNOWN));
+                break;
+            }
+            fragments.add(new Fragment(offset, offset + consumed, rest.substring(0, consumed), info.source(), completeness));
+            offset += consumed;
+            rest = info.remaining();
+        }
+        return fragments;
+    }
+
+    private static int openBrackets(String text) {
+        int depth = 0;
+        for (char c : text.toCharArray()) {
+            if (c == '{' || c == '(' || c == '[') {
+                depth++;
+            } else if ((c == '}' || c == ')' || c == ']') && depth > 0) {
+                depth--;
+            }
+        }
+        return depth;
+    }
+
+    /** A piece of a cell that JShell takes as one snippet: its text in the cell and the source JShell evaluates. */
+    private record Fragment(int start, int end, String text, String source, Completeness completeness) {
+    }
+}

@@ -1,2 +1,0 @@
-/** The evalbox Jupyter kernel; filled in by the kernel issue. */
-package dev.evalbox.kernel;

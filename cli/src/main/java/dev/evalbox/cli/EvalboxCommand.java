@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 ReplayCommand.class,
                 ReportCommand.class,
                 BenchCommand.class,
+                KernelCommand.class,
                 picocli.CommandLine.HelpCommand.class
         })
 public final class EvalboxCommand implements Runnable {

@@ -31,8 +31,17 @@ public final class Channel {
 
     /** The next valid message, or null when none arrived within the socket's receive timeout. */
     public Message receive() {
+        return receive(0);
+    }
+
+    /** The next valid message if one has already arrived, else null at once. */
+    public Message receiveNow() {
+        return receive(ZMQ.DONTWAIT);
+    }
+
+    private Message receive(int flags) {
         while (true) {
-            byte[] first = socket.recv(0);
+            byte[] first = socket.recv(flags);
             if (first == null) {
                 return null;
             }

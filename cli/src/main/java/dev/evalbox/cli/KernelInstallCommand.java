@@ -1,0 +1,109 @@
+package dev.evalbox.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** Writes the evalbox kernelspec where JupyterLab, Notebook, jupyter console, VS Code and nbclient look for kernels. */
+@Command(name = "install", mixinStandardHelpOptions = true,
+        description = {"Register the evalbox kernel with Jupyter: writes <kernels dir>/NAME/kernel.json.",
+                "Default --user (~/.local/share/jupyter/kernels, or $JUPYTER_DATA_DIR/kernels)."})
+final class KernelInstallCommand implements Callable<Integer> {
+    @ArgGroup(exclusive = true)
+    Where where = new Where();
+
+    static final class Where {
+        @Option(names = "--user", description = "Install for this user (the default).")
+        boolean user;
+
+        @Option(names = "--sys-prefix", description = "Install into the prefix of the Python that runs Jupyter (sys.prefix).")
+        boolean sysPrefix;
+
+        @Option(names = "--prefix", paramLabel = "DIR", description = "Install into DIR/share/jupyter/kernels.")
+        Path prefix;
+    }
+
+    @Option(names = "--name", defaultValue = "evalbox", description = "Kernel name (directory name; default ${DEFAULT-VALUE}).")
+    String name;
+
+    @Option(names = "--display-name", defaultValue = "evalbox (Java)", description = "Name shown in the launcher (default ${DEFAULT-VALUE}).")
+    String displayName;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new UserException("--name \"" + name + "\": use letters, digits, '.', '_' and '-' only (Jupyter's rule)");
+        }
+        Path directory = kernelsDirectory().resolve(name.toLowerCase(java.util.Locale.ROOT));
+        Files.createDirectories(directory);
+        Path spec = directory.resolve("kernel.json");
+        Files.writeString(spec, kernelJson(), StandardCharsets.UTF_8);
+        System.out.println("installed the evalbox kernel \"" + name + "\" at " + spec);
+        return 0;
+    }
+
+    String kernelJson() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode spec = json.createObjectNode();
+        launcher().forEach(spec.putArray("argv")::add);
+        spec.withArray("argv").add("kernel").add("--connection-file").add("{connection_file}");
+        spec.put("display_name", displayName).put("language", "java").put("interrupt_mode", "message");
+        spec.putObject("env");
+        spec.putObject("metadata").put("debugger", false);
+        return json.writerWithDefaultPrettyPrinter().writeValueAsString(spec) + "\n";
+    }
+
+    /** The distribution's launcher when running from one; otherwise this very JVM and class path. */
+    private static List<String> launcher() {
+        String home = System.getenv("EVALBOX_HOME");
+        if (home != null && Files.isExecutable(Path.of(home, "bin", "evalbox"))) {
+            return List.of(Path.of(home, "bin", "evalbox").toAbsolutePath().toString());
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
+    }
+
+    private Path kernelsDirectory() throws IOException, InterruptedException {
+        if (where.prefix != null) {
+            return where.prefix.toAbsolutePath().resolve("share/jupyter/kernels");
+        }
+        if (where.sysPrefix) {
+            return Path.of(pythonSysPrefix()).resolve("share/jupyter/kernels");
+        }
+        String dataDir = System.getenv("JUPYTER_DATA_DIR");
+        if (dataDir != null && !dataDir.isBlank()) {
+            return Path.of(dataDir).resolve("kernels");
+        }
+        return Path.of(System.getProperty("user.home"), ".local", "share", "jupyter", "kernels");
+    }
+
+    /** sys.prefix of the first Python that has Jupyter installed: $EVALBOX_PYTHON, python3 on PATH, then /usr/bin/python3. */
+    private static String pythonSysPrefix() throws IOException, InterruptedException {
+        String configured = System.getenv("EVALBOX_PYTHON");
+        for (String python : configured != null ? List.of(configured) : List.of("python3", "/usr/bin/python3")) {
+            Process process;
+            try {
+                process = new ProcessBuilder(python, "-c", "import sys, jupyter_core; print(sys.prefix)")
+                        .redirectErrorStream(true).start();
+            } catch (IOException e) {
+                continue;
+            }
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0 && !out.isEmpty()) {
+                return out.lines().reduce((a, b) -> b).orElse(out);
+            }
+        }
+        throw new UserException("--sys-prefix: no Python with Jupyter found (tried "
+                + (configured != null ? configured : "python3, /usr/bin/python3") + "); set EVALBOX_PYTHON or use --prefix");
+    }
+}

@@ -1,0 +1,81 @@
+package dev.evalbox.kernel;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What cells see: the class path (the evalbox API and its libraries, never the kernel's transport)
+ * and the snippets run before the first cell (imports).
+ */
+public record KernelSettings(List<String> cellClasspath, List<String> startup) {
+    /** Jars only the kernel itself needs; a cell that wants another version of them brings its own. */
+    private static final List<String> KERNEL_ONLY = List.of("jeromq-", "jnacl-");
+
+    public static final List<String> DEFAULT_STARTUP = List.of(
+            "import java.util.*;",
+            "import java.util.function.*;",
+            "import java.util.stream.*;",
+            "import java.io.*;",
+            "import java.math.*;",
+            "import java.nio.file.*;",
+            "import java.time.*;",
+            "import dev.evalbox.sandbox.*;",
+            "import dev.evalbox.kernel.notebook.*;",
+            "import static dev.evalbox.kernel.notebook.Notebook.*;");
+
+    public KernelSettings {
+        cellClasspath = List.copyOf(cellClasspath);
+        startup = List.copyOf(startup);
+    }
+
+    /** This JVM's class path minus the kernel-only jars, and the default imports. */
+    public static KernelSettings defaults() {
+        List<String> classpath = Arrays.stream(System.getProperty("java.class.path", "").split(File.pathSeparator))
+                .filter(entry -> !entry.isBlank())
+                .flatMap(entry -> withManifestClassPath(entry).stream())
+                .distinct()
+                .filter(entry -> KERNEL_ONLY.stream().noneMatch(prefix -> fileName(entry).startsWith(prefix)))
+                .toList();
+        return new KernelSettings(classpath, DEFAULT_STARTUP);
+    }
+
+    /** A jar and the jars its manifest's Class-Path names (launchers such as Maven Surefire put the whole path there). */
+    private static List<String> withManifestClassPath(String entry) {
+        List<String> entries = new ArrayList<>(List.of(entry));
+        Path jar = Path.of(entry);
+        if (!entry.endsWith(".jar") || !Files.isRegularFile(jar)) {
+            return entries;
+        }
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Manifest manifest = file.getManifest();
+            String classPath = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+            if (classPath == null) {
+                return entries;
+            }
+            URI base = jar.toAbsolutePath().getParent().toUri();
+            for (String relative : classPath.trim().split("\\s+")) {
+                URI uri = base.resolve(relative);
+                if ("file".equals(uri.getScheme())) {
+                    entries.add(Path.of(uri).toString());
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // an unreadable jar or odd entry: the jar itself stays, its manifest adds nothing
+        }
+        return entries;
+    }
+
+    private static String fileName(String entry) {
+        Path name = Path.of(entry).getFileName();
+        return name == null ? "" : name.toString();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.evalbox.kernel.notebook;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * What cells call to show things: {@code display(obj)}, {@code html("...")}, live-updating displays,
+ * {@code input("prompt")}. Cells import these statically, so they are static methods: one kernel
+ * per JVM attaches itself here once at start-up.
+ *
+ * <p>This class is loaded by the cells' class loader, not the kernel's, so everything passed to the
+ * kernel is a JDK type: an output is a map with "type" (display_data, update_display_data,
+ * clear_output, page), "data", "metadata", "display_id" and "wait".
+ */
+public final class Notebook {
+    private static volatile Consumer<Map<String, Object>> publisher = output -> { };
+    private static volatile Function<String, String> reader = prompt -> null;
+    private static final Renderers RENDERERS = new Renderers();
+
+    private Notebook() {
+    }
+
+    /** Called by the kernel, through reflection, once the cells' class loader exists. */
+    public static void attach(Consumer<Map<String, Object>> publish, Function<String, String> input) {
+        publisher = publish;
+        reader = input;
+    }
+
+    /** Shows a value under the cell, richly where evalbox knows its type; the handle updates it in place. */
+    public static DisplayHandle display(Object value) {
+        DisplayHandle handle = new DisplayHandle(UUID.randomUUID().toString());
+        publish("display_data", RENDERERS.render(value), handle.id());
+        return handle;
+    }
+
+    public static void updateDisplay(DisplayHandle handle, Object value) {
+        publish("update_display_data", RENDERERS.render(value), handle.id());
+    }
+
+    /** Clears the cell's output; with {@code wait}, only when the next output arrives (no flicker for progress). */
+    public static void clearOutput(boolean wait) {
+        Map<String, Object> output = new HashMap<>();
+        output.put("type", "clear_output");
+        output.put("wait", wait);
+        publisher.accept(output);
+    }
+
+    public static MimeBundle html(String html) {
+        return MimeBundle.html(html);
+    }
+
+    public static MimeBundle markdown(String markdown) {
+        return MimeBundle.markdown(markdown);
+    }
+
+    public static MimeBundle svg(String svg) {
+        return MimeBundle.svg(svg);
+    }
+
+    public static MimeBundle png(byte[] png) {
+        return MimeBundle.png(png);
+    }
+
+    public static MimeBundle json(String json) {
+        return MimeBundle.json(json);
+    }
+
+    /** Shows a value in the front end's pager (the execute_reply's "page" payload) rather than under the cell. */
+    public static void page(Object value) {
+        publish("page", RENDERERS.render(value), null);
+    }
+
+    /** A line typed by the user in the front end (without its newline), or null when the front end allows no input. */
+    public static String input(String prompt) {
+        return reader.apply(prompt);
+    }
+
+    /** The bundle the kernel sends as a cell's result; called by the kernel through reflection. */
+    public static Map<String, Object> render(Object value) {
+        MimeBundle bundle = RENDERERS.render(value);
+        return Map.of("data", bundle.data(), "metadata", bundle.metadata());
+    }
+
+    private static void publish(String type, MimeBundle bundle, String displayId) {
+        Map<String, Object> output = new HashMap<>();
+        output.put("type", type);
+        output.put("data", bundle.data());
+        output.put("metadata", bundle.metadata());
+        output.put("display_id", displayId);
+        publisher.accept(output);
+    }
+}

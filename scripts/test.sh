@@ -6,7 +6,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 "$root/scripts/setup.sh"
 export PATH="/usr/bin:/usr/sbin:$PATH"
 # Docker-tagged tests fail instead of skipping when the engine is missing: this suite must not pass by skipping.
-export EVALBOX_REQUIRE_DOCKER=1 EVALBOX_REQUIRE_CHROMIUM=1
+export EVALBOX_REQUIRE_DOCKER=1 EVALBOX_REQUIRE_CHROMIUM=1 EVALBOX_REQUIRE_JUPYTER=1
 export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_CHECKS_DISABLE=true TESTCONTAINERS_HOST_OVERRIDE=localhost
 cd "$root"
 exec mvn -B -ntp verify "$@"

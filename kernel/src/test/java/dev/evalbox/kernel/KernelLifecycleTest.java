@@ -1,0 +1,85 @@
+package dev.evalbox.kernel;
+
+import dev.evalbox.kernel.wire.ConnectionInfo;
+import dev.evalbox.kernel.wire.Message;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Shutdown and restart through shutdown_request, and nothing left behind: no kernel threads, every port free again. */
+class KernelLifecycleTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Test
+    void shutdownRestartAndNoLeaks() throws Exception {
+        ConnectionInfo connection = ConnectionInfo.loopback();
+        Set<String> threadsBefore = threadNames();
+
+        JupyterKernel first = new JupyterKernel(connection, KernelSettings.defaults()).start();
+        try (KernelClient client = new KernelClient(connection)) {
+            client.awaitIopub();
+            assertEquals("ok", client.reply(client.shell, client.execute("int kept = 1;"), WAIT).content().path("status").asText());
+            Message shutdown = client.send(client.control, "shutdown_request", Message.object().put("restart", true));
+            Message reply = client.reply(client.control, shutdown, WAIT);
+            assertEquals("shutdown_reply", reply.type());
+            assertTrue(reply.content().path("restart").asBoolean());
+            assertTrue(first.awaitShutdown(), "the kernel should report that a restart was asked for");
+        } finally {
+            first.close();
+        }
+        assertKernelGone(connection, threadsBefore);
+        int threadsAfterFirst = Thread.activeCount();
+
+        // The front end restarts the kernel on the same connection: a fresh kernel, fresh state.
+        try (JupyterKernel second = new JupyterKernel(connection, KernelSettings.defaults()).start();
+             KernelClient client = new KernelClient(connection)) {
+            client.awaitIopub();
+            Message reply = client.reply(client.shell, client.execute("kept"), WAIT);
+            assertEquals("error", reply.content().path("status").asText(), "state must not survive a restart");
+            assertEquals(1, reply.content().path("execution_count").asInt());
+            Message shutdown = client.send(client.control, "shutdown_request", Message.object().put("restart", false));
+            assertFalse(client.reply(client.control, shutdown, WAIT).content().path("restart").asBoolean());
+            assertFalse(second.awaitShutdown());
+        }
+        assertKernelGone(connection, threadsBefore);
+        // JShell keeps one JVM-wide daemon indexer thread; a second kernel must add nothing to it.
+        assertTrue(Thread.activeCount() <= threadsAfterFirst,
+                "threads grew from " + threadsAfterFirst + " to " + Thread.activeCount() + " across a kernel's life");
+    }
+
+    private static void assertKernelGone(ConnectionInfo connection, Set<String> threadsBefore) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Set<String> leaked;
+        do {
+            leaked = threadNames();
+            leaked.removeAll(threadsBefore);
+            leaked.removeIf(name -> !(name.startsWith("evalbox") || name.startsWith("reaper") || name.startsWith("iothread")));
+            if (leaked.isEmpty()) {
+                break;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        assertEquals(Set.of(), leaked, "threads left after shutdown");
+        for (int port : List.of(connection.shellPort(), connection.iopubPort(), connection.stdinPort(),
+                connection.controlPort(), connection.hbPort())) {
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                assertTrue(socket.isBound());
+            } catch (IOException e) {
+                fail("port " + port + " is still held after shutdown: " + e.getMessage());
+            }
+        }
+    }
+
+    private static Set<String> threadNames() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .collect(Collectors.toSet());
+    }
+}

@@ -1,14 +1,11 @@
 package dev.evalbox.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -41,36 +38,9 @@ final class KernelInstallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        if (!name.matches("[A-Za-z0-9._-]+")) {
-            throw new UserException("--name \"" + name + "\": use letters, digits, '.', '_' and '-' only (Jupyter's rule)");
-        }
-        Path directory = kernelsDirectory().resolve(name.toLowerCase(java.util.Locale.ROOT));
-        Files.createDirectories(directory);
-        Path spec = directory.resolve("kernel.json");
-        Files.writeString(spec, kernelJson(), StandardCharsets.UTF_8);
+        Path spec = Kernelspec.write(kernelsDirectory(), name, displayName);
         System.out.println("installed the evalbox kernel \"" + name + "\" at " + spec);
         return 0;
-    }
-
-    String kernelJson() throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode spec = json.createObjectNode();
-        launcher().forEach(spec.putArray("argv")::add);
-        spec.withArray("argv").add("kernel").add("--connection-file").add("{connection_file}");
-        spec.put("display_name", displayName).put("language", "java").put("interrupt_mode", "message");
-        spec.putObject("env");
-        spec.putObject("metadata").put("debugger", false);
-        return json.writerWithDefaultPrettyPrinter().writeValueAsString(spec) + "\n";
-    }
-
-    /** The distribution's launcher when running from one; otherwise this very JVM and class path. */
-    private static List<String> launcher() {
-        String home = System.getenv("EVALBOX_HOME");
-        if (home != null && Files.isExecutable(Path.of(home, "bin", "evalbox"))) {
-            return List.of(Path.of(home, "bin", "evalbox").toAbsolutePath().toString());
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
     }
 
     private Path kernelsDirectory() throws IOException, InterruptedException {

@@ -1,0 +1,72 @@
+package dev.evalbox.cli;
+
+import dev.evalbox.cli.bench.BenchException;
+import dev.evalbox.cli.bench.BenchReport;
+import dev.evalbox.cli.bench.KernelBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/** `evalbox bench kernel`: the evalbox kernel against a Python ipykernel, both through jupyter_client, in the same run. */
+@Command(name = "kernel", mixinStandardHelpOptions = true,
+        description = {"The evalbox Jupyter kernel against ipykernel (the anchor), both started from kernelspecs and driven",
+                "by jupyter_client in the same run: trivial-cell round trip p50/p95 and kernel start to first reply."})
+final class BenchKernelCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--cells", paramLabel = "N", description = "Timed cells per round and kernel. Default: ${DEFAULT-VALUE}.")
+    int cells = 500;
+
+    @Option(names = "--rounds", paramLabel = "N", description = "Rounds, alternating the kernels, each with fresh kernels. Default: ${DEFAULT-VALUE}.")
+    int rounds = 3;
+
+    @Option(names = "--code", description = "The trivial cell, valid in Java and Python. Default: ${DEFAULT-VALUE}.")
+    String code = "1 + 1";
+
+    @Option(names = "--python", description = "The Python with jupyter_client and ipykernel. Default: ${DEFAULT-VALUE}.")
+    String python = "/usr/bin/python3";
+
+    @Option(names = "--json", description = "Print one JSON object instead of the table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        Path jupyter = Files.createTempDirectory("evalbox-bench-kernel");
+        try {
+            Path kernels = jupyter.resolve("kernels");
+            Kernelspec.write(kernels, "evalbox-bench", "evalbox (bench)");
+            // The anchor: Debian's python3-ipykernel, started exactly as its own kernelspec starts it.
+            Files.createDirectories(kernels.resolve("ipykernel-bench"));
+            Files.writeString(kernels.resolve("ipykernel-bench/kernel.json"), "{\"argv\": [\"" + python
+                    + "\", \"-m\", \"ipykernel_launcher\", \"-f\", \"{connection_file}\"], \"display_name\": \"Python 3 (bench)\","
+                    + " \"language\": \"python\"}\n");
+            PrintWriter err = spec.commandLine().getErr();
+            BenchReport report = new KernelBenchmark(new KernelBenchmark.Settings(python, jupyter, "evalbox-bench",
+                    "ipykernel-bench", code, cells, rounds), line -> {
+                err.println("bench: " + line);
+                err.flush();
+            }).run();
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(json ? report.toJson() + "\n" : report.toTable());
+            out.flush();
+            return 0;
+        } catch (BenchException e) {
+            throw new UserException("the benchmark failed: " + e.getMessage()
+                    + " (it needs " + python + " with jupyter_client and ipykernel: scripts/setup.sh host-python)");
+        } finally {
+            try (Stream<Path> files = Files.walk(jupyter)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

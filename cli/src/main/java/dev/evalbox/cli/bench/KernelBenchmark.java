@@ -1,0 +1,125 @@
+package dev.evalbox.cli.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * {@code evalbox bench kernel}: the evalbox kernel and a Python ipykernel, each started from its
+ * kernelspec and driven by the same jupyter_client script ({@code kernel_roundtrip.py}) in the
+ * same run: start to first reply, then round trips of a trivial cell (execute_request to idle).
+ */
+public final class KernelBenchmark {
+    static final double START_GOAL_MS = 1500.0;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Where the kernelspecs are ({@code jupyterPath}, JUPYTER_PATH), which kernels to compare and how much to run. */
+    public record Settings(String python, Path jupyterPath, String evalboxKernel, String anchorKernel, String code,
+                           int cells, int rounds) {
+    }
+
+    private record Run(double startMs, double firstCellMs, List<Double> roundTrips) {
+    }
+
+    private final Settings settings;
+    private final Consumer<String> progress;
+
+    public KernelBenchmark(Settings settings, Consumer<String> progress) {
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    public BenchReport run() throws IOException, InterruptedException {
+        Path script = Files.createTempFile("evalbox-kernel-roundtrip", ".py");
+        try (InputStream in = KernelBenchmark.class.getResourceAsStream("/dev/evalbox/cli/bench/kernel_roundtrip.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        List<Run> evalbox = new ArrayList<>();
+        List<Run> anchor = new ArrayList<>();
+        try {
+            // Rounds alternate the two kernels so a change in the host's load touches both alike.
+            for (int round = 1; round <= settings.rounds(); round++) {
+                progress.accept("round " + round + "/" + settings.rounds() + ": " + settings.anchorKernel());
+                anchor.add(measure(script, settings.anchorKernel()));
+                progress.accept("round " + round + "/" + settings.rounds() + ": " + settings.evalboxKernel());
+                evalbox.add(measure(script, settings.evalboxKernel()));
+            }
+        } finally {
+            Files.deleteIfExists(script);
+        }
+        double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return report(evalbox, anchor, loadBefore, loadAfter);
+    }
+
+    private Run measure(Path script, String kernel) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(settings.python(), script.toString(), kernel,
+                String.valueOf(settings.cells()), settings.code());
+        builder.environment().put("JUPYTER_PATH", settings.jupyterPath().toString());
+        builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new BenchException("measuring the kernel \"" + kernel + "\" failed: " + out.strip());
+        }
+        JsonNode result = JSON.readTree(out.lines().reduce((a, b) -> b).orElse("{}"));
+        List<Double> trips = new ArrayList<>();
+        result.path("round_trips_ms").forEach(v -> trips.add(v.asDouble()));
+        if (trips.isEmpty()) {
+            throw new BenchException("measuring the kernel \"" + kernel + "\" gave no round trips: " + out.strip());
+        }
+        return new Run(result.path("start_to_first_reply_ms").asDouble(), result.path("first_cell_ms").asDouble(), trips);
+    }
+
+    private BenchReport report(List<Run> evalbox, List<Run> anchor, double loadBefore, double loadAfter) {
+        Percentiles trips = Percentiles.of(evalbox.stream().flatMap(r -> r.roundTrips().stream()).toList());
+        Percentiles anchorTrips = Percentiles.of(anchor.stream().flatMap(r -> r.roundTrips().stream()).toList());
+        Percentiles start = Percentiles.of(evalbox.stream().map(Run::startMs).toList());
+        Percentiles anchorStart = Percentiles.of(anchor.stream().map(Run::startMs).toList());
+        Percentiles firstCell = Percentiles.of(evalbox.stream().map(Run::firstCellMs).toList());
+        Percentiles anchorFirstCell = Percentiles.of(anchor.stream().map(Run::firstCellMs).toList());
+        String cell = "`" + settings.code() + "`";
+        List<Measure> measures = List.of(
+                new Measure("round_trip_p50", "round trip " + cell + " to idle, p50", trips.p50(), "ms",
+                        anchorTrips.p50(), Goal.withinFactorOfAnchor(1.0)),
+                new Measure("round_trip_p95", "round trip " + cell + " to idle, p95", trips.p95(), "ms",
+                        anchorTrips.p95(), Goal.withinFactorOfAnchor(1.0)),
+                new Measure("start_to_first_reply", "kernel start to first reply (kernel_info), p50", start.p50(), "ms",
+                        anchorStart.p50(), Goal.below(START_GOAL_MS, "ms")),
+                new Measure("first_cell", "first cell to idle, p50", firstCell.p50(), "ms", anchorFirstCell.p50(), null));
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("evalbox_kernel", settings.evalboxKernel());
+        context.put("anchor_kernel", settings.anchorKernel());
+        context.put("code", settings.code());
+        context.put("cells_per_round", settings.cells());
+        context.put("rounds", settings.rounds());
+        context.put("host_cpus", Runtime.getRuntime().availableProcessors());
+        context.put("host_load_before", Format.rounded(loadBefore));
+        context.put("host_load_after", Format.rounded(loadAfter));
+        List<String> notes = List.of(
+                "both kernels: started by jupyter_client's KernelManager from their kernelspecs and driven by the same"
+                        + " BlockingKernelClient (" + settings.python() + "); a round trip is client.execute until the"
+                        + " cell's idle status on iopub; " + settings.cells() + " timed cells per round after 20 warm-up"
+                        + " cells, " + settings.rounds() + " rounds alternating the kernels, a fresh kernel each round.",
+                "start: KernelManager.start_kernel to the first kernel_info_reply (wait_for_ready); the first cell"
+                        + " includes the evalbox Java engine's warm-up (JShell and javac), which runs in the background"
+                        + " from start-up.",
+                "host: " + Runtime.getRuntime().availableProcessors() + " CPUs, 1-minute load average "
+                        + Format.number(loadBefore) + " before and " + Format.number(loadAfter) + " after.");
+        return new BenchReport("kernel", "evalbox bench kernel: evalbox (Java, JShell) vs ipykernel through jupyter_client",
+                context, measures, notes);
+    }
+}

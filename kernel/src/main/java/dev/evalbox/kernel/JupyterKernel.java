@@ -79,7 +79,7 @@ public final class JupyterKernel implements AutoCloseable {
     private int executionCount;
 
     /** The evaluator and the bridge to the notebook API in the cells' class loader, ready together. */
-    private record Cells(JavaEvaluator java, NotebookBridge notebook) {
+    private record Cells(JavaEvaluator java, NotebookBridge notebook, MagicCells magics) {
     }
 
     public JupyterKernel(ConnectionInfo connection, KernelSettings settings) {
@@ -111,7 +111,8 @@ public final class JupyterKernel implements AutoCloseable {
 
         cells = CompletableFuture.supplyAsync(() -> {
             JavaEvaluator java = new JavaEvaluator(settings.cellClasspath(), settings.startup());
-            return new Cells(java, new NotebookBridge(java.cellClassLoader(), this::publishDisplay, this::readLine));
+            return new Cells(java, new NotebookBridge(java.cellClassLoader(), this::publishDisplay, this::readLine),
+                    new MagicCells(java));
         });
         cells.whenComplete((ready, error) -> {
             if (error != null) {
@@ -156,7 +157,10 @@ public final class JupyterKernel implements AutoCloseable {
         System.setOut(originalOut);
         System.setErr(originalErr);
         System.setIn(originalIn);
-        cells.thenAccept(ready -> ready.java().close());
+        cells.thenAccept(ready -> {
+            ready.notebook().detach();
+            ready.java().close();
+        });
         context.close();
     }
 
@@ -251,7 +255,7 @@ public final class JupyterKernel implements AutoCloseable {
                     .put("stdin_port", connection.stdinPort()).put("control_port", connection.controlPort())
                     .put("hb_port", connection.hbPort())));
             case "interrupt_request" -> {
-                cells.thenAccept(ready -> ready.java().stop());
+                cells.thenAccept(this::interrupt);
                 channel.send(request.reply(session, "interrupt_reply", ok()));
             }
             case "shutdown_request" -> {
@@ -288,7 +292,7 @@ public final class JupyterKernel implements AutoCloseable {
         Cells ready = null;
         try {
             ready = cells();
-            outcome = ready.java().execute(code);
+            outcome = ready.magics().run(code);
         } catch (RuntimeException e) {
             outcome = CellOutcome.failed(new CellError("KernelError", "the Java engine is not available: " + e.getMessage(),
                     List.of("KernelError: the Java engine is not available: " + e.getMessage())));
@@ -309,7 +313,7 @@ public final class JupyterKernel implements AutoCloseable {
         allowStdin = false;
         ObjectNode reply;
         if (outcome.failed()) {
-            CellError error = outcome.error();
+            CellError error = PythonErrors.unwrap(outcome.error());
             ObjectNode errorContent = Message.object().put("ename", error.ename()).put("evalue", error.evalue());
             error.traceback().forEach(errorContent.putArray("traceback")::add);
             if (!silent) {
@@ -326,6 +330,13 @@ public final class JupyterKernel implements AutoCloseable {
         }
         channel.send(request.reply(session, "execute_reply", reply));
         return outcome.failed() && content.path("stop_on_error").asBoolean(true);
+    }
+
+    /** A Python cell in the notebook's sandbox is interrupted there (KeyboardInterrupt); a Java cell is stopped. */
+    private void interrupt(Cells ready) {
+        if (!ready.notebook().interruptSandbox()) {
+            ready.java().stop();
+        }
     }
 
     private ObjectNode userExpressions(Cells ready, JsonNode expressions) {

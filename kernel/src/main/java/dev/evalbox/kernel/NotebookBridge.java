@@ -14,14 +14,36 @@ final class NotebookBridge {
     private static final String NOTEBOOK = "dev.evalbox.kernel.notebook.Notebook";
 
     private final Method render;
+    private final Method interruptSandbox;
+    private final Method detach;
 
     NotebookBridge(ClassLoader cells, Consumer<Map<String, Object>> publish, Function<String, String> input) {
         try {
             Class<?> notebook = Class.forName(NOTEBOOK, true, cells);
             notebook.getMethod("attach", Consumer.class, Function.class).invoke(null, publish, input);
             this.render = notebook.getMethod("render", Object.class);
+            this.interruptSandbox = notebook.getMethod("interruptSandbox");
+            this.detach = notebook.getMethod("detach");
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("the notebook API (" + NOTEBOOK + ") is not on the cells' class path", e);
+        }
+    }
+
+    /** Interrupts a Python cell running in the notebook's sandbox; false when none runs. */
+    boolean interruptSandbox() {
+        try {
+            return (Boolean) interruptSandbox.invoke(null);
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
+    }
+
+    /** Closes what the notebook holds (its sandbox). */
+    void detach() {
+        try {
+            detach.invoke(null);
+        } catch (ReflectiveOperationException e) {
+            // the notebook's resources go with the JVM
         }
     }
 

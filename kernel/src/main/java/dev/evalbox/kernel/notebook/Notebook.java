@@ -19,6 +19,7 @@ public final class Notebook {
     private static volatile Consumer<Map<String, Object>> publisher = output -> { };
     private static volatile Function<String, String> reader = prompt -> null;
     private static final Renderers RENDERERS = new Renderers();
+    private static final NotebookSandbox SANDBOX = new NotebookSandbox();
 
     private Notebook() {
     }
@@ -27,6 +28,16 @@ public final class Notebook {
     public static void attach(Consumer<Map<String, Object>> publish, Function<String, String> input) {
         publisher = publish;
         reader = input;
+    }
+
+    /** Called by the kernel on interrupt_request: true when a Python cell was running in the sandbox and got interrupted. */
+    public static boolean interruptSandbox() {
+        return SANDBOX.interruptRunning();
+    }
+
+    /** Called by the kernel at shutdown: the sandbox goes with the notebook. */
+    public static void detach() {
+        SANDBOX.close();
     }
 
     /** Shows a value under the cell, richly where evalbox knows its type; the handle updates it in place. */
@@ -76,6 +87,45 @@ public final class Notebook {
     /** A line typed by the user in the front end (without its newline), or null when the front end allows no input. */
     public static String input(String prompt) {
         return reader.apply(prompt);
+    }
+
+    /** The notebook's Python sandbox (opened on first use), for Java cells that want to drive it directly. */
+    public static dev.evalbox.sandbox.Sandbox sandbox() {
+        return SANDBOX.current();
+    }
+
+    /** Runs Python in the notebook's sandbox with its outputs shown in this cell; returns the last expression's bundle. */
+    public static Object python(String code) {
+        return SANDBOX.runPython(code);
+    }
+
+    public static String openSandbox(String backend, String image) {
+        SANDBOX.open(backend, image == null ? dev.evalbox.sandbox.SandboxSpec.DEFAULT_IMAGE : image);
+        return SANDBOX.describe();
+    }
+
+    /** Re-creates a recorded task's sandbox: inputs, then the model's code up to {@code turn} (null: all of it). */
+    public static String openTaskSandbox(java.nio.file.Path run, String task, Integer turn, String backend) {
+        java.util.List<String> replayed = SANDBOX.openTask(run, task, turn, backend, System.out);
+        return SANDBOX.describe() + " (" + replayed.size() + " steps)";
+    }
+
+    public static void closeSandbox() {
+        SANDBOX.close();
+    }
+
+    public static String sandboxDescription() {
+        return SANDBOX.describe();
+    }
+
+    /** A run directory, shown as its results table with a summary per category. */
+    public static RunView run(String path) {
+        return RunView.load(java.nio.file.Path.of(path));
+    }
+
+    /** A recorded task as a conversation (one turn when {@code turn} is given). */
+    public static TrajectoryView trajectory(java.nio.file.Path run, String task, Integer turn) {
+        return new TrajectoryView(Magics.findTrajectory(run, task), turn);
     }
 
     /** The bundle the kernel sends as a cell's result; called by the kernel through reflection. */

@@ -20,6 +20,18 @@ final class Renderers {
     Renderers() {
         add(MimeBundle.class, bundle -> bundle);
         add(RenderedImage.class, Renderers::png);
+        add(RunView.class, RunView::bundle);
+        add(TrajectoryView.class, TrajectoryView::bundle);
+        add(dev.evalbox.sandbox.ExecutionResult.class, Renderers::executionResult);
+    }
+
+    /** A sandbox cell's result: its outputs as the sandbox produced them, images inline, and its status. */
+    private static MimeBundle executionResult(dev.evalbox.sandbox.ExecutionResult result) {
+        StringBuilder html = new StringBuilder("<div><small>").append(result.status().name().toLowerCase(java.util.Locale.ROOT))
+                .append("</small>");
+        StringBuilder text = new StringBuilder("[" + result.status().name().toLowerCase(java.util.Locale.ROOT) + "]\n");
+        TrajectoryView.appendOutputs(html, text, result.outputs());
+        return MimeBundle.html(html.append("</div>").toString()).with("text/plain", text.toString());
     }
 
     <T> void add(Class<T> type, Function<? super T, MimeBundle> render) {

@@ -1,10 +1,10 @@
 package dev.evalbox.unittests.report;
 
 /** HTML escaping for text placed in element content and attribute values. */
-final class Html {
+public final class Html {
     private Html() { }
 
-    static String escape(String text) {
+    public static String escape(String text) {
         if (text == null) return "";
         StringBuilder out = new StringBuilder(text.length() + 16);
         for (int i = 0; i < text.length(); i++) {

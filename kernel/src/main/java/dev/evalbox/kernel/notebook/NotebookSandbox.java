@@ -1,0 +1,194 @@
+package dev.evalbox.kernel.notebook;
+
+import dev.evalbox.agentloop.trajectory.TaskTrajectory;
+import dev.evalbox.agentloop.trajectory.Trajectories;
+import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
+import dev.evalbox.sandbox.DockerEngine;
+import dev.evalbox.sandbox.DockerSandboxProvider;
+import dev.evalbox.sandbox.ExecutionResult;
+import dev.evalbox.sandbox.LocalSandboxProvider;
+import dev.evalbox.sandbox.Output;
+import dev.evalbox.sandbox.Sandbox;
+import dev.evalbox.sandbox.SandboxProvider;
+import dev.evalbox.sandbox.SandboxSpec;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The notebook's current Python sandbox, which %%python cells run in: opened on first use (Docker
+ * when an engine answers, else the local backend, which says it is not isolated), or re-created
+ * from a recorded task with its inputs and the code the model ran, to debug that task's environment.
+ */
+final class NotebookSandbox {
+    private SandboxProvider provider;
+    private Sandbox sandbox;
+    private String description = "none";
+    private volatile Sandbox running;
+
+    synchronized Sandbox current() {
+        if (sandbox == null || !sandbox.isAlive()) {
+            open(null, SandboxSpec.DEFAULT_IMAGE);
+        }
+        return sandbox;
+    }
+
+    synchronized String describe() {
+        return sandbox == null ? "no sandbox is open" : description;
+    }
+
+    /** Opens a fresh sandbox on {@code backend} ("docker", "local" or null for the best available). */
+    synchronized Sandbox open(String backend, String image) {
+        close();
+        String chosen = backend;
+        if (chosen == null) {
+            chosen = DockerEngine.problem() == null ? "docker" : "local";
+        }
+        provider = chosen.equals("docker") ? new DockerSandboxProvider() : new LocalSandboxProvider();
+        SandboxSpec spec = SandboxSpec.python().image(image).build();
+        sandbox = provider.open(spec);
+        description = sandbox.backend() + " sandbox " + sandbox.id()
+                + (sandbox.backend().equals("local") ? " (local backend: NOT isolated, runs with your rights)" : " (" + image + ")");
+        return sandbox;
+    }
+
+    /**
+     * Re-creates a recorded task's sandbox: its inputs (PyBench runs name their checkout in
+     * run.json), then the code the model ran, in order, up to and including {@code turn}
+     * (all turns when null). Returns what was replayed, turn by turn.
+     */
+    synchronized List<String> openTask(Path run, String taskId, Integer turn, String backend, PrintStream log) {
+        Trajectories trajectories = Trajectories.read(run.resolve("trajectories.jsonl"));
+        TaskTrajectory trajectory = trajectories.byTask().get(taskId);
+        if (trajectory == null) {
+            throw new IllegalArgumentException("run " + run + " has no trajectory for task \"" + taskId + "\" (tasks: "
+                    + String.join(", ", trajectories.byTask().keySet().stream().limit(10).toList())
+                    + (trajectories.byTask().size() > 10 ? ", ..." : "") + ")");
+        }
+        JsonNode runJson = readRunJson(run);
+        Sandbox opened = open(backend, runJson.path("image").asText(SandboxSpec.DEFAULT_IMAGE));
+        List<String> replayed = new ArrayList<>();
+        uploadPyBenchInputs(runJson, taskId, opened, replayed);
+        for (TrajectoryEvent.CodeExecution execution : trajectory.executions()) {
+            if (turn != null && execution.turn() > turn) {
+                break;
+            }
+            ExecutionResult result = opened.execute(execution.code());
+            replayed.add("turn " + execution.turn() + ": " + result.status().name().toLowerCase(java.util.Locale.ROOT)
+                    + " (recorded: " + execution.status() + ")");
+            log.println("replayed turn " + execution.turn() + ": " + result.status().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        description = description + ", task " + taskId + " of " + run.getFileName()
+                + (turn == null ? " after all turns" : " after turn " + turn);
+        return replayed;
+    }
+
+    private static void uploadPyBenchInputs(JsonNode runJson, String taskId, Sandbox sandbox, List<String> notes) {
+        if (!runJson.path("benchmark").asText().equals("pybench") || !runJson.hasNonNull("pybench_dir")) {
+            return;
+        }
+        Path checkout = Path.of(runJson.path("pybench_dir").asText());
+        dev.evalbox.unittests.pybench.PyBenchTask task = dev.evalbox.unittests.pybench.PyBenchTasks.load(checkout).get(taskId);
+        for (String input : task.filePaths()) {
+            Path host = checkout.resolve(input).normalize();
+            if (host.startsWith(checkout.resolve("data")) && Files.isRegularFile(host)) {
+                sandbox.upload(host, input);
+                notes.add("input " + input);
+            } else {
+                notes.add("input " + input + " is missing from " + checkout + "; not uploaded");
+            }
+        }
+        sandbox.makeDirectories("output");
+    }
+
+    private static JsonNode readRunJson(Path run) {
+        Path file = run.resolve("run.json");
+        if (!Files.isRegularFile(file)) {
+            return new ObjectMapper().createObjectNode();
+        }
+        try {
+            return new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("run.json of " + run + " is unreadable", e);
+        }
+    }
+
+    /** Runs Python in the current sandbox, forwarding its outputs to the cell as a Python kernel would show them. */
+    Object runPython(String code) {
+        Sandbox target = current();
+        List<Object> result = new ArrayList<>(1);
+        running = target;
+        ExecutionResult executed;
+        try {
+            executed = target.execute(code, target.spec().defaultTimeout(), output -> {
+                if (output instanceof Output.Stream stream) {
+                    (stream.isStderr() ? System.err : System.out).print(stream.text());
+                } else if (output instanceof Output.DisplayData display) {
+                    Notebook.display(bundle(display.data(), display.metadata()));
+                } else if (output instanceof Output.ExecuteResult value) {
+                    result.add(bundle(value.data(), value.metadata()));
+                } else if (output instanceof Output.ClearOutput clear) {
+                    Notebook.clearOutput(clear.await());
+                } else if (output instanceof Output.Error error) {
+                    System.err.println(String.join("\n", error.traceback()));
+                }
+            });
+        } finally {
+            running = null;
+        }
+        System.out.flush();
+        System.err.flush();
+        if (!executed.ok()) {
+            Output.Error error = executed.error().orElse(null);
+            if (error != null) {
+                throw new PythonCellError(error.ename(), error.evalue());
+            }
+            String status = executed.status().name().toLowerCase(java.util.Locale.ROOT);
+            throw new PythonCellError(status.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + status.substring(1),
+                    "the cell ended with status " + status + (executed.message().isEmpty() ? "" : ": " + executed.message()));
+        }
+        return result.isEmpty() ? null : result.get(0);
+    }
+
+    boolean interruptRunning() {
+        Sandbox target = running;
+        if (target == null) {
+            return false;
+        }
+        target.interrupt();
+        return true;
+    }
+
+    /** A sandbox output's bundle with every value as text (JSON values written out), as bundles cross to the kernel. */
+    private static MimeBundle bundle(java.util.Map<String, Object> data, java.util.Map<String, Object> metadata) {
+        ObjectMapper json = new ObjectMapper();
+        java.util.Map<String, Object> text = new java.util.LinkedHashMap<>();
+        data.forEach((mime, value) -> {
+            try {
+                text.put(mime, value instanceof String s ? s : json.writeValueAsString(value));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                text.put(mime, String.valueOf(value));
+            }
+        });
+        return new MimeBundle(text, metadata);
+    }
+
+    synchronized void close() {
+        if (sandbox != null) {
+            sandbox.close();
+            sandbox = null;
+        }
+        if (provider != null) {
+            provider.close();
+            provider = null;
+        }
+        description = "none";
+    }
+}

@@ -1,0 +1,127 @@
+package dev.evalbox.kernel.notebook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.evalbox.unittests.RunDirectory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static dev.evalbox.unittests.report.Html.escape;
+
+/**
+ * A run directory in the notebook: its settings and metrics, a summary per category, and the
+ * per-task results as a table (ArtifactsBench screenshots inline). Works for every benchmark's runs.
+ */
+public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> results) {
+    private static final int MAX_ROWS = 200;
+    private static final int MAX_SCREENSHOTS = 12;
+
+    public static RunView load(Path path) {
+        if (!Files.isRegularFile(path.resolve("results.jsonl")) && !Files.isRegularFile(path.resolve("run.json"))) {
+            throw new IllegalArgumentException(path + " is not a run directory (no run.json or results.jsonl)");
+        }
+        ObjectMapper json = new ObjectMapper();
+        return new RunView(path, read(json, path.resolve("run.json")), read(json, path.resolve("metrics.json")),
+                Files.isRegularFile(path.resolve("results.jsonl")) ? RunDirectory.readResults(path) : List.of());
+    }
+
+    private static JsonNode read(ObjectMapper json, Path file) {
+        try {
+            return Files.isRegularFile(file) ? json.readTree(file.toFile()) : json.createObjectNode();
+        } catch (IOException e) {
+            return json.createObjectNode().put("unreadable", file + ": " + e.getMessage());
+        }
+    }
+
+    /** Per category: [tasks, passed (or scored), score sum]. The category is the benchmark's own grouping field. */
+    public Map<String, double[]> byCategory() {
+        Map<String, double[]> groups = new TreeMap<>();
+        for (JsonNode result : results) {
+            String category = category(result);
+            double[] group = groups.computeIfAbsent(category, c -> new double[3]);
+            group[0]++;
+            if (result.path("passed").asBoolean(false)) {
+                group[1]++;
+            }
+            if (result.path("score").isNumber()) {
+                group[1]++;
+                group[2] += result.path("score").asDouble();
+            }
+        }
+        return groups;
+    }
+
+    private static String category(JsonNode result) {
+        for (String field : List.of("category1", "category", "task_type")) {
+            if (result.hasNonNull(field)) {
+                return result.path(field).asText();
+            }
+        }
+        if (result.hasNonNull("class")) {
+            return result.path("class").asText().split("-", 2)[0];
+        }
+        return "all";
+    }
+
+    public MimeBundle bundle() {
+        boolean scored = results.stream().anyMatch(r -> r.has("score"));
+        StringBuilder html = new StringBuilder("<div class=\"evalbox-run\"><h4>run ").append(escape(path.getFileName().toString()))
+                .append("</h4><p>").append(escape(run.path("benchmark").asText("?"))).append(", model ")
+                .append(escape(run.path("model").asText("?"))).append(", ").append(results.size()).append(" results</p>");
+        StringBuilder text = new StringBuilder("run " + path.getFileName() + ": " + results.size() + " results\n");
+        html.append("<table><tr><th>category</th><th>tasks</th><th>").append(scored ? "scored</th><th>mean score" : "passed</th><th>pass rate")
+                .append("</th></tr>");
+        byCategory().forEach((category, group) -> {
+            String rate = scored ? format(group[1] == 0 ? 0 : group[2] / group[1]) : format(100.0 * group[1] / group[0]) + "%";
+            html.append("<tr><td>").append(escape(category)).append("</td><td>").append((int) group[0]).append("</td><td>")
+                    .append((int) group[1]).append("</td><td>").append(rate).append("</td></tr>");
+            text.append(String.format("  %-20s %4d tasks  %4d %s  %s%n", category, (int) group[0], (int) group[1],
+                    scored ? "scored" : "passed", rate));
+        });
+        html.append("</table>");
+        if (metrics.size() > 0) {
+            html.append("<details><summary>metrics.json</summary><pre>").append(escape(metrics.toPrettyString())).append("</pre></details>");
+        }
+        html.append("<table><tr><th>task</th><th>").append(scored ? "score" : "passed").append("</th><th>reason</th><th></th></tr>");
+        int screenshots = 0;
+        for (JsonNode result : results.subList(0, Math.min(MAX_ROWS, results.size()))) {
+            html.append("<tr><td>").append(escape(result.path("task_id").asText()))
+                    .append(result.has("sample") ? " #" + result.path("sample").asInt() : "").append("</td><td>")
+                    .append(escape(scored ? result.path("score").asText("-") : result.path("passed").asText("-")))
+                    .append("</td><td>").append(escape(abbreviate(result.path("reason").asText("")))).append("</td><td>");
+            if (screenshots < MAX_SCREENSHOTS && result.path("screenshots").isArray() && result.path("screenshots").size() > 0) {
+                Path shot = path.resolve(result.path("screenshots").get(0).asText());
+                if (Files.isRegularFile(shot)) {
+                    try {
+                        html.append("<img width=\"320\" src=\"data:image/png;base64,")
+                                .append(Base64.getEncoder().encodeToString(Files.readAllBytes(shot))).append("\"/>");
+                        screenshots++;
+                    } catch (IOException e) {
+                        html.append(escape("screenshot unreadable: " + e.getMessage()));
+                    }
+                }
+            }
+            html.append("</td></tr>");
+        }
+        html.append("</table>");
+        if (results.size() > MAX_ROWS) {
+            html.append("<p>first ").append(MAX_ROWS).append(" of ").append(results.size()).append(" results shown</p>");
+        }
+        html.append("</div>");
+        return MimeBundle.html(html.toString()).with("text/plain", text.toString());
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 160 ? text.substring(0, 157) + "..." : text;
+    }
+
+    private static String format(double value) {
+        return String.format(java.util.Locale.ROOT, "%.1f", value);
+    }
+}

@@ -1,11 +1,17 @@
 package dev.evalbox.cli;
 
+import dev.evalbox.kernel.notebook.DisplayHandle;
+import dev.evalbox.kernel.notebook.MimeBundle;
+import dev.evalbox.kernel.notebook.Notebook;
+import dev.evalbox.unittests.report.Html;
+
 import java.io.PrintStream;
 import java.time.Duration;
 
 /**
  * A progress line for long work: a bar, done/total, passes so far and an ETA. Redrawn in place on
- * a terminal; on a pipe or in a log, a line every 10% or 10 seconds.
+ * a terminal and, in a notebook (the %evalbox magic), as a display updated in place; on a pipe or
+ * in a log, a line every 10% or 10 seconds.
  */
 final class Progress {
     private final PrintStream out;
@@ -17,6 +23,7 @@ final class Progress {
     private int passed;
     private long lastPrinted;
     private int lastDecile = -1;
+    private DisplayHandle display;
 
     Progress(PrintStream out, String label, int total) {
         this.out = out;
@@ -29,6 +36,19 @@ final class Progress {
         done++;
         if (pass) passed++;
         long now = System.nanoTime();
+        if (Notebook.isAttached()) {
+            // update_display_data at most five times a second, and always for the last task
+            if (display == null || now - lastPrinted > 200_000_000L || done == total) {
+                lastPrinted = now;
+                MimeBundle bundle = MimeBundle.html("<pre>" + Html.escape(line(now)) + "</pre>").with("text/plain", line(now));
+                if (display == null) {
+                    display = Notebook.display(bundle);
+                } else {
+                    display.update(bundle);
+                }
+            }
+            return;
+        }
         int decile = total == 0 ? 10 : done * 10 / total;
         if (terminal || decile != lastDecile || now - lastPrinted > 10_000_000_000L || done == total) {
             lastDecile = decile;
@@ -39,7 +59,7 @@ final class Progress {
     }
 
     synchronized void finish() {
-        if (terminal) out.println();
+        if (terminal && display == null) out.println();
     }
 
     private String line(long now) {

@@ -86,46 +86,56 @@ class KernelJupyterToolsTest {
         assertTrue(result.out().contains("hi from the console"), result.out());
     }
 
+    /** Executes a notebook with nbclient in a fresh working directory (notebooks write their runs there); returns the executed copy. */
+    private static JsonNode executeNotebook(Path notebook) throws IOException {
+        Path workDir = Files.createTempDirectory(prefix, "nb");
+        Path executed = workDir.resolve("executed.ipynb");
+        String script = "import sys, nbformat, nbclient\n"
+                + "nb = nbformat.read(sys.argv[1], as_version=4)\n"
+                + "nbclient.NotebookClient(nb, kernel_name=sys.argv[3], timeout=600).execute()\n"
+                + "nbformat.write(nb, sys.argv[2])\n";
+        Result result = run(List.of(PYTHON, "-c", script, notebook.toAbsolutePath().toString(), executed.toString(), NAME),
+                workDir, jupyterEnv(), 900);
+        assertEquals(0, result.exitCode(), notebook + " failed under nbclient:\n" + result.out());
+        JsonNode cells = new ObjectMapper().readTree(executed.toFile()).path("cells");
+        for (JsonNode cell : cells) {
+            if (cell.path("cell_type").asText().equals("code")) {
+                assertTrue(cell.path("execution_count").isInt(), notebook + ": a code cell did not run: " + cell.path("source"));
+            }
+        }
+        return cells;
+    }
+
     @Test
-    void exampleNotebooksRunThroughNbclient() throws IOException {
+    void everyExampleNotebookRunsThroughNbclient() throws IOException {
         List<Path> notebooks;
         try (Stream<Path> files = Files.list(Path.of("../notebooks"))) {
             notebooks = files.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
         }
-        assertFalse(notebooks.isEmpty());
+        assertTrue(notebooks.size() >= 2, "expected the example notebooks, found " + notebooks);
         for (Path notebook : notebooks) {
-            Path executed = prefix.resolve("executed-" + notebook.getFileName());
-            String script = "import sys, nbformat, nbclient\n"
-                    + "nb = nbformat.read(sys.argv[1], as_version=4)\n"
-                    + "nbclient.NotebookClient(nb, kernel_name=sys.argv[3], timeout=600).execute()\n"
-                    + "nbformat.write(nb, sys.argv[2])\n";
-            Result result = run(List.of(PYTHON, "-c", script, notebook.toString(), executed.toString(), NAME),
-                    null, jupyterEnv(), 900);
-            assertEquals(0, result.exitCode(), notebook + " failed under nbclient:\n" + result.out());
-            JsonNode cells = new ObjectMapper().readTree(executed.toFile()).path("cells");
-            for (JsonNode cell : cells) {
-                if (cell.path("cell_type").asText().equals("code")) {
-                    assertTrue(cell.path("execution_count").isInt(), notebook + ": a code cell did not run");
-                }
-            }
+            executeNotebook(notebook);
         }
     }
 
     @Test
     void basicsNotebookShowsResultsStreamsAndDisplays() throws IOException {
-        Path executed = prefix.resolve("basics-checked.ipynb");
-        String script = "import sys, nbformat, nbclient\n"
-                + "nb = nbformat.read(sys.argv[1], as_version=4)\n"
-                + "nbclient.NotebookClient(nb, kernel_name=sys.argv[3], timeout=600).execute()\n"
-                + "nbformat.write(nb, sys.argv[2])\n";
-        Result result = run(List.of(PYTHON, "-c", script, "../notebooks/basics.ipynb", executed.toString(), NAME),
-                null, jupyterEnv(), 900);
-        assertEquals(0, result.exitCode(), result.out());
-        String text = Files.readString(executed);
+        String text = executeNotebook(Path.of("../notebooks/basics.ipynb")).toString();
         assertTrue(text.contains("[MODEL-A, MODEL-B]"), "the first cell's result");
         assertTrue(text.contains("evaluating model-b"), "the loop's stream output");
         assertTrue(text.contains("<td>model-a</td>"), "the HTML display");
         assertTrue(text.contains("step 3 of 3"), "the live display's last update");
+    }
+
+    @Test
+    void harnessNotebookRunsABenchmarkAndInspectsIt() throws IOException {
+        JsonNode cells = executeNotebook(Path.of("../notebooks/harness.ipynb"));
+        String text = cells.toString();
+        assertTrue(text.contains("passed 4"), "the live progress display of %evalbox run: " + text);
+        assertTrue(text.contains("[1 passed=true, 2 passed=true, 3 passed=true, 4 passed=true]"), "the run's results");
+        assertTrue(text.contains("evalbox-run") && text.contains("100.0%"), "the run's rich view");
+        assertTrue(text.contains("evalbox-trajectory"), "the trajectory view");
+        assertTrue(text.contains("orders.csv"), "the re-created task sandbox holds the task's input");
     }
 
     record Result(int exitCode, String out) {

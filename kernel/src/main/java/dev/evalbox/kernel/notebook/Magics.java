@@ -180,7 +180,7 @@ public final class Magics {
     static final class SandboxMagic implements Callable<Object> {
         @Override
         public Object call() {
-            return Notebook.sandboxDescription();
+            return MimeBundle.text(Notebook.sandboxDescription());
         }
 
         @Command(name = "open", mixinStandardHelpOptions = true,
@@ -209,9 +209,9 @@ public final class Magics {
                     throw new IllegalArgumentException("--task and --run go together");
                 }
                 if (task == null) {
-                    return Notebook.openSandbox(backend, image);
+                    return MimeBundle.text(Notebook.openSandbox(backend, image));
                 }
-                return Notebook.openTaskSandbox(run, task, turn, backend);
+                return MimeBundle.text(Notebook.openTaskSandbox(run, task, turn, backend));
             }
         }
 
@@ -219,7 +219,7 @@ public final class Magics {
         static final class Info implements Callable<Object> {
             @Override
             public Object call() {
-                return Notebook.sandboxDescription();
+                return MimeBundle.text(Notebook.sandboxDescription());
             }
         }
 
@@ -228,7 +228,7 @@ public final class Magics {
             @Override
             public Object call() {
                 Notebook.closeSandbox();
-                return "closed";
+                return MimeBundle.text("the sandbox is closed");
             }
         }
     }

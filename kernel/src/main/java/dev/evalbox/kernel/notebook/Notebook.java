@@ -18,6 +18,7 @@ import java.util.function.Function;
 public final class Notebook {
     private static volatile Consumer<Map<String, Object>> publisher = output -> { };
     private static volatile Function<String, String> reader = prompt -> null;
+    private static volatile boolean attached;
     private static final Renderers RENDERERS = new Renderers();
     private static final NotebookSandbox SANDBOX = new NotebookSandbox();
 
@@ -28,6 +29,12 @@ public final class Notebook {
     public static void attach(Consumer<Map<String, Object>> publish, Function<String, String> input) {
         publisher = publish;
         reader = input;
+        attached = true;
+    }
+
+    /** True inside a notebook (the kernel attached itself), so long work can show live displays instead of terminal lines. */
+    public static boolean isAttached() {
+        return attached;
     }
 
     /** Called by the kernel on interrupt_request: true when a Python cell was running in the sandbox and got interrupted. */

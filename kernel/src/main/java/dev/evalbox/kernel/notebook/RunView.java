@@ -41,9 +41,10 @@ public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> 
 
     /** Per category: [tasks, passed (or scored), score sum]. The category is the benchmark's own grouping field. */
     public Map<String, double[]> byCategory() {
+        Map<String, String> pybenchCategories = pybenchCategories();
         Map<String, double[]> groups = new TreeMap<>();
         for (JsonNode result : results) {
-            String category = category(result);
+            String category = pybenchCategories.getOrDefault(result.path("task_id").asText(), category(result));
             double[] group = groups.computeIfAbsent(category, c -> new double[3]);
             group[0]++;
             if (result.path("passed").asBoolean(false)) {
@@ -55,6 +56,21 @@ public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> 
             }
         }
         return groups;
+    }
+
+    /** PyBench results carry no category; the checkout named in run.json has them (category1, one line). */
+    private Map<String, String> pybenchCategories() {
+        Map<String, String> categories = new java.util.HashMap<>();
+        if (run.path("benchmark").asText().equals("pybench") && run.hasNonNull("pybench_dir")
+                && Files.isDirectory(Path.of(run.path("pybench_dir").asText()))) {
+            try {
+                dev.evalbox.unittests.pybench.PyBenchTasks.load(Path.of(run.path("pybench_dir").asText())).all()
+                        .forEach(task -> categories.put(task.index(), task.category1().replaceAll("\\s+", " ")));
+            } catch (RuntimeException e) {
+                // a checkout that no longer loads: results are summarised without categories
+            }
+        }
+        return categories;
     }
 
     private static String category(JsonNode result) {
@@ -71,10 +87,10 @@ public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> 
 
     public MimeBundle bundle() {
         boolean scored = results.stream().anyMatch(r -> r.has("score"));
-        StringBuilder html = new StringBuilder("<div class=\"evalbox-run\"><h4>run ").append(escape(path.getFileName().toString()))
+        StringBuilder html = new StringBuilder("<div class=\"evalbox-run\"><h4>run ").append(escape(path.toString()))
                 .append("</h4><p>").append(escape(run.path("benchmark").asText("?"))).append(", model ")
                 .append(escape(run.path("model").asText("?"))).append(", ").append(results.size()).append(" results</p>");
-        StringBuilder text = new StringBuilder("run " + path.getFileName() + ": " + results.size() + " results\n");
+        StringBuilder text = new StringBuilder("run " + path + ": " + results.size() + " results\n");
         html.append("<table><tr><th>category</th><th>tasks</th><th>").append(scored ? "scored</th><th>mean score" : "passed</th><th>pass rate")
                 .append("</th></tr>");
         byCategory().forEach((category, group) -> {

@@ -152,6 +152,11 @@ public final class JavaEvaluator implements AutoCloseable {
             }
             if (producesValue(event.snippet())) {
                 outcome = control.isValueKey(event.value()) ? CellOutcome.value(value) : CellOutcome.value(event.value());
+                if (event.snippet().subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
+                    // JShell keeps every expression's value as a variable ($1, $2, ...) and imports all of
+                    // them into each later snippet, so a notebook would compile slower with every cell.
+                    shell.drop(event.snippet());
+                }
             } else {
                 outcome = CellOutcome.ok();
             }

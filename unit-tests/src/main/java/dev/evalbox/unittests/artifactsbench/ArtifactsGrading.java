@@ -60,6 +60,8 @@ public final class ArtifactsGrading {
             rendering.blockedRequests().forEach(blocked::add);
             ArrayNode dialogs = line.putArray("dialogs");
             rendering.dialogs().forEach(dialogs::add);
+            ArrayNode navigations = line.putArray("navigations");
+            rendering.navigations().forEach(navigations::add);
         } else {
             line.put("page_type", "none").put("render_outcome", "nothing to render");
         }

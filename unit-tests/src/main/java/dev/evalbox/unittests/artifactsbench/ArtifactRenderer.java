@@ -34,19 +34,19 @@ public final class ArtifactRenderer implements AutoCloseable {
             return new Settings(Path.of("/usr/bin/chromium"), 1280, 720, 3, Duration.ofSeconds(1), Duration.ofSeconds(30));
         }
 
-        /** The defaults with another viewport, from "WIDTHxHEIGHT". */
-        public static Settings viewport(String size) {
+        /** These settings with another viewport, from "WIDTHxHEIGHT". */
+        public Settings withViewport(String size) {
             String[] parts = size.toLowerCase().split("x");
             try {
-                if (parts.length == 2) {
-                    Settings d = defaults();
-                    return new Settings(d.chromium(), Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), d.screenshots(), d.interval(),
-                            d.timeout());
-                }
+                if (parts.length == 2) return new Settings(chromium, Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), screenshots, interval, timeout);
             } catch (NumberFormatException e) {
                 // reported below with the expected form
             }
             throw new IllegalArgumentException("viewport \"" + size + "\" must look like 1280x720");
+        }
+
+        public Settings withTimeout(Duration limit) {
+            return new Settings(chromium, width, height, screenshots, interval, limit);
         }
     }
 

@@ -71,14 +71,16 @@ final class GradeArtifactsBenchCommand implements Callable<Integer> {
             if (!graded.contains(task.index())) items.add(new ArtifactsGrading.Item(task, answers.get(task.index())));
         }
         if (!graded.isEmpty()) System.err.println("resuming " + runPath + ": " + graded.size() + " task(s) graded, " + items.size() + " to go");
+        runJson.put("judge", artifacts.renderOnly ? null : artifacts.judge).put("viewport", artifacts.viewport)
+                .put("evalbox_version", VersionInfo.version()).put("started", Instant.now().toString());
         try (RunDirectory run = RunDirectory.open(runPath)) {
+            run.writeRunJson(runJson); // written first too, so that `evalbox report` knows the run while it runs or after a crash
             Progress progress = new Progress(System.err, "artifactsbench", items.size());
             new ArtifactsGrading(artifacts.renderSettings(), judge, run).grade(items, concurrency, r -> progress.step(!r.path("score").isNull()));
             progress.finish();
             ObjectNode metrics = ArtifactsGrading.metrics(RunDirectory.readResults(runPath));
             Files.writeString(runPath.resolve("metrics.json"), new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(metrics));
-            runJson.put("judge", artifacts.renderOnly ? null : artifacts.judge).put("viewport", artifacts.viewport)
-                    .put("finished", Instant.now().toString()).put("evalbox_version", VersionInfo.version());
+            runJson.put("finished", Instant.now().toString());
             runJson.set("metrics", metrics);
             run.writeRunJson(runJson);
             System.out.printf("%nmean score: %s over %d scored task(s); %d unscored%n",

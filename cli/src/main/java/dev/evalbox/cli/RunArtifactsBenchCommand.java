@@ -43,6 +43,9 @@ final class RunArtifactsBenchCommand implements Callable<Integer> {
         Path runPath = runOptions.runPath("artifactsbench");
         Files.createDirectories(runPath);
         Path answersFile = runPath.resolve("answers.jsonl");
+        if (!runOptions.resume && Files.isRegularFile(answersFile)) {
+            throw new UserException(runPath + " already holds answers: add --resume to continue the run, or choose another --out");
+        }
         RunDirectory.repairTail(answersFile);
         Map<String, String> answers = new ConcurrentHashMap<>();
         if (Files.isRegularFile(answersFile)) {

@@ -2,7 +2,6 @@ package dev.evalbox.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +10,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
+import dev.evalbox.unittests.artifactsbench.ChromiumRequired;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -21,9 +20,7 @@ import org.junit.jupiter.api.Test;
 class BenchArtifactsRenderCommandTest {
     @BeforeAll
     static void needsChromium() {
-        if (Files.isExecutable(Path.of("/usr/bin/chromium"))) return;
-        if ("1".equals(System.getenv("EVALBOX_REQUIRE_CHROMIUM"))) fail("Chromium is required but /usr/bin/chromium is missing");
-        Assumptions.abort("skipping: /usr/bin/chromium is missing");
+        ChromiumRequired.check();
     }
 
     @Test
@@ -35,7 +32,7 @@ class BenchArtifactsRenderCommandTest {
         assertEquals("artifacts-render", report.path("benchmark").asText());
         Map<String, JsonNode> byKey = new HashMap<>();
         report.path("measures").forEach(m -> byKey.put(m.path("key").asText(), m));
-        for (String key : List.of("wall_s", "tasks_per_min", "speedup", "kept_s_per_task", "launched_s_per_task")) {
+        for (String key : List.of("wall_s", "tasks_per_min", "speedup", "kept_s_per_task", "launched_s_per_task", "work_ratio")) {
             assertTrue(byKey.containsKey(key) && byKey.get(key).path("value").asDouble() > 0, key + " in " + result.out());
         }
         assertTrue(byKey.get("tasks_per_min").path("anchor").asDouble() > 0, "the anchor is measured in the same run");

@@ -91,10 +91,13 @@ public final class ArtifactsRenderBenchmark {
         measures.add(Measure.of("speedup", "throughput ratio, kept alive / launched per page", launched.seconds() / kept.seconds(), "x",
                 Goal.atLeast(4, "x")));
         double waiting = (r.screenshots() - 1) * r.interval().toMillis() / 1000.0;
+        double keptPerTask = kept.seconds() * settings.concurrency() / n;
+        double launchedPerTask = launched.seconds() * settings.concurrency() / n;
         measures.add(Measure.of("kept_s_per_task", "time per task per worker, browser kept alive (" + String.format("%.1f", waiting)
-                + " s of it waiting between screenshots)", kept.seconds() * settings.concurrency() / n, "s", null));
-        measures.add(Measure.of("launched_s_per_task", "time per task per worker, a browser launched per page", launched.seconds()
-                * settings.concurrency() / n, "s", null));
+                + " s of it waiting between screenshots)", keptPerTask, "s", null));
+        measures.add(Measure.of("launched_s_per_task", "time per task per worker, a browser launched per page", launchedPerTask, "s", null));
+        measures.add(Measure.of("work_ratio", "ratio of the time beyond the waits, launched per page / kept alive",
+                (launchedPerTask - waiting) / Math.max(1e-9, keptPerTask - waiting), "x", null));
 
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("pages", n);

@@ -2,7 +2,6 @@ package dev.evalbox.unittests.artifactsbench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -11,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -27,10 +25,7 @@ class ArtifactRendererTest {
 
     @BeforeAll
     static void start() {
-        if (!Files.isExecutable(Path.of("/usr/bin/chromium"))) {
-            if ("1".equals(System.getenv("EVALBOX_REQUIRE_CHROMIUM"))) fail("Chromium is required but /usr/bin/chromium is missing");
-            Assumptions.abort("skipping: /usr/bin/chromium is missing");
-        }
+        ChromiumRequired.check();
         renderer = new ArtifactRenderer(new ArtifactRenderer.Settings(Path.of("/usr/bin/chromium"), 800, 600, 3,
                 Duration.ofMillis(300), Duration.ofSeconds(5)));
     }

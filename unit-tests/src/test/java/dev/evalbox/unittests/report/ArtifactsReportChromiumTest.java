@@ -2,7 +2,6 @@ package dev.evalbox.unittests.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
@@ -22,7 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
+import dev.evalbox.unittests.artifactsbench.ChromiumRequired;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -31,13 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** An ArtifactsBench run's report.html opened in real Chromium: the screenshots load, scores and judge replies show. */
 @Tag("chromium")
 class ArtifactsReportChromiumTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
     @BeforeAll
     static void needsChromium() {
-        if (Files.isExecutable(CHROMIUM)) return;
-        if ("1".equals(System.getenv("EVALBOX_REQUIRE_CHROMIUM"))) fail("Chromium is required but /usr/bin/chromium is missing");
-        Assumptions.abort("skipping: /usr/bin/chromium is missing (scripts/setup.sh chromium installs it)");
+        ChromiumRequired.check();
     }
 
     /** A judge that gives every task 75 and says so in markup that must come out escaped. */
@@ -61,7 +56,7 @@ class ArtifactsReportChromiumTest {
                 new ArtifactsGrading.Item(task("2", "SVG Generation-Logo", "hard"),
                         "<svg xmlns='http://www.w3.org/2000/svg' width='120' height='80'><rect width='120' height='80' fill='#09c'/></svg>"),
                 new ArtifactsGrading.Item(task("10", "SVG Generation-Icon", "hard"), null));
-        ArtifactRenderer.Settings fast = new ArtifactRenderer.Settings(CHROMIUM, 640, 400, 3, Duration.ofMillis(100), Duration.ofSeconds(60));
+        ArtifactRenderer.Settings fast = new ArtifactRenderer.Settings(ChromiumRequired.CHROMIUM, 640, 400, 3, Duration.ofMillis(100), Duration.ofSeconds(60));
         try (RunDirectory run = RunDirectory.open(runPath)) {
             new ArtifactsGrading(fast, new ArtifactsJudge(JUDGE, ArtifactsJudge.DEFAULT_PROMPT, 100_000), run).grade(items, 2, r -> { });
             run.writeRunJson(RunDirectory.object().put("kind", "run").put("benchmark", "artifactsbench").put("model", "coder").put("judge", "fixed"));
@@ -70,7 +65,7 @@ class ArtifactsReportChromiumTest {
         Path report = new RunReport(runPath).write();
 
         try (Playwright playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-             Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setHeadless(true).setExecutablePath(CHROMIUM)
+             Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setHeadless(true).setExecutablePath(ChromiumRequired.CHROMIUM)
                      .setArgs(List.of("--no-sandbox", "--disable-gpu")))) {
             Page page = browser.newPage();
             page.navigate(report.toUri() + "#task-2");

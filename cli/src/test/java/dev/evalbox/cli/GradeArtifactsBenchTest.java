@@ -2,7 +2,6 @@ package dev.evalbox.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
+import dev.evalbox.unittests.artifactsbench.ChromiumRequired;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -23,9 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GradeArtifactsBenchTest {
     @BeforeAll
     static void needsChromium() {
-        if (Files.isExecutable(Path.of("/usr/bin/chromium"))) return;
-        if ("1".equals(System.getenv("EVALBOX_REQUIRE_CHROMIUM"))) fail("Chromium is required but /usr/bin/chromium is missing");
-        Assumptions.abort("skipping: /usr/bin/chromium is missing");
+        ChromiumRequired.check();
     }
 
     private static String task(int index, String category, String difficulty) {

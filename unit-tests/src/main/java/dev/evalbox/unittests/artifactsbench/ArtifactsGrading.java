@@ -1,5 +1,6 @@
 package dev.evalbox.unittests.artifactsbench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.unittests.RunDirectory;
@@ -7,9 +8,12 @@ import dev.evalbox.unittests.Workers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -19,6 +23,9 @@ import java.util.function.Consumer;
  * keeps one browser for all its pages. With no judge, only rendering happens (render-only).
  */
 public final class ArtifactsGrading {
+    /** The reason of a task graded without an answer; such a task is graded again when it gets one (a resumed run). */
+    public static final String NO_ANSWER = "no answer for this task";
+
     private final ArtifactRenderer.Settings renderSettings;
     private final ArtifactsJudge judge;
     private final RunDirectory run;
@@ -45,7 +52,7 @@ public final class ArtifactsGrading {
         ObjectNode line = RunDirectory.object().put("task_id", task.index()).put("category", task.categoryPrefix())
                 .put("difficulty", task.difficulty());
         if (item.answer() == null || item.answer().isEmpty()) {
-            return line.putNull("score").put("reason", "no answer for this task");
+            return line.putNull("score").put("reason", NO_ANSWER);
         }
         Optional<ArtifactPage> page = ArtifactPage.of(item.answer());
         List<Path> screenshots = new ArrayList<>();
@@ -60,6 +67,8 @@ public final class ArtifactsGrading {
             rendering.blockedRequests().forEach(blocked::add);
             ArrayNode dialogs = line.putArray("dialogs");
             rendering.dialogs().forEach(dialogs::add);
+            ArrayNode navigations = line.putArray("navigations");
+            rendering.navigations().forEach(navigations::add);
         } else {
             line.put("page_type", "none").put("render_outcome", "nothing to render");
         }
@@ -74,8 +83,25 @@ public final class ArtifactsGrading {
         return line;
     }
 
+    /** The tasks a run has graded (what --resume skips): every task with a result line, except those graded without an answer. */
+    public static Set<String> graded(Collection<JsonNode> results) {
+        Set<String> done = new HashSet<>();
+        latestByTask(results).forEach(r -> {
+            if (!NO_ANSWER.equals(r.path("reason").asText())) done.add(r.path("task_id").asText());
+        });
+        return done;
+    }
+
+    /** Each task's last result line: a resumed run appends a new line for a task that had no answer before. */
+    public static Collection<JsonNode> latestByTask(Collection<JsonNode> results) {
+        Map<String, JsonNode> latest = new LinkedHashMap<>();
+        results.forEach(r -> latest.put(r.path("task_id").asText(), r));
+        return latest.values();
+    }
+
     /** Mean score overall, by category prefix and by difficulty, with counts; unscored tasks are counted apart. */
-    public static ObjectNode metrics(Collection<com.fasterxml.jackson.databind.JsonNode> results) {
+    public static ObjectNode metrics(Collection<JsonNode> allResults) {
+        Collection<JsonNode> results = latestByTask(allResults);
         ObjectNode metrics = RunDirectory.object();
         double sum = 0;
         int scored = 0;

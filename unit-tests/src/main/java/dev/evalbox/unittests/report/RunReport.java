@@ -48,6 +48,7 @@ public final class RunReport {
             throw new IllegalArgumentException(runDir + " is not a run directory: it has no results.jsonl");
         }
         JsonNode run = Files.isRegularFile(runDir.resolve("run.json")) ? JSON.readTree(runDir.resolve("run.json").toFile()) : JSON.createObjectNode();
+        if ("artifactsbench".equals(run.path("benchmark").asText())) return new ArtifactsReport(runDir).render(run);
         Map<String, JsonNode> results = sortedByTask(jsonLines(runDir.resolve("results.jsonl"), "task_id"));
         Map<String, JsonNode> conversations = jsonLines(runDir.resolve("pybench_trajectory.jsonl"), "index");
         Map<String, JsonNode> traces = jsonLines(runDir.resolve("traces.jsonl"), "task_id");
@@ -109,15 +110,17 @@ public final class RunReport {
             artifacts(html, task);
             html.append("</div></details>\n");
         }
-        // A link to report.html#task-N opens that task's conversation.
-        html.append("</div>\n<script>function openHash(){var d=document.getElementById(decodeURIComponent(location.hash.slice(1)));"
-                + "if(d&&d.tagName==='DETAILS'){d.open=true;d.scrollIntoView();}}window.addEventListener('hashchange',openHash);openHash();"
-                + "</script>\n</body></html>\n");
+        html.append("</div>\n").append(OPEN_HASH).append("</body></html>\n");
         return html.toString();
     }
 
+    // A link to report.html#task-N opens that task's details.
+    static final String OPEN_HASH = "<script>function openHash(){var d=document.getElementById(decodeURIComponent(location.hash.slice(1)));"
+            + "if(d&&d.tagName==='DETAILS'){d.open=true;d.scrollIntoView();}}window.addEventListener('hashchange',openHash);openHash();"
+            + "</script>\n";
+
     /** Tasks in numeric order where their ids are numbers (PyBench's are), else by name. */
-    private static Map<String, JsonNode> sortedByTask(Map<String, JsonNode> rows) {
+    static Map<String, JsonNode> sortedByTask(Map<String, JsonNode> rows) {
         Map<String, JsonNode> sorted = new java.util.TreeMap<>((a, b) -> {
             boolean na = a.matches("\\d+");
             boolean nb = b.matches("\\d+");
@@ -204,7 +207,7 @@ public final class RunReport {
     private static String shorten(String s) { return s.length() > 30 ? s.substring(0, 30) + "…" : s; }
 
     /** A JSON Lines file by one field; a line cut short by a crash is left out: the report shows what is whole. */
-    private static Map<String, JsonNode> jsonLines(Path file, String key) {
+    static Map<String, JsonNode> jsonLines(Path file, String key) {
         Map<String, JsonNode> byKey = new LinkedHashMap<>();
         if (!Files.isRegularFile(file)) return byKey;
         JsonLines.read(file, (number, node) -> {
@@ -238,7 +241,7 @@ public final class RunReport {
         return figures;
     }
 
-    private static final String STYLE = String.join("\n",
+    static final String STYLE = String.join("\n",
             "body{font:14px/1.45 system-ui,'Noto Sans CJK SC',sans-serif;margin:24px auto;max-width:1100px;color:#1d2330;padding:0 16px}",
             "h1{font-size:22px;margin:0 0 4px}.meta{color:#5b6472;font-size:12px}.score{font-size:28px;font-weight:600;margin:12px 0}",
             ".score span{font-size:15px;color:#5b6472;font-weight:400}table{border-collapse:collapse;margin:8px 0}",

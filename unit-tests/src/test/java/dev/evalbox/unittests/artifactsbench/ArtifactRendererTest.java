@@ -2,7 +2,6 @@ package dev.evalbox.unittests.artifactsbench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -11,23 +10,22 @@ import java.time.Duration;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Real rendering in headless Chromium: ordinary, SVG, alerting, looping and CDN-only pages, one browser for all. */
+/**
+ * Real rendering in headless Chromium: animated, SVG, alerting, looping, CDN-only, navigating and crashing
+ * pages with one browser for all, and 50 pages at concurrency 4.
+ */
 @Tag("chromium")
 class ArtifactRendererTest {
     private static ArtifactRenderer renderer;
 
     @BeforeAll
     static void start() {
-        if (!Files.isExecutable(Path.of("/usr/bin/chromium"))) {
-            if ("1".equals(System.getenv("EVALBOX_REQUIRE_CHROMIUM"))) fail("Chromium is required but /usr/bin/chromium is missing");
-            Assumptions.abort("skipping: /usr/bin/chromium is missing");
-        }
+        ChromiumRequired.check();
         renderer = new ArtifactRenderer(new ArtifactRenderer.Settings(Path.of("/usr/bin/chromium"), 800, 600, 3,
                 Duration.ofMillis(300), Duration.ofSeconds(5)));
     }
@@ -89,5 +87,62 @@ class ArtifactRendererTest {
         assertTrue(rendering.ok(), rendering.error());
         assertTrue(rendering.blockedRequests().contains("http://127.0.0.1:9/lib/chart.js"), rendering.blockedRequests().toString());
         assertTrue(rendering.blockedRequests().contains("http://127.0.0.1:9/pic.png"), rendering.blockedRequests().toString());
+    }
+
+    @Test
+    void aPageThatNavigatesAwayStaysOnScreenAndTheAttemptIsRecorded(@TempDir Path dir) throws Exception {
+        ArtifactRenderer.Rendering rendering = renderer.render("<html><body style='margin:0;background:#0c0'><h1>mine</h1>"
+                + "<script>setTimeout(()=>{location.href='http://127.0.0.1:1/elsewhere';},50)</script></body></html>", dir, "away");
+        assertEquals("navigation_blocked", rendering.outcome(), rendering.error());
+        assertEquals(List.of("http://127.0.0.1:1/elsewhere"), rendering.navigations());
+        assertEquals(3, rendering.screenshots().size());
+        int corner = ImageIO.read(rendering.screenshots().get(2).toFile()).getRGB(5, 300) & 0xffffff;
+        assertEquals(0x00cc00, corner, "the last screenshot still shows the answer's green page, not an error page");
+    }
+
+    @Test
+    void formSubmissionsAndPopupsAreStoppedToo(@TempDir Path dir) {
+        ArtifactRenderer.Rendering rendering = renderer.render("<html><body><form id=f action='http://127.0.0.1:1/submit'><input name=q value=1></form>"
+                + "<script>window.open('http://127.0.0.1:1/popup');f.submit();</script></body></html>", dir, "form");
+        assertEquals("navigation_blocked", rendering.outcome(), rendering.error());
+        assertTrue(rendering.navigations().contains("http://127.0.0.1:1/submit?q=1"), rendering.navigations().toString());
+        assertTrue(rendering.navigations().stream().anyMatch(n -> n.startsWith("popup: ")), rendering.navigations().toString());
+        assertEquals(3, rendering.screenshots().size());
+    }
+
+    @Test
+    void aPageThatExhaustsItsMemoryCrashesItsRendererAndTheBrowserGoesOn(@TempDir Path dir) {
+        ArtifactRenderer.Rendering crashed = renderer.render("<html><body><script>const keep=[];"
+                + "while(true){keep.push(new Array(1<<22).fill(Math.random()));}</script></body></html>", dir, "crash");
+        assertEquals("crashed", crashed.outcome(), crashed.error());
+        ArtifactRenderer.Rendering next = renderer.render("<html><body><h1>after the crash</h1></body></html>", dir, "next");
+        assertTrue(next.ok(), "the same renderer renders the next page: " + next.error());
+        assertEquals(3, next.screenshots().size());
+    }
+
+    @Test
+    void fiftyPagesAtConcurrencyFourAllGetTheirOwnScreenshots(@TempDir Path dir) throws Exception {
+        List<ArtifactsGrading.Item> items = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String colour = String.format("#%02x%02x%02x", 40 + i * 4, 250 - i * 4, (i * 37) % 256);
+            String answer = "<html><body style='margin:0;background:" + colour + "'><h1>page " + i + "</h1></body></html>";
+            items.add(new ArtifactsGrading.Item(new ArtifactsTask(Integer.toString(i), "page " + i, List.of(), "Web-X", "easy"), answer));
+        }
+        java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> results = new java.util.concurrent.ConcurrentHashMap<>();
+        ArtifactRenderer.Settings fast = new ArtifactRenderer.Settings(Path.of("/usr/bin/chromium"), 400, 300, 3, Duration.ofMillis(100),
+                Duration.ofSeconds(60));
+        try (dev.evalbox.unittests.RunDirectory run = dev.evalbox.unittests.RunDirectory.open(dir)) {
+            new ArtifactsGrading(fast, null, run).grade(items, 4, r -> results.put(r.path("task_id").asText(), r));
+        }
+        assertEquals(50, results.size());
+        java.util.Set<Integer> backgrounds = new java.util.HashSet<>();
+        for (var r : results.values()) {
+            assertEquals("ok", r.path("render_outcome").asText(), r.toString());
+            assertEquals(3, r.path("screenshots").size(), r.toString());
+            for (var shot : r.path("screenshots")) assertTrue(Files.isRegularFile(dir.resolve(shot.asText())), shot.asText());
+            backgrounds.add(ImageIO.read(dir.resolve(r.path("screenshots").get(0).asText()).toFile()).getRGB(390, 290));
+        }
+        assertEquals(50, backgrounds.size(), "each page's screenshot shows its own background colour");
+        assertEquals(50, dev.evalbox.unittests.RunDirectory.readResults(dir).size(), "every page has its line in results.jsonl");
     }
 }

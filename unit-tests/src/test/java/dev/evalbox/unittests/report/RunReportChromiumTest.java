@@ -2,7 +2,6 @@ package dev.evalbox.unittests.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +12,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Assumptions;
+import dev.evalbox.unittests.artifactsbench.ChromiumRequired;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -22,15 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** report.html loaded in real headless Chromium: the DOM it builds and a screenshot of an opened task. */
 @Tag("chromium")
 class RunReportChromiumTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     // A 2x2 red PNG: a figure the task's code displayed.
     private static final String PNG = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEUlEQVR4nGP8z8DAwMDAxMDAAAAaBgEC6JwyVQAAAABJRU5ErkJggg==";
 
     @BeforeAll
     static void needsChromium() {
-        if (Files.isExecutable(CHROMIUM)) return;
-        if ("1".equals(System.getenv("EVALBOX_REQUIRE_CHROMIUM"))) fail("Chromium is required but /usr/bin/chromium is missing");
-        Assumptions.abort("skipping: /usr/bin/chromium is missing (scripts/setup.sh chromium installs it)");
+        ChromiumRequired.check();
     }
 
     static Path sampleRun(Path run) throws Exception {
@@ -54,7 +50,7 @@ class RunReportChromiumTest {
     }
 
     private static String chromium(Path profile, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+        List<String> command = new ArrayList<>(List.of(ChromiumRequired.CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--user-data-dir=" + profile));
         command.addAll(List.of(args));

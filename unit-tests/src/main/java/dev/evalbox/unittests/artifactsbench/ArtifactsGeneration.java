@@ -1,0 +1,49 @@
+package dev.evalbox.unittests.artifactsbench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.evalbox.agentloop.model.ChatMessage;
+import dev.evalbox.agentloop.model.ChatModel;
+import dev.evalbox.agentloop.model.ChatRequest;
+import dev.evalbox.agentloop.model.SamplingParams;
+import dev.evalbox.unittests.RunDirectory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * Generates ArtifactsBench answers as the reference does: one user turn holding the task's question,
+ * no system prompt, and the model's reply is the answer. Answers go to a JSON Lines file
+ * ({@code index}, {@code question}, {@code answer}) one line per task as it finishes, which
+ * {@link ArtifactsData#readAnswers} reads back for grading and resuming.
+ */
+public final class ArtifactsGeneration {
+    private final ChatModel model;
+    private final SamplingParams sampling;
+
+    public ArtifactsGeneration(ChatModel model, SamplingParams sampling) {
+        this.model = model;
+        this.sampling = sampling;
+    }
+
+    /** The model's answer to one task; a failure that survived the client's retries is thrown as ModelException. */
+    public String answer(ArtifactsTask task) {
+        return model.complete(new ChatRequest(List.of(ChatMessage.user(task.question())), sampling)).text();
+    }
+
+    /** Appends one answer line and flushes it, so a crash loses only the tasks in flight. */
+    public static synchronized void append(Path answers, ArtifactsTask task, String answer) {
+        ObjectNode node = RunDirectory.object();
+        // the dataset's indices are numbers; they stay numbers in the answers file
+        if (task.index().matches("\\d{1,18}")) node.put("index", Long.parseLong(task.index())); else node.put("index", task.index());
+        String line = node.put("question", task.question()).put("answer", answer) + "\n";
+        try {
+            Files.writeString(answers, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + answers, e);
+        }
+    }
+}

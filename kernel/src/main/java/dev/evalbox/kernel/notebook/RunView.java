@@ -27,7 +27,12 @@ public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> 
             throw new IllegalArgumentException(path + " is not a run directory (no run.json or results.jsonl)");
         }
         ObjectMapper json = new ObjectMapper();
-        return new RunView(path, read(json, path.resolve("run.json")), read(json, path.resolve("metrics.json")),
+        JsonNode run = read(json, path.resolve("run.json"));
+        JsonNode metrics = read(json, path.resolve("metrics.json"));
+        if (metrics.size() == 0 && run.path("metrics").isObject()) {
+            metrics = run.path("metrics"); // HumanEval-V and PyBench keep their metrics in run.json
+        }
+        return new RunView(path, run, metrics,
                 Files.isRegularFile(path.resolve("results.jsonl")) ? RunDirectory.readResults(path) : List.of());
     }
 
@@ -102,7 +107,18 @@ public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> 
         });
         html.append("</table>");
         if (metrics.size() > 0) {
-            html.append("<details><summary>metrics.json</summary><pre>").append(escape(metrics.toPrettyString())).append("</pre></details>");
+            // The headline numbers (pass@k, PSR, mean score, ...) as a table; nested breakdowns as JSON.
+            html.append("<table><tr><th>metric</th><th>value</th></tr>");
+            metrics.fields().forEachRemaining(entry -> {
+                JsonNode value = entry.getValue();
+                String shown = value.isValueNode() ? value.asText() : value.toPrettyString();
+                html.append("<tr><td>").append(escape(entry.getKey())).append("</td><td>")
+                        .append(value.isValueNode() ? escape(shown) : "<pre>" + escape(shown) + "</pre>").append("</td></tr>");
+                if (value.isValueNode()) {
+                    text.append("  ").append(entry.getKey()).append(": ").append(shown).append('\n');
+                }
+            });
+            html.append("</table>");
         }
         html.append("<table><tr><th>task</th><th>").append(scored ? "score" : "passed").append("</th><th>reason</th><th></th></tr>");
         int screenshots = 0;

@@ -1,0 +1,57 @@
+package dev.evalbox.kernel.notebook;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class RunViewTest {
+    @Test
+    void passAtKRunShowsItsMetricsTable(@TempDir Path run) throws Exception {
+        Files.writeString(run.resolve("run.json"), "{\"benchmark\":\"humaneval-v\",\"model\":\"reference\",\"metrics\":{\"pass@1\":66.7,\"psr\":100.0}}");
+        Files.writeString(run.resolve("results.jsonl"), """
+                {"task_id":"q1","sample":0,"passed":true,"reason":"","task_type":"math"}
+                {"task_id":"q2","sample":0,"passed":false,"reason":"AssertionError","task_type":"math"}
+                {"task_id":"q3","sample":0,"passed":true,"reason":"","task_type":"grid"}
+                """);
+        RunView view = RunView.load(run);
+        Map<String, double[]> categories = view.byCategory();
+        assertArrayEquals(new double[] {2, 1, 0}, categories.get("math"));
+        assertArrayEquals(new double[] {1, 1, 0}, categories.get("grid"));
+        String html = (String) view.bundle().data().get("text/html");
+        assertTrue(html.contains("<td>pass@1</td><td>66.7</td>"), html);
+        assertTrue(html.contains("AssertionError"));
+        assertTrue(((String) view.bundle().data().get("text/plain")).contains("pass@1: 66.7"));
+    }
+
+    @Test
+    void artifactsRunShowsMeanScoresByCategoryAndScreenshotsInline(@TempDir Path run) throws Exception {
+        Files.createDirectories(run.resolve("artifacts/7"));
+        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB), "png", run.resolve("artifacts/7/shot-1.png").toFile());
+        Files.writeString(run.resolve("run.json"), "{\"benchmark\":\"artifactsbench\"}");
+        Files.writeString(run.resolve("metrics.json"), "{\"mean_score\":55.0,\"by_category\":{\"Game\":55.0}}");
+        Files.writeString(run.resolve("results.jsonl"), """
+                {"task_id":"7","score":60,"class":"Game-Puzzle","screenshots":["artifacts/7/shot-1.png"]}
+                {"task_id":"8","score":50,"class":"Game-Arcade","screenshots":[]}
+                {"task_id":"9","score":null,"class":"SVG-Icon","reason":"no score parsed"}
+                """);
+        RunView view = RunView.load(run);
+        assertArrayEquals(new double[] {2, 2, 110}, view.byCategory().get("Game"));
+        String html = (String) view.bundle().data().get("text/html");
+        assertTrue(html.contains("<td>Game</td><td>2</td><td>2</td><td>55.0</td>"), html);
+        assertTrue(html.contains("data:image/png;base64,"), "the screenshot is inline");
+        assertTrue(html.contains("<td>mean_score</td><td>55.0</td>"), html);
+    }
+
+    @Test
+    void notARunDirectoryIsAClearError(@TempDir Path empty) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunView.load(empty));
+        assertTrue(e.getMessage().contains("not a run directory"));
+    }
+}

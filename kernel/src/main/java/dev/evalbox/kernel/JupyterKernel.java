@@ -69,7 +69,8 @@ public final class JupyterKernel implements AutoCloseable {
     private Channel stdin;
     private IoPub iopub;
     private ZMQ.Socket heartbeat;
-    private CompletableFuture<Cells> cells;
+    private final CompletableFuture<Cells> cells = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicBoolean engineStarted = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean running;
     private volatile boolean restartRequested;
     private volatile boolean closed;
@@ -109,16 +110,9 @@ public final class JupyterKernel implements AutoCloseable {
         System.setIn(new CellInput(this::readLine));
         flusher.scheduleWithFixedDelay(streams::drain, 50, 50, TimeUnit.MILLISECONDS);
 
-        cells = CompletableFuture.supplyAsync(() -> {
-            JavaEvaluator java = new JavaEvaluator(settings.cellClasspath(), settings.startup());
-            return new Cells(java, new NotebookBridge(java.cellClassLoader(), this::publishDisplay, this::readLine),
-                    new MagicCells(java));
-        });
-        cells.whenComplete((ready, error) -> {
-            if (error != null) {
-                log("the Java engine failed to start: " + error);
-            }
-        });
+        // The Java engine (JShell, javac) warms up once the first request is answered, or after half a
+        // second: started at once, it would compete with the front end's first kernel_info for the CPU.
+        flusher.schedule(this::startEngine, 500, TimeUnit.MILLISECONDS);
         iopub.status(null, "starting");
         startThread("evalbox-kernel-heartbeat", this::heartbeatLoop);
         startThread("evalbox-kernel-shell", () -> serve(shell));
@@ -190,6 +184,7 @@ public final class JupyterKernel implements AutoCloseable {
             log(channel.name() + ": " + request.type() + " failed: " + e);
         } finally {
             iopub.status(request, "idle");
+            startEngine();
         }
         if (abortQueue) {
             abortQueuedExecutions(channel);
@@ -442,7 +437,26 @@ public final class JupyterKernel implements AutoCloseable {
     }
 
     private Cells cells() {
+        startEngine();
         return cells.join();
+    }
+
+    private void startEngine() {
+        if (!engineStarted.compareAndSet(false, true)) {
+            return;
+        }
+        Thread thread = new Thread(() -> {
+            try {
+                JavaEvaluator java = new JavaEvaluator(settings.cellClasspath(), settings.startup());
+                cells.complete(new Cells(java, new NotebookBridge(java.cellClassLoader(), this::publishDisplay, this::readLine),
+                        new MagicCells(java)));
+            } catch (RuntimeException | Error e) {
+                log("the Java engine failed to start: " + e);
+                cells.completeExceptionally(e);
+            }
+        }, "evalbox-kernel-engine-start");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private void heartbeatLoop() {

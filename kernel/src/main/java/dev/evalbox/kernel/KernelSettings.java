@@ -17,8 +17,10 @@ import java.util.List;
  * and the snippets run before the first cell (imports).
  */
 public record KernelSettings(List<String> cellClasspath, List<String> startup) {
-    /** Jars only the kernel itself needs; a cell that wants another version of them brings its own. */
-    private static final List<String> KERNEL_ONLY = List.of("jeromq-", "jnacl-");
+    /** Jars only the kernel itself needs (transport, %maven's resolver); a cell that wants another version of them brings its own. */
+    private static final List<String> KERNEL_ONLY = List.of("jeromq-", "jnacl-", "maven-resolver-", "maven-model-",
+            "maven-repository-metadata-", "maven-artifact-", "maven-builder-support-", "plexus-utils-", "plexus-interpolation-",
+            "httpclient-", "httpcore-", "jcl-over-slf4j-");
 
     public static final List<String> DEFAULT_STARTUP = List.of(
             "import java.util.*;",

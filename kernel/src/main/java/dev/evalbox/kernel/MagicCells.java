@@ -76,6 +76,9 @@ final class MagicCells {
                 return args.equals("--help") ? help("%time CODE: runs the Java code and prints the wall time it took")
                         : timed(() -> java.execute(args));
             }
+            case "maven" -> {
+                return args.isEmpty() || args.equals("--help") ? help(MAVEN_HELP) : maven(args);
+            }
             case "classpath" -> {
                 return args.isEmpty() || args.equals("--help")
                         ? help("%classpath PATH...: adds jars or class directories to the cells' class path (separate with spaces or "
@@ -86,6 +89,44 @@ final class MagicCells {
                 return java.execute(MAGICS + ".line(" + literal(name) + ", " + literal(args) + ")");
             }
         }
+    }
+
+    private static final String MAVEN_HELP = "%maven GROUP:ARTIFACT:VERSION... [--repo URL]... [--local-repository DIR]: resolves"
+            + " the artifacts and their runtime dependencies (Maven Central by default, plus each --repo; cached in"
+            + " ~/.m2/repository unless --local-repository) and adds the jars to the cells' class path. Classes the"
+            + " evalbox API already brings (Jackson, for one) keep the API's version; the kernel's own libraries are unaffected.";
+
+    private CellOutcome maven(String args) {
+        List<String> coordinates = new ArrayList<>();
+        List<String> repositories = new ArrayList<>(List.of(MavenJars.CENTRAL));
+        Path local = Path.of(System.getProperty("user.home"), ".m2", "repository");
+        String[] words = args.split("\\s+");
+        for (int i = 0; i < words.length; i++) {
+            if ((words[i].equals("--repo") || words[i].equals("--local-repository")) && i + 1 >= words.length) {
+                return failed("IllegalArgumentException", words[i] + " needs a value");
+            }
+            switch (words[i]) {
+                case "--repo" -> repositories.add(words[++i].endsWith("/") ? words[i] : words[i] + "/");
+                case "--local-repository" -> local = Path.of(words[++i]).toAbsolutePath();
+                default -> coordinates.add(words[i]);
+            }
+        }
+        List<Path> jars;
+        try {
+            jars = MavenJars.resolve(coordinates, repositories, local);
+        } catch (RuntimeException e) {
+            return failed(e.getClass().getSimpleName(), e.getMessage());
+        }
+        for (Path jar : jars) {
+            java.addToClasspath(jar.toString());
+        }
+        System.out.println("added " + jars.size() + " jar" + (jars.size() == 1 ? "" : "s") + " to the class path: "
+                + String.join(", ", jars.stream().map(p -> p.getFileName().toString()).toList()));
+        return CellOutcome.ok();
+    }
+
+    private static CellOutcome failed(String name, String message) {
+        return CellOutcome.failed(new CellError(name, message, List.of(name + ": " + message)));
     }
 
     private CellOutcome classpath(String args) {

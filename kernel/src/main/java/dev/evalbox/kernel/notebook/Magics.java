@@ -33,7 +33,8 @@ public final class Magics {
             new String[] {"%trajectory", "line", "show RUN TASK [--turn N]: a recorded task as a conversation with code, outputs and images"},
             new String[] {"%evalbox", "line", "the evalbox command's verbs (run, grade, replay, report, ...), same flags"},
             new String[] {"%time, %%time", "line/cell", "run the Java code and print the wall time it took"},
-            new String[] {"%classpath", "line", "add jars or directories to the cells' class path"});
+            new String[] {"%classpath", "line", "add jars or directories to the cells' class path"},
+            new String[] {"%maven", "line", "GROUP:ARTIFACT:VERSION... [--repo URL]: resolve from Maven Central (and its dependencies) onto the class path"});
 
     public static Object line(String name, String args) {
         return dispatch(name, args, null);

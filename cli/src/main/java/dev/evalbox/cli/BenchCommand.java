@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 /** Benchmarks that print a table with the anchor measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure evalbox against an anchor measured in the same run; prints a table (or JSON with --json).",
-        subcommands = {BenchSandboxCommand.class, BenchPyBenchCommand.class})
+        subcommands = {BenchSandboxCommand.class, BenchPyBenchCommand.class, BenchHumanEvalVCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

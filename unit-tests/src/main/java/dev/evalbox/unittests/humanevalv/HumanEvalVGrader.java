@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.evalbox.sandbox.ExecutionResult;
+import dev.evalbox.sandbox.ExecutionStatus;
 import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.sandbox.SandboxPool;
 import dev.evalbox.sandbox.SandboxSpec;
@@ -26,10 +27,30 @@ import java.util.OptionalDouble;
  * Grades HumanEval-V predictions as the reference does, inside sandboxes: each sample is
  * post-processed (code-block rules of v0.1 or v2, the AST pass in Python), checked by pylint (an error
  * or fatal message other than function-redefined fails it without running), then run in a fresh
- * process with a 2 s limit. Many samples share a sandbox; each runs in its own process.
+ * process with a 2 s limit. Many samples share a sandbox and its harness process; each sample runs in
+ * a process forked for it; pylint checks a task's samples in one run.
  */
 public final class HumanEvalVGrader {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The harness runs as one long-lived process per sandbox (pylint imported once, its caches warm), started by the
+     * first entry and restarted when it has died; a cell that is interrupted kills it, so no stale answer is read later.
+     */
+    private static final String SERVE_CELL = """
+            import subprocess as _sp, sys as _sys
+            _h = globals().get('_evalbox_harness')
+            if _h is None or _h.poll() is not None:
+                _h = _evalbox_harness = _sp.Popen([_sys.executable, '.evalbox/grade_harness.py', '--serve'],
+                                                  stdin=_sp.PIPE, stdout=_sp.PIPE, text=True)
+            open('.evalbox/verdicts.jsonl', 'w').close()  # a harness that dies at once must not leave the last entry's verdicts
+            try:
+                _h.stdin.write('.evalbox/samples.json .evalbox/verdicts.jsonl\\n')
+                _h.stdin.flush()
+                _h.stdout.readline()
+            except BaseException:
+                _h.kill()
+                raise
+            """;
 
     /** Which release's rules: v0.1 concatenates several closed blocks, v2 picks one. */
     public enum Version { V1, V2 }
@@ -77,12 +98,9 @@ public final class HumanEvalVGrader {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        // Pylint takes a second or two per sample; execution at most three.
-        Duration limit = Duration.ofSeconds(30L + 10L * entry.predictions().size());
-        ExecutionResult run = sandbox.execute("import subprocess, sys\n"
-                + "with open('.evalbox/verdicts.jsonl', 'w') as _out:\n"
-                + "    _done = subprocess.run([sys.executable, '.evalbox/grade_harness.py', '.evalbox/samples.json'], stdout=_out)\n"
-                + "_done.returncode", limit);
+        // Pylint takes well under a second per sample; execution at most three.
+        Duration limit = Duration.ofSeconds(30L + 5L * entry.predictions().size());
+        ExecutionResult run = sandbox.execute(SERVE_CELL, limit);
         List<SampleVerdict> verdicts = new ArrayList<>();
         String lines = new String(sandbox.download(".evalbox/verdicts.jsonl"), StandardCharsets.UTF_8);
         for (String line : lines.split("\n")) {
@@ -96,8 +114,9 @@ public final class HumanEvalVGrader {
             }
         }
         for (int i = verdicts.size(); i < entry.predictions().size(); i++) {
-            verdicts.add(new SampleVerdict(task.qid(), i, false, false, "grading did not finish: " + run.status().name().toLowerCase()
-                    + (run.message().isEmpty() ? "" : " (" + run.message() + ")"), ""));
+            String why = run.status() == ExecutionStatus.OK ? "the harness process ended early (a sample killed it?)"
+                    : run.status().name().toLowerCase() + (run.message().isEmpty() ? "" : " (" + run.message() + ")");
+            verdicts.add(new SampleVerdict(task.qid(), i, false, false, "grading did not finish: " + why, ""));
         }
         return verdicts;
     }

@@ -1,0 +1,136 @@
+package dev.evalbox.cli.bench;
+
+import dev.evalbox.sandbox.DockerSandboxProvider;
+import dev.evalbox.sandbox.SandboxPool;
+import dev.evalbox.sandbox.SandboxSpec;
+import dev.evalbox.unittests.humanevalv.HumanEvalVGrader;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * `evalbox bench humaneval-v`: evalbox's HumanEval-V grader (sandboxed, Docker) on evalbox's generated samples,
+ * at each concurrency level, next to the reference's procedure (pylint and a fresh process per sample,
+ * unsandboxed, host python3) measured in the same run on the same samples; both must agree on every verdict.
+ */
+public final class HumanEvalVBenchmark {
+    /** What to measure: how many samples, at which concurrency levels, in which image, against which host python3. */
+    public record Settings(String image, int samples, List<Integer> concurrency, String python, long seed) { }
+
+    private static final double GOAL = 2.0;
+    private static final int LISTED_DISAGREEMENTS = 10;
+
+    private final Settings settings;
+    private final Consumer<String> progress;
+
+    public HumanEvalVBenchmark(Settings settings, Consumer<String> progress) {
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    public BenchReport run() {
+        HumanEvalVBenchTasks.Set set = HumanEvalVBenchTasks.generate(settings.samples(), settings.seed());
+        int samples = set.samples();
+        String versions = HumanEvalVAnchor.versions(settings.python());
+        List<Measure> measures = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+
+        progress.accept("anchor: the reference's procedure on " + samples + " samples (" + versions + ", unsandboxed)");
+        HumanEvalVAnchor.Result anchor = HumanEvalVAnchor.run(settings.python(), set.tasks(), set.predictions());
+        if (anchor.verdicts().size() != samples) {
+            throw new BenchException("the anchor returned " + anchor.verdicts().size() + " verdicts for " + samples + " samples");
+        }
+        double anchorRate = samples / anchor.wallSeconds();
+        long anchorPassed = anchor.verdicts().values().stream().filter(HumanEvalVAnchor.Verdict::passed).count();
+        measures.add(Measure.of("anchor_wall_s", "anchor: reference procedure, host python3 (" + anchorPassed + " passed)",
+                anchor.wallSeconds(), "s", null));
+        measures.add(Measure.of("anchor_samples_per_s", "anchor throughput", anchorRate, "samples/s", null));
+        notes.add(unexpected("anchor", set, (qid, i) -> anchor.verdicts().get(qid + "/" + i)));
+
+        SandboxSpec spec = SandboxSpec.python().image(settings.image()).build();
+        for (int level : settings.concurrency()) {
+            progress.accept("evalbox: grading " + samples + " samples in sandboxes, concurrency " + level);
+            long started = System.nanoTime();
+            List<HumanEvalVGrader.SampleVerdict> verdicts;
+            try (DockerSandboxProvider docker = new DockerSandboxProvider(); SandboxPool pool = new SandboxPool(docker, 0, level)) {
+                verdicts = new HumanEvalVGrader(pool, spec, level).grade(set.tasks(), set.predictions(), HumanEvalVGrader.Version.V2);
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            double rate = samples / seconds;
+            long passed = verdicts.stream().filter(HumanEvalVGrader.SampleVerdict::passed).count();
+            measures.add(new Measure("grade_wall_s_c" + level, "evalbox: grade " + samples + " samples in sandboxes, concurrency " + level
+                    + " (" + passed + " passed)", seconds, "s", anchor.wallSeconds(), null));
+            measures.add(new Measure("grade_samples_per_s_c" + level, "evalbox throughput, concurrency " + level, rate, "samples/s",
+                    anchorRate, null));
+            measures.add(Measure.of("throughput_ratio_c" + level, "evalbox throughput / anchor's, concurrency " + level,
+                    rate / anchorRate, "x", Goal.atLeast(GOAL, "x")));
+
+            Map<String, HumanEvalVGrader.SampleVerdict> byKey = new LinkedHashMap<>();
+            verdicts.forEach(v -> byKey.put(v.qid() + "/" + v.sample(), v));
+            List<String> disagreements = new ArrayList<>();
+            anchor.verdicts().forEach((key, reference) -> {
+                HumanEvalVGrader.SampleVerdict ours = byKey.get(key);
+                if (ours == null || ours.passed() != reference.passed() || ours.pylintFailed() != reference.pylintFailed()) {
+                    disagreements.add(key + ": anchor " + describe(reference.passed(), reference.pylintFailed(), reference.result())
+                            + ", evalbox " + (ours == null ? "no verdict" : describe(ours.passed(), ours.pylintFailed(), ours.result())));
+                }
+            });
+            measures.add(Measure.of("disagreements_c" + level, "verdicts that differ from the anchor's, concurrency " + level,
+                    disagreements.size(), "samples", Goal.below(1, "samples")));
+            disagreements.stream().limit(LISTED_DISAGREEMENTS).forEach(d -> notes.add("disagreement (concurrency " + level + ") " + d));
+            notes.add(unexpected("evalbox, concurrency " + level, set, (qid, i) -> {
+                HumanEvalVGrader.SampleVerdict v = byKey.get(qid + "/" + i);
+                return v == null ? null : new HumanEvalVAnchor.Verdict(v.passed(), v.pylintFailed(), v.result());
+            }));
+        }
+
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("image", settings.image());
+        context.put("samples", samples);
+        context.put("tasks", set.tasks().size());
+        context.put("samples_per_task", HumanEvalVBenchTasks.SAMPLES_PER_TASK);
+        context.put("anchor_python", settings.python() + " (" + versions + ")");
+        context.put("host_cpus", Runtime.getRuntime().availableProcessors());
+        notes.add(0, "samples: evalbox's generated HumanEval-V-format tasks (8 kinds, " + HumanEvalVBenchTasks.SAMPLES_PER_TASK
+                + " answers each: correct in several shapes, wrong, rejected by pylint, raising, without code, endless), seed "
+                + settings.seed() + ".");
+        notes.add(1, "anchor: the reference's evaluate.py procedure on the host (" + versions + "), unsandboxed: tasks in turn, a"
+                + " fresh process pool with one worker per CPU for each task's samples, pylint through its API on one file per"
+                + " sample, then the program in a new process with a 2 s limit; " + String.format("%.1f", anchor.processSeconds())
+                + " s inside python3.");
+        notes.add(2, "evalbox: HumanEvalVGrader in hardened Docker sandboxes (1 CPU each), one harness process per sandbox,"
+                + " pylint over each task's samples in one run, each sample in a forked process with a 2 s limit; wall time"
+                + " includes starting the sandboxes.");
+        return new BenchReport("humaneval-v", "evalbox bench humaneval-v: " + samples + " samples on " + settings.image()
+                + " vs the reference procedure on the host", context, measures, notes);
+    }
+
+    private static String describe(boolean passed, boolean pylintFailed, String result) {
+        String first = result.lines().findFirst().orElse("");
+        return (passed ? "pass" : pylintFailed ? "pylint fail" : "fail") + (passed ? "" : " (" + first + ")");
+    }
+
+    /** How many verdicts contradict what the generated sample was meant to do. */
+    private static String unexpected(String who, HumanEvalVBenchTasks.Set set,
+                                     java.util.function.BiFunction<String, Integer, HumanEvalVAnchor.Verdict> verdict) {
+        int count = 0;
+        String example = "";
+        for (int t = 0; t < set.tasks().size(); t++) {
+            String qid = set.tasks().get(t).qid();
+            List<HumanEvalVBenchTasks.Kind> kinds = set.kinds().get(t);
+            for (int i = 0; i < kinds.size(); i++) {
+                HumanEvalVAnchor.Verdict v = verdict.apply(qid, i);
+                HumanEvalVBenchTasks.Kind kind = kinds.get(i);
+                boolean expected = v != null && v.passed() == (kind == HumanEvalVBenchTasks.Kind.PASS)
+                        && v.pylintFailed() == (kind == HumanEvalVBenchTasks.Kind.PYLINT_ERROR);
+                if (!expected) {
+                    if (count++ == 0) example = " (first: " + qid + "/" + i + " meant " + kind + ", got "
+                            + (v == null ? "none" : describe(v.passed(), v.pylintFailed(), v.result())) + ")";
+                }
+            }
+        }
+        return who + ": " + count + " verdict(s) differ from what the sample was written to do" + example + ".";
+    }
+}

@@ -101,7 +101,7 @@ public final class HumanEvalVBenchmark {
                 + " sample, then the program in a new process with a 2 s limit; " + String.format("%.1f", anchor.processSeconds())
                 + " s inside python3.");
         notes.add(2, "evalbox: HumanEvalVGrader in hardened Docker sandboxes (1 CPU each), one harness process per sandbox,"
-                + " pylint over each task's samples in one run, each sample in a forked process with a 2 s limit; wall time"
+                + " pylint over a batch of tasks (up to 30 samples) in one run, each sample in a forked process with a 2 s limit; wall time"
                 + " includes starting the sandboxes.");
         return new BenchReport("humaneval-v", "evalbox bench humaneval-v: " + samples + " samples on " + settings.image()
                 + " vs the reference procedure on the host", context, measures, notes);

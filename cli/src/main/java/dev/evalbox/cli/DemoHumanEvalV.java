@@ -123,20 +123,20 @@ final class DemoHumanEvalV {
                         def solution(grid):
                             rows, cols = len(grid), len(grid[0])
                             seen = set()
+
+                            def fill(r, c):
+                                if not (0 <= r < rows and 0 <= c < cols) or grid[r][c] != 1 or (r, c) in seen:
+                                    return
+                                seen.add((r, c))
+                                for dr, dc in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+                                    fill(r + dr, c + dc)
+
                             regions = 0
                             for r in range(rows):
                                 for c in range(cols):
-                                    if grid[r][c] != 1 or (r, c) in seen:
-                                        continue
-                                    regions += 1
-                                    stack = [(r, c)]
-                                    seen.add((r, c))
-                                    while stack:
-                                        y, x = stack.pop()
-                                        for ny, nx in ((y + 1, x), (y - 1, x), (y, x + 1), (y, x - 1)):
-                                            if 0 <= ny < rows and 0 <= nx < cols and grid[ny][nx] == 1 and (ny, nx) not in seen:
-                                                seen.add((ny, nx))
-                                                stack.append((ny, nx))
+                                    if grid[r][c] == 1 and (r, c) not in seen:
+                                        fill(r, c)
+                                        regions += 1
                             return regions""", "A 5x5 grid with four separate groups of blue cells."),
                 new Task("demo-clock", g -> {
                     int centre = SIZE / 2;

@@ -33,15 +33,19 @@ class GradeHumanEvalVTest {
         return data;
     }
 
-    @Test
-    void theGroundTruthIsGradedAndAFailingTaskIsListed(@TempDir Path dir) throws Exception {
-        Path data = dataset(dir);
+    /** Grades the ground truth of {@code data} (q1 right, q2 wrong) into dir/ref and checks what is printed and written. */
+    private static void assertGroundTruthGraded(Path data, Path dir) throws Exception {
         CommandRunner.Result result = CommandRunner.run("grade", "humaneval-v", "--data", data.toString(), "--reference",
                 "--backend", "docker", "--out", dir.resolve("ref").toString());
         assertEquals(0, result.exitCode(), result.err());
         assertTrue(result.out().contains("pass@1: 50.0   PSR: 100.0%   (2 tasks, 2 samples)"), result.out());
         assertTrue(result.out().contains("ground-truth solutions that fail: [q2]"), result.out());
         assertEquals(2, Files.readAllLines(dir.resolve("ref/results.jsonl")).size());
+    }
+
+    @Test
+    void theGroundTruthIsGradedAndAFailingTaskIsListed(@TempDir Path dir) throws Exception {
+        assertGroundTruthGraded(dataset(dir), dir);
     }
 
     /** The same two tasks as the Hugging Face v2 parquet file (HF column types), written by DuckDB. */
@@ -65,12 +69,7 @@ class GradeHumanEvalVTest {
 
     @Test
     void theGroundTruthOfAParquetFileIsGradedLikeItsExport(@TempDir Path dir) throws Exception {
-        Path data = parquetDataset(dir);
-        CommandRunner.Result result = CommandRunner.run("grade", "humaneval-v", "--data", data.toString(), "--reference",
-                "--backend", "docker", "--out", dir.resolve("ref").toString());
-        assertEquals(0, result.exitCode(), result.err());
-        assertTrue(result.out().contains("pass@1: 50.0   PSR: 100.0%   (2 tasks, 2 samples)"), result.out());
-        assertTrue(result.out().contains("ground-truth solutions that fail: [q2]"), result.out());
+        assertGroundTruthGraded(parquetDataset(dir), dir);
         assertTrue(Files.isRegularFile(dir.resolve("ref/images/q1.png")), "the diagrams are written into the run directory");
         assertEquals("v2", new ObjectMapper().readTree(dir.resolve("ref/run.json").toFile()).path("version").asText());
     }

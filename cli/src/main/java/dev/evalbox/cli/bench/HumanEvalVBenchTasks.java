@@ -23,7 +23,7 @@ public final class HumanEvalVBenchTasks {
     public enum Kind { PASS, WRONG, PYLINT_ERROR, RAISES, NO_CODE, ENDLESS }
 
     /** The tasks, one predictions entry per task, and each sample's kind (in entry order). */
-    public record Set(List<HumanEvalVTask> tasks, List<Predictions.Entry> predictions, List<List<Kind>> kinds) {
+    public record SampleSet(List<HumanEvalVTask> tasks, List<Predictions.Entry> predictions, List<List<Kind>> kinds) {
         public int samples() { return predictions.stream().mapToInt(e -> e.predictions().size()).sum(); }
     }
 
@@ -35,7 +35,7 @@ public final class HumanEvalVBenchTasks {
     private HumanEvalVBenchTasks() { }
 
     /** {@code samples} samples, six per task (the last task may have fewer), the same for the same seed. */
-    public static Set generate(int samples, long seed) {
+    public static SampleSet generate(int samples, long seed) {
         if (samples < 1) throw new IllegalArgumentException("--samples must be at least 1, got " + samples);
         Random random = new Random(seed);
         List<Template> templates = templates();
@@ -60,7 +60,7 @@ public final class HumanEvalVBenchTasks {
             predictions.add(new Predictions.Entry(qid, answers, Optional.empty()));
             kinds.add(taskKinds);
         }
-        return new Set(tasks, predictions, kinds);
+        return new SampleSet(tasks, predictions, kinds);
     }
 
     /** Roughly what a mid-sized model's samples look like: half correct, a quarter wrong, the rest broken in various ways. */

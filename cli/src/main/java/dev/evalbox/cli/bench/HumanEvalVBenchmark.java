@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
@@ -31,7 +32,7 @@ public final class HumanEvalVBenchmark {
     }
 
     public BenchReport run() {
-        HumanEvalVBenchTasks.Set set = HumanEvalVBenchTasks.generate(settings.samples(), settings.seed());
+        HumanEvalVBenchTasks.SampleSet set = HumanEvalVBenchTasks.generate(settings.samples(), settings.seed());
         int samples = set.samples();
         String versions = HumanEvalVAnchor.versions(settings.python());
         List<Measure> measures = new ArrayList<>();
@@ -113,8 +114,8 @@ public final class HumanEvalVBenchmark {
     }
 
     /** How many verdicts contradict what the generated sample was meant to do. */
-    private static String unexpected(String who, HumanEvalVBenchTasks.Set set,
-                                     java.util.function.BiFunction<String, Integer, HumanEvalVAnchor.Verdict> verdict) {
+    private static String unexpected(String who, HumanEvalVBenchTasks.SampleSet set,
+                                     BiFunction<String, Integer, HumanEvalVAnchor.Verdict> verdict) {
         int count = 0;
         String example = "";
         for (int t = 0; t < set.tasks().size(); t++) {

@@ -3,15 +3,14 @@
 # taken one after another, each with a fresh process pool (one worker per CPU) over its samples; a
 # worker writes the sample's program to a file, runs pylint on it through pylint's API and, when pylint
 # reports no error (other than function-redefined), runs the program in a new process (its result
-# passed back through a multiprocessing manager) with a 2 s limit. The post-processing is evalbox's
-# (grade_harness.py, next to this file), which applies the same rules.
+# passed back through a multiprocessing manager) with a 2 s limit. The post-processing and what the new
+# process does with the program are evalbox's (grade_harness.py, next to this file): the same rules.
 # Usage: python3 humaneval_v_anchor.py TASKS.json   prints {"seconds": ..., "verdicts": [...]}
 import contextlib
 import io
 import json
 import multiprocessing
 import os
-import signal
 import sys
 import tempfile
 import time
@@ -22,8 +21,6 @@ from pylint.lint import Run
 from pylint.reporters import JSONReporter
 
 import grade_harness
-
-TIMEOUT_MESSAGE = "Test Case Execution Time Out (> %s seconds)"
 
 
 def pylint_errors(program, cache):
@@ -38,29 +35,8 @@ def pylint_errors(program, cache):
             if m["type"] in ("error", "fatal") and m["symbol"] != "function-redefined"]
 
 
-class Expired(Exception):
-    pass
-
-
 def run_program(program, timeout, result):
-    def expire(signum, frame):
-        raise Expired()
-    with tempfile.TemporaryDirectory() as scratch:
-        os.chdir(scratch)
-        sink = io.StringIO()
-        try:
-            with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-                signal.setitimer(signal.ITIMER_REAL, timeout)
-                signal.signal(signal.SIGALRM, expire)
-                try:
-                    exec(program, {})
-                finally:
-                    signal.setitimer(signal.ITIMER_REAL, 0)
-            result.append("passed")
-        except Expired:
-            result.append(TIMEOUT_MESSAGE % timeout)
-        except BaseException as exc:
-            result.append(str(exc))
+    result.append(grade_harness.run_here(program, timeout))
 
 
 def check_sample(index, program, timeout, cache):
@@ -74,7 +50,7 @@ def check_sample(index, program, timeout, cache):
         process.join(timeout=timeout + 1)
         if process.is_alive():
             process.kill()
-        outcome = result[0] if result else TIMEOUT_MESSAGE % timeout
+        outcome = result[0] if result else grade_harness.TIMEOUT_MESSAGE % timeout
     return index, outcome == "passed", False, outcome
 
 

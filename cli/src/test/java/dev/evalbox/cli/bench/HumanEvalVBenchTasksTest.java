@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class HumanEvalVBenchTasksTest {
     @Test
     void theSamplesAreTheSameForTheSameSeedAndHaveEveryKind() {
-        HumanEvalVBenchTasks.Set first = HumanEvalVBenchTasks.generate(2000, 7);
+        HumanEvalVBenchTasks.SampleSet first = HumanEvalVBenchTasks.generate(2000, 7);
         assertEquals(first, HumanEvalVBenchTasks.generate(2000, 7));
         assertEquals(2000, first.samples());
         assertEquals(334, first.tasks().size());

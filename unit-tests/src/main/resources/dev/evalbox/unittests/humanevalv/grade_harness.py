@@ -20,6 +20,7 @@ import tempfile
 import time
 
 FENCE = "```"
+TIMEOUT_MESSAGE = "Test Case Execution Time Out (> %s seconds)"
 
 
 def closed_blocks(parts):
@@ -146,11 +147,9 @@ class NoInput(io.StringIO):
     readlines = read
 
 
-def _child(code, timeout, report):
-    # The harness's own stdin and stdout carry its commands: the sample must not reach them.
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(devnull, fd)
+def run_here(code, timeout):
+    """Runs the program in this (forked) process in a scratch directory, its output swallowed, stdin unreadable:
+    "passed", the timeout message, or the text of what it raised."""
     def expire(signum, frame):
         raise Timeout()
     with tempfile.TemporaryDirectory() as scratch:
@@ -165,12 +164,19 @@ def _child(code, timeout, report):
                     exec(code, {})
                 finally:
                     signal.setitimer(signal.ITIMER_REAL, 0)
-            result = "passed"
+            return "passed"
         except Timeout:
-            result = "Test Case Execution Time Out (> %s seconds)" % timeout
+            return TIMEOUT_MESSAGE % timeout
         except BaseException as exc:
-            result = str(exc)
-    os.write(report, result.encode("utf-8", "replace"))
+            return str(exc)
+
+
+def _child(code, timeout, report):
+    # The harness's own stdin and stdout carry its commands: the sample must not reach them.
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.write(report, run_here(code, timeout).encode("utf-8", "replace"))
 
 
 def execute(code, timeout):
@@ -201,7 +207,7 @@ def execute(code, timeout):
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
     if not chunks:
-        return "Test Case Execution Time Out (> %s seconds)" % timeout
+        return TIMEOUT_MESSAGE % timeout
     return b"".join(chunks).decode("utf-8", "replace")
 
 

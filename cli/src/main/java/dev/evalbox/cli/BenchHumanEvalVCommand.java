@@ -29,6 +29,9 @@ final class BenchHumanEvalVCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the generated samples. Default: ${DEFAULT-VALUE}.")
     long seed = 7;
 
+    @Option(names = "--blocks", description = "Blocks in which the anchor and evalbox take turns, so load from elsewhere hits both. Default: ${DEFAULT-VALUE}.")
+    int blocks = 4;
+
     @Option(names = "--image", description = "Sandbox image. Default: ${DEFAULT-VALUE}.")
     String image = SandboxSpec.DEFAULT_IMAGE;
 
@@ -46,7 +49,7 @@ final class BenchHumanEvalVCommand implements Callable<Integer> {
         }
         BenchReport report;
         try {
-            report = new HumanEvalVBenchmark(new HumanEvalVBenchmark.Settings(image, samples, concurrency, python, seed),
+            report = new HumanEvalVBenchmark(new HumanEvalVBenchmark.Settings(image, samples, concurrency, python, seed, blocks),
                     line -> System.err.println("bench: " + line)).run();
         } catch (BenchException e) {
             throw new UserException("the benchmark failed: " + e.getMessage());

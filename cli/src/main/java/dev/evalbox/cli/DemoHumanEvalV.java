@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.unittests.RunDirectory;
 import dev.evalbox.unittests.humanevalv.HumanEvalVDataset;
-import dev.evalbox.unittests.humanevalv.HumanEvalVItem;
 import dev.evalbox.unittests.humanevalv.Predictions;
 import java.awt.BasicStroke;
 import java.awt.Color;

@@ -98,7 +98,6 @@ def post_process(prediction, signature, test, version):
     return completion, signature + "    pass\n\n" + completion + "\n\n" + test
 
 
-
 def _messages(paths):
     from pylint.lint import Run
     from pylint.reporters import JSONReporter

@@ -3,8 +3,9 @@
 # done. Usage: scripts/setup.sh [--quiet-if-ready] [STEP...]  with STEP among
 #   docker      Debian's docker.io, dockerd started
 #   image       the sandbox image (offline bootstrap when no registry answers)
-#   host-python Python packages on this machine for the local backend and the Jupyter tools
-#               (jupyter_client, ipykernel, jupyter_kernel_test, jupyter console, nbclient)
+#   host-python Python packages on this machine for the local backend, the Jupyter tools
+#               (jupyter_client, ipykernel, jupyter_kernel_test, jupyter console, nbclient) and the
+#               HumanEval-V bench anchor (pylint)
 #   chromium    Debian's Chromium (reports are checked in it; ArtifactsBench renders with it)
 # No STEP means all of them. Where a step cannot run (no root, no apt), it says what to do.
 set -euo pipefail
@@ -55,7 +56,8 @@ for step in "${steps[@]}"; do
       ;;
     host-python)
       pkgs=(python3 python3-ipython python3-matplotlib-inline python3-numpy python3-pandas python3-matplotlib python3-pil
-            python3-jupyter-client python3-ipykernel python3-jupyter-kernel-test jupyter-console python3-nbclient python3-nbformat)
+            python3-jupyter-client python3-ipykernel python3-jupyter-kernel-test jupyter-console python3-nbclient python3-nbformat
+            pylint)
       missing=()
       for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
       if [ ${#missing[@]} -eq 0 ]; then log "host-python: packages present"; continue; fi

@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 /** Benchmarks that print a table with the anchor measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure evalbox against an anchor measured in the same run; prints a table (or JSON with --json).",
-        subcommands = {BenchSandboxCommand.class, BenchPyBenchCommand.class, BenchKernelCommand.class,
-                BenchArtifactsRenderCommand.class})
+        subcommands = {BenchSandboxCommand.class, BenchPyBenchCommand.class, BenchHumanEvalVCommand.class,
+                BenchArtifactsRenderCommand.class, BenchKernelCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -136,6 +136,7 @@ final class DemoCommand implements Callable<Integer> {
             writeRunJson(runDir, sandbox, spec, started, Instant.now(), failed);
         }
         if (!skipPyBench) failed += pybenchSample(runDir, spec);
+        failed += DemoHumanEvalV.run(runDir, options);
         failed += DemoArtifactsBench.run(runDir);
         System.out.printf("%n%s. Run directory: %s%n", failed == 0 ? "done: every cell ran and every sample task passed"
                 : "FAILED: " + failed + " cell(s) or sample task(s) failed", runDir.toAbsolutePath());

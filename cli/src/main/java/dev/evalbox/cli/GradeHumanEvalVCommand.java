@@ -25,11 +25,11 @@ import picocli.CommandLine.Option;
 
 /** `evalbox grade humaneval-v`: a predictions file (or the ground truth) graded as the reference grades, in sandboxes. */
 @Command(name = "humaneval-v", mixinStandardHelpOptions = true,
-        description = {"Grade HumanEval-V predictions (the reference's format) against a dataset export (JSONL + images):",
+        description = {"Grade HumanEval-V predictions (the reference's format) against the dataset (HF parquet, or JSONL + images):",
                 "post-processing, pylint gate and execution in sandboxes; pass@k (k as the reference reports it) and PSR.",
                 "--reference grades the dataset's own ground-truth solutions instead: every task should pass."})
 final class GradeHumanEvalVCommand implements Callable<Integer> {
-    @Option(names = "--data", required = true, description = "The dataset as JSON Lines with image paths (v0.1 or v2 fields).")
+    @Option(names = "--data", required = true, description = "The dataset: the Hugging Face parquet file (v0.1 or v2), or a JSON Lines export with image paths.")
     Path data;
 
     static final class Source {
@@ -89,11 +89,18 @@ final class GradeHumanEvalVCommand implements Callable<Integer> {
         }
     }
 
-    @Override
-    public Integer call() {
-        HumanEvalVDataset.Loaded dataset = HumanEvalVDataset.readJsonl(data);
+    /** The dataset, parquet images written under RUN/images; unusable tasks are warnings, none usable an error. */
+    static HumanEvalVDataset.Loaded load(Path data, Path runPath) {
+        HumanEvalVDataset.Loaded dataset = HumanEvalVDataset.read(data, runPath.resolve("images"));
         dataset.problems().forEach(p -> System.err.println("warning: " + p + " (skipped)"));
         if (dataset.items().isEmpty()) throw new UserException(data + " has no usable HumanEval-V task");
+        return dataset;
+    }
+
+    @Override
+    public Integer call() {
+        Path runPath = runOptions.runPath("grade-humaneval-v");
+        HumanEvalVDataset.Loaded dataset = load(data, runPath);
         List<Predictions.Entry> predictions = new ArrayList<>();
         if (source.reference) {
             for (HumanEvalVItem item : dataset.items()) {
@@ -107,7 +114,6 @@ final class GradeHumanEvalVCommand implements Callable<Integer> {
                 throw new UserException(e.getMessage());
             }
         }
-        Path runPath = runOptions.runPath("grade-humaneval-v");
         ObjectNode runJson = RunDirectory.object().put("kind", "grade").put("benchmark", "humaneval-v")
                 .put("version", dataset.version().name().toLowerCase()).put("data", data.toAbsolutePath().toString())
                 .put("predictions", source.reference ? "reference" : source.predictions.toAbsolutePath().toString());

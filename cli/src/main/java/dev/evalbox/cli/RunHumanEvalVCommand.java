@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
                 "the image (V2T2C) or from the dataset's description (GT-T2C); predictions.jsonl grows as tasks finish and",
                 "predictions.json is written in the reference's format; then everything is graded in sandboxes."})
 final class RunHumanEvalVCommand implements Callable<Integer> {
-    @Option(names = "--data", required = true, description = "The dataset as JSON Lines with image paths (v0.1 or v2 fields).")
+    @Option(names = "--data", required = true, description = "The dataset: the Hugging Face parquet file (v0.1 or v2), or a JSON Lines export with image paths.")
     Path data;
 
     @Option(names = "--setting", description = "v2c, v2c-cot, v2t2c or gt-t2c. Default: ${DEFAULT-VALUE}.")
@@ -52,9 +52,6 @@ final class RunHumanEvalVCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        HumanEvalVDataset.Loaded dataset = HumanEvalVDataset.readJsonl(data);
-        dataset.problems().forEach(p -> System.err.println("warning: " + p + " (skipped)"));
-        if (dataset.items().isEmpty()) throw new UserException(data + " has no usable HumanEval-V task");
         HumanEvalVGeneration.Setting parsed = switch (setting) {
             case "v2c" -> HumanEvalVGeneration.Setting.V2C;
             case "v2c-cot" -> HumanEvalVGeneration.Setting.V2C_COT;
@@ -62,8 +59,9 @@ final class RunHumanEvalVCommand implements Callable<Integer> {
             case "gt-t2c" -> HumanEvalVGeneration.Setting.GT_T2C;
             default -> throw new UserException("unknown --setting \"" + setting + "\": use v2c, v2c-cot, v2t2c or gt-t2c");
         };
-        List<HumanEvalVItem> items = runOptions.limited(dataset.items());
         Path runPath = runOptions.runPath("humaneval-v");
+        HumanEvalVDataset.Loaded dataset = GradeHumanEvalVCommand.load(data, runPath);
+        List<HumanEvalVItem> items = runOptions.limited(dataset.items());
         Files.createDirectories(runPath);
         Files.deleteIfExists(runPath.resolve("results.jsonl")); // derived from predictions.jsonl, which --resume keeps
         Map<String, Predictions.Entry> done = readPredictions(runPath.resolve("predictions.jsonl"));

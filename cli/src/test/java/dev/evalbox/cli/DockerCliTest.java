@@ -69,6 +69,10 @@ class DockerCliTest {
         assertTrue(Files.readString(sample.resolve("trajectories.jsonl")).contains("No such file or directory: './data/order.csv'"),
                 "task 2's recorded first turn fails and the loop shows the error");
         assertTrue(Files.isRegularFile(sample.resolve("report.html")));
+
+        assertTrue(result.out().contains("3 of 3 HumanEval-V sample tasks passed"), result.out());
+        assertTrue(Files.isRegularFile(runDir.resolve("humaneval-v-sample/data/images/demo-clock.png")), "the demo draws its diagrams");
+        assertEquals(3, Files.readAllLines(runDir.resolve("humaneval-v-sample/run/results.jsonl")).size());
     }
 
     @Test

@@ -33,15 +33,45 @@ class GradeHumanEvalVTest {
         return data;
     }
 
-    @Test
-    void theGroundTruthIsGradedAndAFailingTaskIsListed(@TempDir Path dir) throws Exception {
-        Path data = dataset(dir);
+    /** Grades the ground truth of {@code data} (q1 right, q2 wrong) into dir/ref and checks what is printed and written. */
+    private static void assertGroundTruthGraded(Path data, Path dir) throws Exception {
         CommandRunner.Result result = CommandRunner.run("grade", "humaneval-v", "--data", data.toString(), "--reference",
                 "--backend", "docker", "--out", dir.resolve("ref").toString());
         assertEquals(0, result.exitCode(), result.err());
         assertTrue(result.out().contains("pass@1: 50.0   PSR: 100.0%   (2 tasks, 2 samples)"), result.out());
         assertTrue(result.out().contains("ground-truth solutions that fail: [q2]"), result.out());
         assertEquals(2, Files.readAllLines(dir.resolve("ref/results.jsonl")).size());
+    }
+
+    @Test
+    void theGroundTruthIsGradedAndAFailingTaskIsListed(@TempDir Path dir) throws Exception {
+        assertGroundTruthGraded(dataset(dir), dir);
+    }
+
+    /** The same two tasks as the Hugging Face v2 parquet file (HF column types), written by DuckDB. */
+    static Path parquetDataset(Path dir) throws Exception {
+        Path file = dir.resolve("test-00000-of-00001.parquet");
+        String aspects = "{'Common Sense': []::VARCHAR[], 'Data Structures': ['List'], 'Dynamic Patterns': []::VARCHAR[],"
+                + " 'Geometric Objects': []::VARCHAR[], 'Mathematical Operations': ['Multiplication'],"
+                + " 'Spatial Transformations': []::VARCHAR[], 'Topological Relations': []::VARCHAR[]}";
+        String png = "{'bytes': '\\x89PNG\\x0D\\x0A\\x1A\\x0A'::BLOB, 'path': NULL::VARCHAR}";
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:duckdb:"); java.sql.Statement sql = db.createStatement()) {
+            sql.execute("COPY (SELECT * FROM (VALUES"
+                    + " ('q1', 'def solution(n):\n    return n * n', 'a square', 'assert solution(3) == 9\n',"
+                    + "  'def solution(n: int) -> int:\n    \"\"\"Squares n.\"\"\"\n', " + png + ", " + aspects + ", 'Calculation'),"
+                    + " ('q2', 'def solution(n):\n    return n', 'a line', 'assert solution(2) == 3\n', 'def solution(n: int) -> int:\n',"
+                    + "  " + png + ", " + aspects + ", 'Calculation'))"
+                    + " AS t(qid, ground_truth_solution, ground_truth_diagram_description, test_script, function_signature, diagram,"
+                    + " capability_aspects, task_type)) TO '" + file + "' (FORMAT PARQUET)");
+        }
+        return file;
+    }
+
+    @Test
+    void theGroundTruthOfAParquetFileIsGradedLikeItsExport(@TempDir Path dir) throws Exception {
+        assertGroundTruthGraded(parquetDataset(dir), dir);
+        assertTrue(Files.isRegularFile(dir.resolve("ref/images/q1.png")), "the diagrams are written into the run directory");
+        assertEquals("v2", new ObjectMapper().readTree(dir.resolve("ref/run.json").toFile()).path("version").asText());
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.evalbox.sandbox.ExecutionResult;
+import dev.evalbox.sandbox.ExecutionStatus;
 import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.sandbox.SandboxPool;
 import dev.evalbox.sandbox.SandboxSpec;
@@ -17,19 +18,44 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Grades HumanEval-V predictions as the reference does, inside sandboxes: each sample is
  * post-processed (code-block rules of v0.1 or v2, the AST pass in Python), checked by pylint (an error
  * or fatal message other than function-redefined fails it without running), then run in a fresh
- * process with a 2 s limit. Many samples share a sandbox; each runs in its own process.
+ * process with a 2 s limit. Many samples share a sandbox and its harness process; each sample runs in
+ * a process forked for it; pylint checks a batch of tasks' samples in one run.
  */
 public final class HumanEvalVGrader {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BATCH_SAMPLES = 30;
+    /**
+     * The harness runs as one long-lived process per sandbox (pylint imported once, its caches warm), started by the
+     * first entry and restarted when it has died; a cell that is interrupted kills it, so no stale answer is read later.
+     */
+    private static final String SERVE_CELL = """
+            import subprocess as _sp, sys as _sys
+            _h = globals().get('_evalbox_harness')
+            if _h is None or _h.poll() is not None:
+                _h = _evalbox_harness = _sp.Popen([_sys.executable, '.evalbox/grade_harness.py', '--serve'],
+                                                  stdin=_sp.PIPE, stdout=_sp.PIPE, text=True)
+            open('.evalbox/verdicts.jsonl', 'w').close()  # a harness that dies at once must not leave the last entry's verdicts
+            try:
+                _h.stdin.write('.evalbox/samples.json .evalbox/verdicts.jsonl\\n')
+                _h.stdin.flush()
+                _h.stdout.readline()
+            except BaseException:
+                _h.kill()
+                raise
+            """;
 
     /** Which release's rules: v0.1 concatenates several closed blocks, v2 picks one. */
     public enum Version { V1, V2 }
@@ -54,50 +80,81 @@ public final class HumanEvalVGrader {
             if (!byQid.containsKey(entry.qid())) throw new IllegalArgumentException("predictions for an unknown task: " + entry.qid());
         }
         List<SampleVerdict> verdicts = Collections.synchronizedList(new ArrayList<>());
-        String harness = harness();
-        Workers.run(predictions, concurrency, () -> pool.acquire(spec), (sandbox, entry) ->
-                verdicts.addAll(gradeEntry(sandbox, harness, byQid.get(entry.qid()), entry, version)));
-        List<String> order = new ArrayList<>(byQid.keySet());
+        byte[] harness = harness().getBytes(StandardCharsets.UTF_8);
+        Set<Sandbox> prepared = ConcurrentHashMap.newKeySet();
+        Workers.run(batches(predictions), concurrency, () -> pool.acquire(spec), (sandbox, batch) -> {
+            if (prepared.add(sandbox)) sandbox.upload(harness, ".evalbox/grade_harness.py");
+            verdicts.addAll(gradeBatch(sandbox, byQid, batch, version));
+        });
+        Map<String, Integer> order = new HashMap<>();
+        byQid.keySet().forEach(qid -> order.put(qid, order.size()));
         List<SampleVerdict> ordered = new ArrayList<>(verdicts);
-        ordered.sort(java.util.Comparator.comparingInt((SampleVerdict v) -> order.indexOf(v.qid())).thenComparingInt(SampleVerdict::sample));
+        ordered.sort(Comparator.comparingInt((SampleVerdict v) -> order.get(v.qid())).thenComparingInt(SampleVerdict::sample));
         return ordered;
     }
 
-    private static List<SampleVerdict> gradeEntry(Sandbox sandbox, String harness, HumanEvalVTask task, Predictions.Entry entry,
+    /**
+     * Consecutive tasks grouped up to about {@value #BATCH_SAMPLES} samples, so that one sandbox round trip and one
+     * pylint run serve several tasks; smaller when that would leave workers without work.
+     */
+    private List<List<Predictions.Entry>> batches(List<Predictions.Entry> predictions) {
+        int total = predictions.stream().mapToInt(e -> e.predictions().size()).sum();
+        int size = Math.max(1, Math.min(BATCH_SAMPLES, total / (Math.max(1, concurrency) * 4)));
+        List<List<Predictions.Entry>> batches = new ArrayList<>();
+        List<Predictions.Entry> current = new ArrayList<>();
+        int samples = 0;
+        for (Predictions.Entry entry : predictions) {
+            if (!current.isEmpty() && samples + entry.predictions().size() > size) {
+                batches.add(current);
+                current = new ArrayList<>();
+                samples = 0;
+            }
+            current.add(entry);
+            samples += entry.predictions().size();
+        }
+        if (!current.isEmpty()) batches.add(current);
+        return batches;
+    }
+
+    private static List<SampleVerdict> gradeBatch(Sandbox sandbox, Map<String, HumanEvalVTask> byQid, List<Predictions.Entry> batch,
                                                   Version version) {
         ArrayNode samples = JSON.createArrayNode();
-        for (int i = 0; i < entry.predictions().size(); i++) {
-            samples.addObject().put("qid", task.qid()).put("sample", i).put("prediction", entry.predictions().get(i))
-                    .put("signature", task.functionSignature()).put("test", task.testScript())
-                    .put("version", version == Version.V1 ? "v1" : "v2").put("timeout", 2);
+        for (Predictions.Entry entry : batch) {
+            HumanEvalVTask task = byQid.get(entry.qid());
+            for (int i = 0; i < entry.predictions().size(); i++) {
+                samples.addObject().put("qid", task.qid()).put("sample", i).put("prediction", entry.predictions().get(i))
+                        .put("signature", task.functionSignature()).put("test", task.testScript())
+                        .put("version", version == Version.V1 ? "v1" : "v2").put("timeout", 2);
+            }
         }
         try {
-            sandbox.upload(harness.getBytes(StandardCharsets.UTF_8), ".evalbox/grade_harness.py");
             sandbox.upload(JSON.writeValueAsBytes(samples), ".evalbox/samples.json");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        // Pylint takes a second or two per sample; execution at most three.
-        Duration limit = Duration.ofSeconds(30L + 10L * entry.predictions().size());
-        ExecutionResult run = sandbox.execute("import subprocess, sys\n"
-                + "with open('.evalbox/verdicts.jsonl', 'w') as _out:\n"
-                + "    _done = subprocess.run([sys.executable, '.evalbox/grade_harness.py', '.evalbox/samples.json'], stdout=_out)\n"
-                + "_done.returncode", limit);
-        List<SampleVerdict> verdicts = new ArrayList<>();
+        // Pylint takes well under a second per sample; execution at most three.
+        ExecutionResult run = sandbox.execute(SERVE_CELL, Duration.ofSeconds(30L + 5L * samples.size()));
+        Map<String, SampleVerdict> byKey = new HashMap<>();
         String lines = new String(sandbox.download(".evalbox/verdicts.jsonl"), StandardCharsets.UTF_8);
         for (String line : lines.split("\n")) {
             if (line.isBlank()) continue;
             try {
                 JsonNode v = JSON.readTree(line);
-                verdicts.add(new SampleVerdict(v.path("qid").asText(), v.path("sample").asInt(), v.path("passed").asBoolean(),
-                        v.path("pylint_failed").asBoolean(), v.path("result").asText(), v.path("completion").asText()));
+                SampleVerdict verdict = new SampleVerdict(v.path("qid").asText(), v.path("sample").asInt(), v.path("passed").asBoolean(),
+                        v.path("pylint_failed").asBoolean(), v.path("result").asText(), v.path("completion").asText());
+                byKey.put(verdict.qid() + "/" + verdict.sample(), verdict);
             } catch (IOException e) {
-                break;
+                break; // a line cut short by a harness that died: its sample counts as unfinished
             }
         }
-        for (int i = verdicts.size(); i < entry.predictions().size(); i++) {
-            verdicts.add(new SampleVerdict(task.qid(), i, false, false, "grading did not finish: " + run.status().name().toLowerCase()
-                    + (run.message().isEmpty() ? "" : " (" + run.message() + ")"), ""));
+        String why = run.status() == ExecutionStatus.OK ? "the harness process ended early (a sample killed it?)"
+                : run.status().name().toLowerCase() + (run.message().isEmpty() ? "" : " (" + run.message() + ")");
+        List<SampleVerdict> verdicts = new ArrayList<>();
+        for (Predictions.Entry entry : batch) {
+            for (int i = 0; i < entry.predictions().size(); i++) {
+                SampleVerdict verdict = byKey.get(entry.qid() + "/" + i);
+                verdicts.add(verdict != null ? verdict : new SampleVerdict(entry.qid(), i, false, false, "grading did not finish: " + why, ""));
+            }
         }
         return verdicts;
     }

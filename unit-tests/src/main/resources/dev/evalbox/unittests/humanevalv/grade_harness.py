@@ -1,18 +1,26 @@
 # evalbox's HumanEval-V grading harness, run inside a sandbox. It applies the reference's rules
 # (code-block selection of v0.1 or v2, the signature for body-only answers, the AST pass that keeps
 # imports and top-level functions and classes, the pylint gate) and runs each sample in a fresh
-# process with a 2 s limit. Usage: python3 grade_harness.py SAMPLES.json > VERDICTS.jsonl
+# process with a 2 s limit.
+#   python3 grade_harness.py SAMPLES.json > VERDICTS.jsonl   grades one file
+#   python3 grade_harness.py --serve                         reads "SAMPLES.json VERDICTS.jsonl" lines on
+#                                                            stdin, answers "done" per line
+# Serving keeps pylint imported and its caches warm across batches; pylint checks a whole batch in one
+# run (its error and fatal messages are per module, so each file gets what a run of its own gives).
 import ast
 import contextlib
 import io
 import json
-import multiprocessing
 import os
+import select
+import shutil
 import signal
 import sys
 import tempfile
+import time
 
 FENCE = "```"
+TIMEOUT_MESSAGE = "Test Case Execution Time Out (> %s seconds)"
 
 
 def closed_blocks(parts):
@@ -90,27 +98,57 @@ def post_process(prediction, signature, test, version):
     return completion, signature + "    pass\n\n" + completion + "\n\n" + test
 
 
-def pylint_errors(code):
+def _messages(paths):
     from pylint.lint import Run
     from pylint.reporters import JSONReporter
-    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False, encoding="utf-8") as handle:
-        handle.write(code)
-        path = handle.name
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        Run(paths, reporter=JSONReporter(buffer), exit=False)
+    return json.loads(buffer.getvalue() or "[]")
+
+
+def pylint_errors(programs):
+    """For each program, pylint's error and fatal messages other than function-redefined."""
+    scratch = tempfile.mkdtemp(prefix="pylint-")
     try:
-        buffer = io.StringIO()
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            Run([path], reporter=JSONReporter(buffer), exit=False)
-        messages = json.loads(buffer.getvalue() or "[]")
+        paths = []
+        for i, program in enumerate(programs):
+            path = os.path.join(scratch, "sample_%d.py" % i)
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(program)
+            paths.append(path)
+        try:
+            messages = _messages(paths)
+        except Exception:
+            # One run over the batch failed as a whole: check each file on its own, as the reference does.
+            messages = [m for path in paths for m in _messages([path])]
+        errors = {os.path.basename(path): [] for path in paths}
+        for m in messages:
+            name = os.path.basename(m.get("path", ""))
+            if name in errors and m["type"] in ("error", "fatal") and m["symbol"] != "function-redefined":
+                errors[name].append(m["message"])
+        return [errors[os.path.basename(path)] for path in paths]
     finally:
-        os.unlink(path)
-    return [m["message"] for m in messages if m["type"] in ("error", "fatal") and m["symbol"] != "function-redefined"]
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 class Timeout(Exception):
     pass
 
 
-def _run(code, timeout, verdicts):
+class NoInput(io.StringIO):
+    """stdin for the sample: reading it fails, as in the reference's run."""
+
+    def read(self, *args, **kwargs):
+        raise IOError("stdin is not readable")
+
+    readline = read
+    readlines = read
+
+
+def run_here(code, timeout):
+    """Runs the program in this (forked) process in a scratch directory, its output swallowed, stdin unreadable:
+    "passed", the timeout message, or the text of what it raised."""
     def expire(signum, frame):
         raise Timeout()
     with tempfile.TemporaryDirectory() as scratch:
@@ -118,47 +156,89 @@ def _run(code, timeout, verdicts):
         sink = io.StringIO()
         try:
             with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+                sys.stdin = NoInput()
                 signal.signal(signal.SIGALRM, expire)
                 signal.setitimer(signal.ITIMER_REAL, timeout)
                 try:
                     exec(code, {})
                 finally:
                     signal.setitimer(signal.ITIMER_REAL, 0)
-            verdicts.put("passed")
+            return "passed"
         except Timeout:
-            verdicts.put("Test Case Execution Time Out (> %s seconds)" % timeout)
+            return TIMEOUT_MESSAGE % timeout
         except BaseException as exc:
-            verdicts.put(str(exc))
+            return str(exc)
+
+
+def _child(code, timeout, report):
+    # The harness's own stdin and stdout carry its commands: the sample must not reach them.
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.write(report, run_here(code, timeout).encode("utf-8", "replace"))
 
 
 def execute(code, timeout):
-    """Runs the program in a fresh process; "passed" when it raised nothing within the limit."""
-    verdicts = multiprocessing.get_context("fork").Queue()
-    process = multiprocessing.get_context("fork").Process(target=_run, args=(code, timeout, verdicts))
-    process.start()
-    process.join(timeout + 1)
-    if process.is_alive():
-        process.kill()
-        process.join()
+    """Runs the program in a forked process; "passed" when it raised nothing within the limit."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        try:
+            _child(code, timeout, write_end)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    chunks = []
+    deadline = time.monotonic() + timeout + 1
     try:
-        return verdicts.get(timeout=1)
-    except Exception:
-        return "Test Case Execution Time Out (> %s seconds)" % timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([read_end], [], [], left)[0]:
+                break
+            chunk = os.read(read_end, 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(read_end)
+        if os.waitpid(pid, os.WNOHANG) == (0, 0):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    if not chunks:
+        return TIMEOUT_MESSAGE % timeout
+    return b"".join(chunks).decode("utf-8", "replace")
 
 
-def main():
-    with open(sys.argv[1], encoding="utf-8") as handle:
-        samples = json.load(handle)
-    for sample in samples:
-        completion, program = post_process(sample["prediction"], sample["signature"], sample["test"], sample["version"])
+def grade(samples, out):
+    prepared = [post_process(s["prediction"], s["signature"], s["test"], s["version"]) for s in samples]
+    errors = pylint_errors([program for _, program in prepared])
+    for sample, (completion, program), found in zip(samples, prepared, errors):
         verdict = {"qid": sample["qid"], "sample": sample["sample"], "completion": completion, "program": program}
-        errors = pylint_errors(program)
-        if errors:
-            verdict.update(passed=False, pylint_failed=True, result="Pylint syntax check failed:\n" + "\n".join(errors))
+        if found:
+            verdict.update(passed=False, pylint_failed=True, result="Pylint syntax check failed:\n" + "\n".join(found))
         else:
             result = execute(program, sample.get("timeout", 2))
             verdict.update(passed=result == "passed", pylint_failed=False, result=result)
-        print(json.dumps(verdict), flush=True)
+        out.write(json.dumps(verdict) + "\n")
+        out.flush()
+
+
+def read_samples(path):
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def main():
+    if sys.argv[1:] != ["--serve"]:
+        grade(read_samples(sys.argv[1]), sys.stdout)
+        return
+    for line in sys.stdin:
+        samples_path, verdicts_path = line.split()
+        with open(verdicts_path, "w", encoding="utf-8") as out:
+            grade(read_samples(samples_path), out)
+        sys.stdout.write("done\n")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

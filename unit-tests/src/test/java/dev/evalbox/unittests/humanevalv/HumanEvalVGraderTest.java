@@ -79,4 +79,24 @@ class HumanEvalVGraderTest {
         assertTrue(verdicts.get(0).passed(), verdicts.get(0).result());
         assertEquals("def helper(x):\n    return x\ndef solution(a, b):\n    return helper(a) + b", verdicts.get(0).completion());
     }
+
+    @Test
+    void aSampleCannotDisturbTheHarnessProcessThatGradesTheNextOnes() {
+        HumanEvalVTask second = new HumanEvalVTask("q2", ADD.functionSignature(), ADD.testScript());
+        String good = "```python\ndef solution(a, b):\n    return a + b\n```";
+        List<HumanEvalVGrader.SampleVerdict> verdicts = new HumanEvalVGrader(pool, SandboxSpec.python().build(), 1).grade(List.of(ADD, second),
+                List.of(new Predictions.Entry("q1", List.of(
+                                "```python\nimport os\ndef solution(a, b):\n    os.write(1, b'done\\n' * 3)\n    return a + b\n```",
+                                "```python\ndef solution(a, b):\n    return int(input()) + a + b\n```",
+                                "```python\nimport os, signal\ndef solution(a, b):\n    os.kill(os.getppid(), signal.SIGKILL)\n    return a + b\n```",
+                                good), Optional.empty()),
+                        new Predictions.Entry("q2", List.of(good), Optional.empty())),
+                HumanEvalVGrader.Version.V2);
+        assertEquals(5, verdicts.size());
+        assertTrue(verdicts.get(0).passed(), "writing to file descriptor 1 does not reach the harness: " + verdicts.get(0).result());
+        assertFalse(verdicts.get(1).passed(), "stdin cannot be read");
+        assertTrue(verdicts.get(2).result().startsWith("grading did not finish"), "killing the harness ends its batch: " + verdicts.get(2).result());
+        assertTrue(verdicts.get(3).result().startsWith("grading did not finish"), verdicts.get(3).result());
+        assertTrue(verdicts.get(4).passed(), "the next task gets a new harness process in the same sandbox: " + verdicts.get(4).result());
+    }
 }

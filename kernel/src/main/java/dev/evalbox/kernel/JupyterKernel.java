@@ -355,17 +355,24 @@ public final class JupyterKernel implements AutoCloseable {
         return results;
     }
 
-    /** After a failed cell with stop_on_error, the cells already queued behind it are answered "aborted", not run. */
+    /**
+     * After a failed cell with stop_on_error, the cells already queued behind it are answered
+     * "aborted", not run. What is queued is taken first, before any answer goes out, so a request
+     * the front end sends after seeing those answers is never caught in the abort.
+     */
     private void abortQueuedExecutions(Channel channel) {
-        Message queued;
-        while ((queued = channel.receiveNow()) != null) {
-            if (!queued.type().equals("execute_request")) {
-                handle(channel, queued);
+        List<Message> queued = new ArrayList<>();
+        for (Message next = channel.receiveNow(); next != null; next = channel.receiveNow()) {
+            queued.add(next);
+        }
+        for (Message request : queued) {
+            if (!request.type().equals("execute_request")) {
+                handle(channel, request);
                 continue;
             }
-            iopub.status(queued, "busy");
-            channel.send(queued.reply(session, "execute_reply", Message.object().put("status", "aborted")));
-            iopub.status(queued, "idle");
+            iopub.status(request, "busy");
+            channel.send(request.reply(session, "execute_reply", Message.object().put("status", "aborted")));
+            iopub.status(request, "idle");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.evalbox.kernel;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.kernel.wire.BadMessageException;
+import dev.evalbox.kernel.wire.Channel;
 import dev.evalbox.kernel.wire.ConnectionInfo;
 import dev.evalbox.kernel.wire.Message;
 import dev.evalbox.kernel.wire.MessageSigner;
@@ -74,14 +75,9 @@ final class KernelClient implements AutoCloseable {
     /** The next message on the socket, or null after the timeout. */
     Message receive(ZMQ.Socket socket, Duration timeout) {
         socket.setReceiveTimeOut((int) timeout.toMillis());
-        byte[] first = socket.recv(0);
-        if (first == null) {
+        List<byte[]> frames = Channel.readFrames(socket, 0);
+        if (frames == null) {
             return null;
-        }
-        List<byte[]> frames = new ArrayList<>();
-        frames.add(first);
-        while (socket.hasReceiveMore()) {
-            frames.add(socket.recv(0));
         }
         try {
             return codec.decode(frames);

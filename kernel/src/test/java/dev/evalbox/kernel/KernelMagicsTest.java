@@ -4,11 +4,8 @@ import dev.evalbox.agentloop.model.ChatMessage;
 import dev.evalbox.agentloop.model.Usage;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.agentloop.trajectory.TrajectoryWriter;
-import dev.evalbox.kernel.wire.ConnectionInfo;
 import dev.evalbox.kernel.wire.Message;
 import dev.evalbox.sandbox.Output;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,23 +19,8 @@ import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Magics through the protocol: cell and line magics, %%python in the notebook's (local) sandbox, %trajectory, %time. */
-class KernelMagicsTest {
+class KernelMagicsTest extends RunningKernel {
     private static final Duration WAIT = Duration.ofSeconds(120);
-    private static JupyterKernel kernel;
-    private static KernelClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        kernel = new JupyterKernel(ConnectionInfo.loopback(), KernelSettings.defaults()).start();
-        client = new KernelClient(kernel.connection());
-        client.awaitIopub();
-    }
-
-    @AfterAll
-    static void stop() {
-        client.close();
-        kernel.close();
-    }
 
     private record Ran(Message reply, List<Message> iopub) {
         String streams() {

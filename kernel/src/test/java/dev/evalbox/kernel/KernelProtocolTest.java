@@ -1,9 +1,6 @@
 package dev.evalbox.kernel;
 
-import dev.evalbox.kernel.wire.ConnectionInfo;
 import dev.evalbox.kernel.wire.Message;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -14,23 +11,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The kernel's protocol through evalbox's own JeroMQ client: ordering, counters, stdin, interrupts, hostile frames. */
-class KernelProtocolTest {
+class KernelProtocolTest extends RunningKernel {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static JupyterKernel kernel;
-    private static KernelClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        kernel = new JupyterKernel(ConnectionInfo.loopback(), KernelSettings.defaults()).start();
-        client = new KernelClient(kernel.connection());
-        client.awaitIopub();
-    }
-
-    @AfterAll
-    static void stop() {
-        client.close();
-        kernel.close();
-    }
 
     private Message run(String code) {
         Message request = client.execute(code);

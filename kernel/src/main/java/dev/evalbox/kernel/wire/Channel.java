@@ -41,14 +41,9 @@ public final class Channel {
 
     private Message receive(int flags) {
         while (true) {
-            byte[] first = socket.recv(flags);
-            if (first == null) {
+            List<byte[]> frames = readFrames(socket, flags);
+            if (frames == null) {
                 return null;
-            }
-            List<byte[]> frames = new ArrayList<>();
-            frames.add(first);
-            while (socket.hasReceiveMore()) {
-                frames.add(socket.recv(0));
             }
             try {
                 return codec.decode(frames);
@@ -56,6 +51,20 @@ public final class Channel {
                 onBadMessage.accept(name + ": dropped a message (" + e.getMessage() + ")");
             }
         }
+    }
+
+    /** All frames of the next multipart message, or null when none came (timeout, or none waiting with DONTWAIT). */
+    public static List<byte[]> readFrames(ZMQ.Socket socket, int flags) {
+        byte[] first = socket.recv(flags);
+        if (first == null) {
+            return null;
+        }
+        List<byte[]> frames = new ArrayList<>();
+        frames.add(first);
+        while (socket.hasReceiveMore()) {
+            frames.add(socket.recv(0));
+        }
+        return frames;
     }
 
     public void send(Message message) {

@@ -9,6 +9,9 @@ import dev.evalbox.unittests.humanevalv.HumanEvalVGrader;
 import dev.evalbox.unittests.humanevalv.HumanEvalVItem;
 import dev.evalbox.unittests.humanevalv.Predictions;
 import java.io.PrintWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,8 +49,8 @@ final class GradeHumanEvalVCommand implements Callable<Integer> {
     @Mixin SandboxOptions options;
 
     /**
-     * Grades the predictions in sandboxes, writes results.jsonl (one line per task with its samples) and
-     * the metrics into run.json, and prints pass@k and the PSR; {@code listFailing} names the tasks no sample passed.
+     * Grades the predictions in sandboxes, writes results.jsonl (one line per sample: task_id, sample, passed,
+     * reason, pylint_failed, completion) and the metrics into metrics.json and run.json, and prints pass@k and the PSR; {@code listFailing} names the tasks no sample passed.
      */
     static void gradeAndReport(HumanEvalVDataset.Loaded dataset, List<Predictions.Entry> predictions, Path runPath, ObjectNode runJson,
                                Integer k, boolean listFailing, RunOptions runOptions, SandboxOptions options) {
@@ -59,16 +62,12 @@ final class GradeHumanEvalVCommand implements Callable<Integer> {
                     grader.grade(dataset.items().stream().map(HumanEvalVItem::task).toList(), predictions, dataset.version());
             Map<String, List<HumanEvalVGrader.SampleVerdict>> byTask = new LinkedHashMap<>();
             verdicts.forEach(v -> byTask.computeIfAbsent(v.qid(), q -> new ArrayList<>()).add(v));
-            byTask.forEach((qid, samples) -> {
-                ObjectNode line = RunDirectory.object();
-                long passed = samples.stream().filter(HumanEvalVGrader.SampleVerdict::passed).count();
-                line.put("task_id", qid).put("passed", passed > 0).put("samples", samples.size()).put("samples_passed", passed)
-                        .put("reason", passed > 0 ? "" : samples.get(0).result());
-                var results = line.putArray("sample_results");
-                samples.forEach(s -> results.addObject().put("passed", s.passed()).put("pylint_failed", s.pylintFailed())
-                        .put("result", s.result()).put("completion", s.completion()));
-                run.appendResult(line);
-            });
+            // One line per sample, as the issue's results format has it; a task passes when any of its samples does.
+            for (HumanEvalVGrader.SampleVerdict sample : verdicts) {
+                run.appendResult(RunDirectory.object().put("task_id", sample.qid()).put("sample", sample.sample())
+                        .put("passed", sample.passed()).put("reason", sample.passed() ? "" : sample.result())
+                        .put("pylint_failed", sample.pylintFailed()).put("completion", sample.completion()));
+            }
             int samplesPerTask = predictions.isEmpty() ? 1 : predictions.get(0).predictions().size();
             int reportedK = k != null ? k : HumanEvalVGrader.referenceK(samplesPerTask, dataset.version());
             OptionalDouble score = HumanEvalVGrader.passAtK(verdicts, reportedK);
@@ -76,8 +75,13 @@ final class GradeHumanEvalVCommand implements Callable<Integer> {
             ObjectNode metrics = runJson.put("finished", Instant.now().toString()).putObject("metrics");
             if (score.isPresent()) metrics.put("pass@" + reportedK, score.getAsDouble());
             else metrics.putNull("pass@" + reportedK);
-            metrics.put("psr", psr);
+            metrics.put("psr", psr).put("k", reportedK).put("tasks", byTask.size()).put("samples", verdicts.size());
             run.writeRunJson(runJson);
+            try {
+                Files.writeString(runPath.resolve("metrics.json"), metrics.toPrettyString() + "\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not write " + runPath.resolve("metrics.json"), e);
+            }
             System.out.printf("%npass@%d: %s   PSR: %.1f%%   (%d tasks, %d samples)%n", reportedK,
                     score.isPresent() ? String.format("%.1f", score.getAsDouble()) : "not reported (a task has fewer than k samples)",
                     psr, byTask.size(), verdicts.size());

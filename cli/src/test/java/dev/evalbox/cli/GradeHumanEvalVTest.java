@@ -90,8 +90,13 @@ class GradeHumanEvalVTest {
         assertTrue(result.out().contains("pass@3: 25.0"), result.out());
         var metrics = new ObjectMapper().readTree(dir.resolve("run/run.json").toFile()).path("metrics");
         assertEquals(25.0, metrics.path("pass@3").asDouble());
-        assertEquals(List.of("q1", "q2"), Files.readAllLines(dir.resolve("run/results.jsonl")).stream()
-                .map(l -> { try { return new ObjectMapper().readTree(l).path("task_id").asText(); } catch (Exception e) { throw new IllegalStateException(e); } })
-                .sorted().toList());
+        assertEquals(25.0, new ObjectMapper().readTree(dir.resolve("run/metrics.json").toFile()).path("pass@3").asDouble());
+        List<String> lines = Files.readAllLines(dir.resolve("run/results.jsonl"));
+        assertEquals(12, lines.size(), "one line per sample");
+        List<String> q1Samples = lines.stream()
+                .map(l -> { try { return new ObjectMapper().readTree(l); } catch (Exception e) { throw new IllegalStateException(e); } })
+                .filter(n -> n.path("task_id").asText().equals("q1"))
+                .map(n -> n.path("sample").asInt() + ":" + n.path("passed").asBoolean()).sorted().toList();
+        assertEquals(List.of("0:true", "1:false", "2:false", "3:false", "4:false", "5:false"), q1Samples);
     }
 }

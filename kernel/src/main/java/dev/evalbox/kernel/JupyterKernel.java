@@ -177,7 +177,7 @@ public final class JupyterKernel implements AutoCloseable {
 
     private void handle(Channel channel, Message request) {
         iopub.status(request, "busy");
-        boolean abortQueue = false;
+        List<Message> abortQueue = List.of();
         try {
             abortQueue = dispatch(channel, request);
         } catch (RuntimeException e) {
@@ -186,13 +186,11 @@ public final class JupyterKernel implements AutoCloseable {
             iopub.status(request, "idle");
             startEngine();
         }
-        if (abortQueue) {
-            abortQueuedExecutions(channel);
-        }
+        abortQueued(channel, abortQueue);
     }
 
-    /** Answers one request; true when it was a cell that failed with stop_on_error, so queued cells must be aborted. */
-    private boolean dispatch(Channel channel, Message request) {
+    /** Answers one request; returns the requests to abort (those queued behind a cell that failed with stop_on_error). */
+    private List<Message> dispatch(Channel channel, Message request) {
         ObjectNode content = request.content();
         switch (request.type()) {
             case "execute_request" -> {
@@ -265,10 +263,10 @@ public final class JupyterKernel implements AutoCloseable {
             }
             default -> log(channel.name() + ": ignored a message of unknown type \"" + request.type() + "\"");
         }
-        return false;
+        return List.of();
     }
 
-    private boolean execute(Channel channel, Message request) {
+    private List<Message> execute(Channel channel, Message request) {
         ObjectNode content = request.content();
         String code = content.path("code").asText("");
         boolean silent = content.path("silent").asBoolean(false);
@@ -323,8 +321,11 @@ public final class JupyterKernel implements AutoCloseable {
         if (storeHistory) {
             history.add(count, code, outputText);
         }
+        // What is queued is taken before the error reply goes out, so a request the front end sends
+        // after seeing the error (or the aborted replies) is never caught in the abort.
+        List<Message> queued = outcome.failed() && content.path("stop_on_error").asBoolean(true) ? takeQueued(channel) : List.of();
         channel.send(request.reply(session, "execute_reply", reply));
-        return outcome.failed() && content.path("stop_on_error").asBoolean(true);
+        return queued;
     }
 
     /** A Python cell in the notebook's sandbox is interrupted there (KeyboardInterrupt); a Java cell is stopped. */
@@ -355,16 +356,16 @@ public final class JupyterKernel implements AutoCloseable {
         return results;
     }
 
-    /**
-     * After a failed cell with stop_on_error, the cells already queued behind it are answered
-     * "aborted", not run. What is queued is taken first, before any answer goes out, so a request
-     * the front end sends after seeing those answers is never caught in the abort.
-     */
-    private void abortQueuedExecutions(Channel channel) {
+    private static List<Message> takeQueued(Channel channel) {
         List<Message> queued = new ArrayList<>();
         for (Message next = channel.receiveNow(); next != null; next = channel.receiveNow()) {
             queued.add(next);
         }
+        return queued;
+    }
+
+    /** After a failed cell with stop_on_error, the cells that were queued behind it are answered "aborted", not run. */
+    private void abortQueued(Channel channel, List<Message> queued) {
         for (Message request : queued) {
             if (!request.type().equals("execute_request")) {
                 handle(channel, request);

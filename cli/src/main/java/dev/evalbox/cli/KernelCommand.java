@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** `evalbox kernel`: the Jupyter kernel the kernelspec starts, and `evalbox kernel install` to write that kernelspec. */
-@Command(name = "kernel", mixinStandardHelpOptions = true,
+@Command(name = "kernel", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = {"Run the evalbox Jupyter kernel (Java cells with the evalbox API).",
                 "Jupyter starts it with --connection-file; without one, a connection file is written to the current",
                 "directory for `jupyter console --existing FILE`. `evalbox kernel install` registers the kernel with Jupyter."},

@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
                 "post-processing, pylint gate and execution in sandboxes; pass@k (k as the reference reports it) and PSR.",
                 "--reference grades the dataset's own ground-truth solutions instead: every task should pass."})
 final class GradeHumanEvalVCommand implements Callable<Integer> {
-    @Option(names = "--data", required = true, description = "The dataset: the Hugging Face parquet file (v0.1 or v2), or a JSON Lines export with image paths.")
+    @Option(names = {"--dataset", "--data"}, required = true, description = "The dataset: the Hugging Face parquet file (v0.1 or v2), or a JSON Lines export with image paths.")
     Path data;
 
     static final class Source {

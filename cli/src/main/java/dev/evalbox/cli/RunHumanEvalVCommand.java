@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
                 "the image (V2T2C) or from the dataset's description (GT-T2C); predictions.jsonl grows as tasks finish and",
                 "predictions.json is written in the reference's format; then everything is graded in sandboxes."})
 final class RunHumanEvalVCommand implements Callable<Integer> {
-    @Option(names = "--data", required = true, description = "The dataset: the Hugging Face parquet file (v0.1 or v2), or a JSON Lines export with image paths.")
+    @Option(names = {"--dataset", "--data"}, required = true, description = "The dataset: the Hugging Face parquet file (v0.1 or v2), or a JSON Lines export with image paths.")
     Path data;
 
     @Option(names = "--setting", description = "v2c, v2c-cot, v2t2c or gt-t2c. Default: ${DEFAULT-VALUE}.")

@@ -99,4 +99,20 @@ class HumanEvalVGraderTest {
         assertTrue(verdicts.get(3).result().startsWith("grading did not finish"), verdicts.get(3).result());
         assertTrue(verdicts.get(4).passed(), "the next task gets a new harness process in the same sandbox: " + verdicts.get(4).result());
     }
+
+    @Test
+    void floodsAndExitsGetVerdictsAndTheGradingGoesOn() {
+        List<HumanEvalVGrader.SampleVerdict> verdicts = grade(HumanEvalVGrader.Version.V2,
+                "```python\ndef solution(a, b):\n    for i in range(200000):\n        print('flood', i)\n    print('x' * 50_000_000)\n    return a + b\n```",
+                "```python\nimport sys\ndef solution(a, b):\n    sys.exit(0)\n```",
+                "```python\nimport os\ndef solution(a, b):\n    os._exit(0)\n```",
+                "```python\ndef solution(a, b):\n    raise SystemExit('bye')\n```",
+                "```python\ndef solution(a, b):\n    return a + b\n```");
+        assertEquals(5, verdicts.size());
+        assertTrue(verdicts.get(0).passed(), "printed output is not the verdict: " + verdicts.get(0).result());
+        assertFalse(verdicts.get(1).passed(), "sys.exit raises SystemExit, so the sample failed: " + verdicts.get(1).result());
+        assertFalse(verdicts.get(2).passed(), "a process that vanishes reports nothing and fails: " + verdicts.get(2).result());
+        assertFalse(verdicts.get(3).passed(), verdicts.get(3).result());
+        assertTrue(verdicts.get(4).passed(), "the samples after them are graded as usual: " + verdicts.get(4).result());
+    }
 }

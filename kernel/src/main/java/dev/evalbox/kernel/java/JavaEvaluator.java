@@ -24,6 +24,9 @@ import java.util.Set;
  * Cells see only {@code classpath} on top of the JDK, never the kernel's own libraries.
  */
 public final class JavaEvaluator implements AutoCloseable {
+    /** Frames shown per exception: a stack overflow would otherwise send a thousand lines to the notebook. */
+    private static final int MAX_FRAMES = 40;
+
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
     private final CellExecutionControl control;
@@ -215,11 +218,18 @@ public final class JavaEvaluator implements AutoCloseable {
             String currentMessage = current.getMessage() == null ? "" : current.getMessage();
             traceback.add((traceback.isEmpty() ? "" : "Caused by: ") + currentName
                     + (currentMessage.isEmpty() ? "" : ": " + currentMessage));
-            for (StackTraceElement frame : current.getStackTrace()) {
+            StackTraceElement[] frames = current.getStackTrace();
+            int shown = 0;
+            for (StackTraceElement frame : frames) {
                 if (isHarnessFrame(frame)) {
                     break;
                 }
+                if (shown == MAX_FRAMES) {
+                    traceback.add("\t... " + (frames.length - shown) + " more frames");
+                    break;
+                }
                 traceback.add("\tat " + frame);
+                shown++;
             }
             current = current.getCause();
             currentName = current instanceof EvalException eval ? eval.getExceptionClassName()

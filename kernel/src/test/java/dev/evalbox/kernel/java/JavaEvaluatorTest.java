@@ -109,4 +109,14 @@ class JavaEvaluatorTest {
         assertEquals("incomplete", java.isComplete("1 +").status());
         assertEquals("invalid", java.isComplete("int x = 1;\n)").status());
     }
+
+    @Test
+    void memoryExhaustionAndDeepRecursionAreCellErrorsAndTheEngineGoesOn() {
+        CellOutcome oom = java.execute("List<long[]> hog = new ArrayList<>();\nwhile (true) { hog.add(new long[10_000_000]); }");
+        assertEquals("java.lang.OutOfMemoryError", oom.error().ename());
+        CellOutcome deep = java.execute("int down(int n) { return down(n + 1) + 1; }\ndown(0)");
+        assertEquals("java.lang.StackOverflowError", deep.error().ename());
+        assertTrue(deep.error().traceback().size() < 50, "the traceback is cut, not thousands of frames long");
+        assertEquals(3, java.execute("1 + 2").value());
+    }
 }

@@ -91,6 +91,18 @@ class KernelMagicsTest extends RunningKernel {
     }
 
     @Test
+    void aSandboxResultRendersWithItsImagesInline() {
+        assertEquals("ok", run("%sandbox open --backend local").status());
+        Ran ran = run("sandbox().execute(\"import matplotlib.pyplot as plt\\n"
+                + "plt.plot([1, 2, 3])\\nplt.show()\\nprint('plotted')\")");
+        assertEquals("ok", ran.status(), ran.reply().content().toString());
+        var data = ran.first("execute_result").orElseThrow().content().path("data");
+        assertTrue(data.path("text/html").asText().contains("<img src=\"data:image/png;base64,"), data.toString());
+        assertTrue(data.path("text/plain").asText().contains("plotted"), data.toString());
+        run("%sandbox close");
+    }
+
+    @Test
     void interruptReachesAPythonCell() throws Exception {
         assertEquals("ok", run("%sandbox open --backend local").status());
         Message sleeping = client.execute("%%python\nimport time\ntime.sleep(60)");

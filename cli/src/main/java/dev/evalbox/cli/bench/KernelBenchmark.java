@@ -30,7 +30,7 @@ public final class KernelBenchmark {
                            int cells, int rounds) {
     }
 
-    private record Run(double startMs, double firstCellMs, List<Double> roundTrips) {
+    private record Run(double startMs, double firstCellMs, List<Double> roundTrips, List<Double> commentTrips) {
     }
 
     private final Settings settings;
@@ -53,9 +53,9 @@ public final class KernelBenchmark {
             // Rounds alternate the two kernels so a change in the host's load touches both alike.
             for (int round = 1; round <= settings.rounds(); round++) {
                 progress.accept("round " + round + "/" + settings.rounds() + ": " + settings.anchorKernel());
-                anchor.add(measure(script, settings.anchorKernel()));
+                anchor.add(measure(script, settings.anchorKernel(), "# only a comment"));
                 progress.accept("round " + round + "/" + settings.rounds() + ": " + settings.evalboxKernel());
-                evalbox.add(measure(script, settings.evalboxKernel()));
+                evalbox.add(measure(script, settings.evalboxKernel(), "// only a comment"));
             }
         } finally {
             Files.deleteIfExists(script);
@@ -64,9 +64,9 @@ public final class KernelBenchmark {
         return report(evalbox, anchor, loadBefore, loadAfter);
     }
 
-    private Run measure(Path script, String kernel) throws IOException, InterruptedException {
+    private Run measure(Path script, String kernel, String comment) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(settings.python(), script.toString(), kernel,
-                String.valueOf(settings.cells()), settings.code());
+                String.valueOf(settings.cells()), settings.code(), comment);
         builder.environment().put("JUPYTER_PATH", settings.jupyterPath().toString());
         builder.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process process = builder.start();
@@ -81,7 +81,9 @@ public final class KernelBenchmark {
         if (trips.isEmpty()) {
             throw new BenchException("measuring the kernel \"" + kernel + "\" gave no round trips: " + out.strip());
         }
-        return new Run(result.path("start_to_first_reply_ms").asDouble(), result.path("first_cell_ms").asDouble(), trips);
+        List<Double> comments = new ArrayList<>();
+        result.path("comment_round_trips_ms").forEach(v -> comments.add(v.asDouble()));
+        return new Run(result.path("start_to_first_reply_ms").asDouble(), result.path("first_cell_ms").asDouble(), trips, comments);
     }
 
     private BenchReport report(List<Run> evalbox, List<Run> anchor, double loadBefore, double loadAfter) {
@@ -90,6 +92,8 @@ public final class KernelBenchmark {
         Percentiles start = Percentiles.of(evalbox.stream().map(Run::startMs).toList());
         Percentiles anchorStart = Percentiles.of(anchor.stream().map(Run::startMs).toList());
         Percentiles firstCell = Percentiles.of(evalbox.stream().map(Run::firstCellMs).toList());
+        Percentiles comments = Percentiles.of(evalbox.stream().flatMap(r -> r.commentTrips().stream()).toList());
+        Percentiles anchorComments = Percentiles.of(anchor.stream().flatMap(r -> r.commentTrips().stream()).toList());
         Percentiles anchorFirstCell = Percentiles.of(anchor.stream().map(Run::firstCellMs).toList());
         String cell = "`" + settings.code() + "`";
         List<Measure> measures = List.of(
@@ -99,7 +103,9 @@ public final class KernelBenchmark {
                         anchorTrips.p95(), Goal.withinFactorOfAnchor(1.0)),
                 new Measure("start_to_first_reply", "kernel start to first reply (kernel_info), p50", start.p50(), "ms",
                         anchorStart.p50(), Goal.below(START_GOAL_MS, "ms")),
-                new Measure("first_cell", "first cell to idle, p50", firstCell.p50(), "ms", anchorFirstCell.p50(), null));
+                new Measure("first_cell", "first cell to idle, p50", firstCell.p50(), "ms", anchorFirstCell.p50(), null),
+                new Measure("comment_round_trip_p50", "round trip of a comment-only cell (the protocol's share), p50",
+                        comments.p50(), "ms", anchorComments.p50(), null));
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("evalbox_kernel", settings.evalboxKernel());
         context.put("anchor_kernel", settings.anchorKernel());
@@ -114,6 +120,8 @@ public final class KernelBenchmark {
                         + " BlockingKernelClient (" + settings.python() + "); a round trip is client.execute until the"
                         + " cell's idle status on iopub; " + settings.cells() + " timed cells per round after 20 warm-up"
                         + " cells, " + settings.rounds() + " rounds alternating the kernels, a fresh kernel each round.",
+                "comment-only cell: `// only a comment` (evalbox: no snippet for JShell) and `# only a comment` (ipykernel:"
+                        + " run_cell with nothing to run), timed the same way after the trivial cells: the protocol's share.",
                 "start: KernelManager.start_kernel to the first kernel_info_reply (wait_for_ready); the first cell"
                         + " includes the evalbox Java engine's warm-up (JShell and javac), which runs in the background"
                         + " from start-up.",

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 
 /** Checks what evalbox needs on this machine and says how to fix what is missing. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = "Check Java, the Docker engine, the sandbox image, Python in the image and Chromium.")
+        description = "Check Java, the Docker engine, the sandbox image, Python in the image, Chromium and Jupyter.")
 final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--image", description = "Sandbox image to check (default: ${DEFAULT-VALUE}).")
     String image = SandboxSpec.DEFAULT_IMAGE;
@@ -61,7 +61,23 @@ final class DoctorCommand implements Callable<Integer> {
 
         Path chromium = Path.of("/usr/bin/chromium");
         String chromiumVersion = Files.isExecutable(chromium) ? run(chromium.toString(), "--version") : null;
+        if (chromiumVersion != null) {
+            // Debian's wrapper script may print shell noise before the version line
+            chromiumVersion = chromiumVersion.lines().reduce((first, last) -> last).orElse(chromiumVersion);
+        }
         report("Chromium", chromiumVersion != null, chromiumVersion, "apt-get install chromium (for ArtifactsBench rendering)");
+
+
+        String jupyter = run("/usr/bin/python3", "-c", "import jupyter_client; print('jupyter_client ' + jupyter_client.__version__)");
+        report("Jupyter client", jupyter != null, jupyter,
+                "apt-get install python3-jupyter-client (scripts/setup.sh host-python), for the evalbox kernel in notebooks");
+        if (jupyter != null) {
+            String kernels = run("/usr/bin/python3", "-m", "jupyter_client.kernelspecapp", "list");
+            boolean installed = kernels != null && kernels.lines().anyMatch(l -> l.strip().startsWith("evalbox "));
+            // Informational only: the kernel is optional, so not having installed it is no failure.
+            System.out.printf("%-8s %-20s %s%n", installed ? "ok" : "note", "evalbox kernel",
+                    installed ? "installed" : "not installed for Jupyter: `evalbox kernel install`");
+        }
 
         System.out.println(missing == 0 ? "\nall checks passed" : "\n" + missing + " check(s) failed; the fixes are listed above");
         return missing == 0 ? 0 : 1;

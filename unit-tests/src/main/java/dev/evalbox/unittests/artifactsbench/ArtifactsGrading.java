@@ -19,7 +19,6 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -121,12 +120,7 @@ public final class ArtifactsGrading {
         @Override
         public void close() {
             try {
-                for (Future<?> future : List.copyOf(pending)) future.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                throw new IllegalStateException(e.getCause());
+                Workers.await(List.copyOf(pending));
             } finally {
                 if (pool != null) pool.shutdownNow();
             }

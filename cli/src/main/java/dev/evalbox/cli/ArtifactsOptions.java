@@ -30,14 +30,19 @@ final class ArtifactsOptions {
     @Option(names = "--viewport", description = "Viewport WIDTHxHEIGHT. Default: ${DEFAULT-VALUE} (the released code; the paper says 1024x768).")
     String viewport = "1280x720";
 
+    @Option(names = "--pages-in-flight", description = "Pages each worker's browser renders at once (their waits between screenshots overlap)."
+            + " Default: ${DEFAULT-VALUE}.")
+    int pagesInFlight = ArtifactRenderer.Settings.DEFAULT_PAGES_IN_FLIGHT;
+
     void check() {
+        if (pagesInFlight < 1) throw new UserException("--pages-in-flight must be at least 1, got " + pagesInFlight);
         if (judge == null && !renderOnly) throw new UserException("give --judge MODEL, or --render-only");
     }
 
-    /** The released code's rendering (3 screenshots 1 s apart) at the chosen viewport, with a minute per page. */
+    /** The released code's rendering (3 screenshots 1 s apart) at the chosen viewport, with a minute per page, --pages-in-flight at once. */
     ArtifactRenderer.Settings renderSettings() {
         try {
-            return ArtifactRenderer.Settings.defaults().withViewport(viewport).withTimeout(Duration.ofSeconds(60));
+            return ArtifactRenderer.Settings.defaults().withViewport(viewport).withTimeout(Duration.ofSeconds(60)).withPagesInFlight(pagesInFlight);
         } catch (IllegalArgumentException e) {
             throw new UserException("--viewport " + viewport + ": must look like 1280x720");
         }

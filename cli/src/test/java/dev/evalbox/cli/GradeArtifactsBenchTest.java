@@ -45,7 +45,7 @@ class GradeArtifactsBenchTest {
                     Step.reply("cannot score"), Step.reply("still nothing"), Step.reply("no"), Step.reply("none"));
             Path run = dir.resolve("run");
             CommandRunner.Result result = CommandRunner.run("grade", "artifactsbench", "--dataset", dataset.toString(), "--answers", answers.toString(),
-                    "--judge", "judge", "--judge-base-url", server.baseUrl(), "--concurrency", "1", "--out", run.toString());
+                    "--judge", "judge", "--judge-base-url", server.baseUrl(), "--concurrency", "1", "--pages-in-flight", "1", "--out", run.toString());
             assertEquals(0, result.exitCode(), result.out() + result.err());
             assertTrue(result.out().contains("mean score: 70.0 over 2 scored task(s); 1 unscored"), result.out());
             Map<String, JsonNode> rows = new HashMap<>();

@@ -37,14 +37,21 @@ public final class Workers {
                     return null;
                 }));
             }
-            for (Future<?> future : running) future.get();
+            await(running);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Waits for every future in turn; the first failure is rethrown, an interrupt ends the wait (and is kept). */
+    public static void await(List<? extends Future<?>> futures) {
+        try {
+            for (Future<?> future : futures) future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
             throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
         }
     }
 

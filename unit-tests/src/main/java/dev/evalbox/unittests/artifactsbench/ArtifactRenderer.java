@@ -15,21 +15,39 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * Renders answer pages in headless Chromium (the system's, through Playwright; no browser download)
  * and takes full-page screenshots. One browser stays up for many pages, each page gets a fresh
  * context, and every request but the page's own file is aborted and recorded (CDN libraries do not
- * load: documented). Pages that hang, alert, loop, navigate away or crash give a recorded outcome,
+ * load: documented). Several pages are rendered at once in that browser ({@code pagesInFlight}), so
+ * their waits between screenshots overlap; Playwright is single-threaded, so one thread drives them
+ * all by a schedule. Pages that hang, alert, loop, navigate away or crash give a recorded outcome,
  * and a browser that died is launched again for the next page. Not thread-safe: one renderer per thread.
  */
 public final class ArtifactRenderer implements AutoCloseable {
-    /** How pages are rendered; the reference uses 1280x720 and 3 screenshots 1 s apart. */
-    public record Settings(Path chromium, int width, int height, int screenshots, Duration interval, Duration timeout) {
+    /**
+     * How pages are rendered; the reference uses 1280x720 and 3 screenshots 1 s apart. {@code pagesInFlight}
+     * is how many pages one browser renders at once in {@link #renderAll}.
+     */
+    public record Settings(Path chromium, int width, int height, int screenshots, Duration interval, Duration timeout, int pagesInFlight) {
+        public static final int DEFAULT_PAGES_IN_FLIGHT = 8;
+
+        public Settings {
+            if (screenshots < 1) throw new IllegalArgumentException("screenshots must be at least 1, got " + screenshots);
+            if (pagesInFlight < 1) throw new IllegalArgumentException("pagesInFlight must be at least 1, got " + pagesInFlight);
+        }
+
+        public Settings(Path chromium, int width, int height, int screenshots, Duration interval, Duration timeout) {
+            this(chromium, width, height, screenshots, interval, timeout, DEFAULT_PAGES_IN_FLIGHT);
+        }
+
         public static Settings defaults() {
             return new Settings(Path.of("/usr/bin/chromium"), 1280, 720, 3, Duration.ofSeconds(1), Duration.ofSeconds(30));
         }
@@ -38,7 +56,9 @@ public final class ArtifactRenderer implements AutoCloseable {
         public Settings withViewport(String size) {
             String[] parts = size.toLowerCase().split("x");
             try {
-                if (parts.length == 2) return new Settings(chromium, Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), screenshots, interval, timeout);
+                if (parts.length == 2) {
+                    return new Settings(chromium, Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), screenshots, interval, timeout, pagesInFlight);
+                }
             } catch (NumberFormatException e) {
                 // reported below with the expected form
             }
@@ -46,7 +66,11 @@ public final class ArtifactRenderer implements AutoCloseable {
         }
 
         public Settings withTimeout(Duration limit) {
-            return new Settings(chromium, width, height, screenshots, interval, limit);
+            return new Settings(chromium, width, height, screenshots, interval, limit, pagesInFlight);
+        }
+
+        public Settings withPagesInFlight(int pages) {
+            return new Settings(chromium, width, height, screenshots, interval, timeout, pages);
         }
     }
 
@@ -63,11 +87,15 @@ public final class ArtifactRenderer implements AutoCloseable {
     // Every page gets this V8 heap: a page that allocates without end crashes its own renderer
     // (a recorded outcome) instead of taking the machine's memory.
     private static final String JS_HEAP_MB = "512";
+    // how often pages still loading are looked at again while no screenshot is due
+    private static final long POLL_NANOS = 20_000_000;
 
     private final Settings settings;
     private final boolean browserPerPage;
     private final Playwright playwright;
     private Browser browser;
+    // set by the pages' event handlers, which Playwright runs on this thread: ends a wait early
+    private boolean woken;
 
     public ArtifactRenderer(Settings settings) {
         this(settings, false);
@@ -98,106 +126,223 @@ public final class ArtifactRenderer implements AutoCloseable {
                         "--disable-component-update", "--disable-sync", "--js-flags=--max-old-space-size=" + JS_HEAP_MB)));
     }
 
+    /** A page to render: written as {@code name}.html in {@code dir}, its screenshots saved there as {@code name}_N.png. */
+    public record Job(String html, Path dir, String name) { }
+
     /** Writes the page as {@code name}.html in {@code dir}, renders it and saves {@code name}_N.png screenshots there. */
     public Rendering render(String html, Path dir, String name) {
-        Path file = dir.resolve(name + ".html").toAbsolutePath();
+        return renderAll(List.of(new Job(html, dir, name))).get(0);
+    }
+
+    /** Renders the pages as {@link #renderAll(Supplier, BiConsumer)} does; the renderings come back in the order of the pages. */
+    public List<Rendering> renderAll(List<Job> jobs) {
+        Iterator<Job> pending = jobs.iterator();
+        Map<Job, Rendering> done = new IdentityHashMap<>();
+        renderAll(() -> pending.hasNext() ? pending.next() : null, done::put);
+        return jobs.stream().map(done::get).toList();
+    }
+
+    /**
+     * Renders the pages {@code next} gives until it gives null, up to {@code pagesInFlight} at once in this
+     * one browser (a browser-per-page renderer: one at a time), and hands each rendering to {@code onRendered}
+     * on this thread as it finishes. Each page gets its own context and its screenshots as {@link #render}
+     * takes them; the pages' waits between screenshots overlap. An interrupt stops taking new pages.
+     */
+    public void renderAll(Supplier<Job> next, BiConsumer<Job, Rendering> onRendered) {
+        int limit = browserPerPage ? 1 : settings.pagesInFlight();
+        List<InFlight> pages = new ArrayList<>();
+        boolean more = true;
+        while (true) {
+            while (more && pages.size() < limit && !Thread.currentThread().isInterrupted()) {
+                Job job = next.get();
+                if (job == null) more = false;
+                else pages.add(start(job));
+            }
+            if (pages.isEmpty()) return;
+            boolean finished = false;
+            for (Iterator<InFlight> it = pages.iterator(); it.hasNext(); ) {
+                InFlight page = it.next();
+                page.step();
+                if (page.result != null) {
+                    it.remove();
+                    end(page);
+                    onRendered.accept(page.job, page.result);
+                    finished = true;
+                }
+            }
+            if (!finished) waitForNextStep(pages);
+        }
+    }
+
+    private InFlight start(Job job) {
+        Path file = job.dir().resolve(job.name() + ".html").toAbsolutePath();
         try {
-            Files.createDirectories(dir);
-            Files.writeString(file, html);
+            Files.createDirectories(job.dir());
+            Files.writeString(file, job.html());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
         if (browser == null || !browser.isConnected()) browser = launch();
+        InFlight page = new InFlight(job, file.toUri().toString());
         try {
-            return renderFile(file, dir, name);
-        } finally {
-            if (browserPerPage) {
-                browser.close();
-                browser = null;
-            }
+            page.open();
+        } catch (PlaywrightException e) {
+            page.fail(e);
+        }
+        return page;
+    }
+
+    private void end(InFlight page) {
+        try {
+            if (page.context != null) page.context.close();
+        } catch (PlaywrightException e) {
+            // the context of a hung or crashed page, or of a browser that died, may already be gone
+        }
+        if (browserPerPage) {
+            browser.close();
+            browser = null;
         }
     }
 
-    private Rendering renderFile(Path file, Path dir, String name) {
-        String own = file.toUri().toString();
-        List<String> blocked = Collections.synchronizedList(new ArrayList<>());
-        List<String> dialogs = Collections.synchronizedList(new ArrayList<>());
-        List<String> navigations = Collections.synchronizedList(new ArrayList<>());
-        List<Path> shots = new ArrayList<>();
-        AtomicBoolean crashed = new AtomicBoolean();
-        double timeout = settings.timeout().toMillis();
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(settings.width(), settings.height()));
+    /**
+     * Lets Playwright deliver events (this thread runs every handler) until the earliest screenshot is due,
+     * or for a short poll while some page still loads.
+     */
+    private void waitForNextStep(List<InFlight> pages) {
+        long now = System.nanoTime();
+        long wake = Long.MAX_VALUE;
+        for (InFlight page : pages) wake = Math.min(wake, page.stage == Stage.SHOOTING ? page.due : now + POLL_NANOS);
+        long millis = (wake - now) / 1_000_000;
+        if (millis <= 0) return;
+        woken = false;
         try {
+            pages.get(0).context.waitForCondition(() -> woken, new BrowserContext.WaitForConditionOptions().setTimeout(millis));
+        } catch (TimeoutError due) {
+            // the next step is due
+        } catch (PlaywrightException gone) {
+            // the context closed under the wait (the browser died): each page finds out at its next step
+        }
+    }
+
+    private enum Stage { LOADING, SETTLING, SHOOTING }
+
+    /** One page being rendered: where it is (loading, waiting for network idle, taking screenshots) and what it recorded. */
+    private final class InFlight {
+        final Job job;
+        final String own;
+        final List<String> blocked = new ArrayList<>();
+        final List<String> dialogs = new ArrayList<>();
+        final List<String> navigations = new ArrayList<>();
+        final List<Path> shots = new ArrayList<>();
+        boolean crashed;
+        boolean loaded;
+        BrowserContext context;
+        Page page;
+        Stage stage = Stage.LOADING;
+        long deadline;
+        long due;
+        double shotTimeout;
+        Rendering result;
+
+        InFlight(Job job, String own) {
+            this.job = job;
+            this.own = own;
+        }
+
+        void open() {
+            double timeout = settings.timeout().toMillis();
+            context = browser.newContext(new Browser.NewContextOptions().setViewportSize(settings.width(), settings.height()));
             context.route("**/*", route -> {
                 String url = route.request().url();
                 if (url.equals(own) || url.startsWith("data:") || url.startsWith("blob:")) {
                     route.resume();
                 } else if (route.request().isNavigationRequest() && route.request().frame().parentFrame() == null) {
                     // "aborted" cancels a navigation without an error page: the answer's own page stays on screen
-                    navigations.add(url);
+                    navigated(url);
                     route.abort("aborted");
                 } else {
                     blocked.add(url);
                     route.abort();
                 }
             });
-            Page page = context.newPage();
-            context.onPage(popup -> navigations.add("popup: " + popup.url()));
+            page = context.newPage();
+            context.onPage(popup -> navigated("popup: " + popup.url()));
             page.onDialog(dialog -> {
                 dialogs.add(dialog.type() + ": " + dialog.message());
                 dialog.dismiss();
             });
-            page.onCrash(p -> crashed.set(true));
+            page.onCrash(p -> {
+                crashed = true;
+                woken = true;
+            });
+            page.onLoad(p -> {
+                loaded = true;
+                woken = true;
+            });
             page.onFrameNavigated(frame -> {
                 // navigations that never reach the network (about:blank, history tricks) are seen here
-                if (frame.parentFrame() == null && !frame.url().equals(own) && !frame.url().startsWith(own + "#")) navigations.add(frame.url());
+                if (frame.parentFrame() == null && !frame.url().equals(own) && !frame.url().startsWith(own + "#")) navigated(frame.url());
             });
             page.setDefaultTimeout(timeout);
-            long deadline = System.nanoTime() + settings.timeout().toNanos();
+            deadline = System.nanoTime() + settings.timeout().toNanos();
             page.navigate(own, new Page.NavigateOptions().setTimeout(timeout).setWaitUntil(WaitUntilState.COMMIT));
-            awaitLoad(page, deadline, navigations, crashed);
+        }
+
+        private void navigated(String url) {
+            navigations.add(url);
+            woken = true;
+        }
+
+        /** Takes the page as far as it can go now without waiting: load, network idle, a screenshot that is due. */
+        void step() {
+            if (result != null) return;
             try {
-                page.waitForLoadState(LoadState.NETWORKIDLE, new Page.WaitForLoadStateOptions().setTimeout(Math.max(1, millisLeft(deadline))));
-            } catch (TimeoutError stillBusy) {
-                // a page that never goes idle is still photographed, as it is
-            }
-            // a page that used its time loading still gets a few seconds per screenshot; one that loops fails here
-            double shotTimeout = Math.max(millisLeft(deadline), Math.min(timeout, 5000));
-            for (int i = 1; i <= settings.screenshots(); i++) {
-                Path shot = dir.resolve(name + "_" + i + ".png");
+                if (crashed) throw new PlaywrightException(stage == Stage.LOADING ? "the page crashed while loading" : "the page crashed");
+                if (page.isClosed()) throw new PlaywrightException("the page was closed (the browser died?)");
+                if (stage == Stage.LOADING) {
+                    // a navigation started while the page is still loading stops that loading for good in Chromium (the
+                    // load event never comes, even when the navigation is cancelled), so once one was stopped the page is taken as it is
+                    if (!loaded && navigations.isEmpty() && millisLeft(deadline) > 0) return;
+                    stage = Stage.SETTLING;
+                }
+                if (stage == Stage.SETTLING) {
+                    // a page that never goes idle is still photographed, as it is, at its deadline
+                    if (millisLeft(deadline) > 0 && !networkIdle()) return;
+                    // a page that used its time loading still gets a few seconds per screenshot; one that loops fails here
+                    shotTimeout = Math.max(millisLeft(deadline), Math.min(settings.timeout().toMillis(), 5000));
+                    stage = Stage.SHOOTING;
+                    due = System.nanoTime();
+                }
+                if (System.nanoTime() < due) return;
+                Path shot = job.dir().resolve(job.name() + "_" + (shots.size() + 1) + ".png");
                 page.screenshot(new Page.ScreenshotOptions().setPath(shot).setFullPage(true).setTimeout(shotTimeout));
                 shots.add(shot);
-                if (i < settings.screenshots()) page.waitForTimeout(settings.interval().toMillis());
-            }
-            String outcome = navigations.isEmpty() ? "ok" : "navigation_blocked";
-            return new Rendering(shots, outcome, List.copyOf(blocked), List.copyOf(dialogs), List.copyOf(navigations), "");
-        } catch (PlaywrightException e) {
-            String message = message(e);
-            String outcome = crashed.get() || message.contains("crash") ? "crashed" : e instanceof TimeoutError ? "timeout" : "error";
-            return new Rendering(List.copyOf(shots), outcome, List.copyOf(blocked), List.copyOf(dialogs), List.copyOf(navigations), message);
-        } finally {
-            try {
-                context.close();
+                if (shots.size() < settings.screenshots()) {
+                    due = System.nanoTime() + settings.interval().toNanos();
+                } else {
+                    result = rendering(navigations.isEmpty() ? "ok" : "navigation_blocked", "");
+                }
             } catch (PlaywrightException e) {
-                // the context of a hung or crashed page, or of a browser that died, may already be gone
+                fail(e);
             }
         }
-    }
 
-    /**
-     * Waits for the load event until the deadline. A navigation started while the page is still loading
-     * stops that loading for good in Chromium (the event never comes, even when the navigation is
-     * cancelled), so once one was stopped the page is taken as it is.
-     */
-    private static void awaitLoad(Page page, long deadline, List<String> navigations, AtomicBoolean crashed) {
-        while (millisLeft(deadline) > 0) {
+        private boolean networkIdle() {
             try {
-                page.waitForLoadState(LoadState.LOAD, new Page.WaitForLoadStateOptions().setTimeout(Math.min(millisLeft(deadline), 250)));
-                return;
+                page.waitForLoadState(LoadState.NETWORKIDLE, new Page.WaitForLoadStateOptions().setTimeout(1));
+                return true;
             } catch (TimeoutError notYet) {
-                if (crashed.get()) throw new PlaywrightException("the page crashed while loading");
-                if (!navigations.isEmpty()) return;
+                return false;
             }
+        }
+
+        void fail(PlaywrightException e) {
+            String message = message(e);
+            result = rendering(crashed || message.contains("crash") ? "crashed" : e instanceof TimeoutError ? "timeout" : "error", message);
+        }
+
+        private Rendering rendering(String outcome, String error) {
+            return new Rendering(List.copyOf(shots), outcome, List.copyOf(blocked), List.copyOf(dialogs), List.copyOf(navigations), error);
         }
     }
 

@@ -8,19 +8,28 @@ import dev.evalbox.unittests.Workers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * Grades ArtifactsBench answers: the page is extracted, rendered (screenshots into the run's
  * artifacts/&lt;task&gt;/) and judged; a task without a page is judged on its text alone. Each worker
- * keeps one browser for all its pages. With no judge, only rendering happens (render-only).
+ * keeps one browser for all its pages and renders several at once. With no judge, only rendering happens (render-only).
  */
 public final class ArtifactsGrading {
     /** The reason of a task graded without an answer; such a task is graded again when it gets one (a resumed run). */
@@ -39,28 +48,97 @@ public final class ArtifactsGrading {
     /** One task with its answer ({@code null} when the answers file has none). */
     public record Item(ArtifactsTask task, String answer) { }
 
+    /**
+     * Grades the items with {@code concurrency} workers, each with its own browser rendering up to the
+     * settings' {@code pagesInFlight} pages at once; the judge is called on other threads (as many), so
+     * the renderers never wait for it. Results are appended and reported as tasks finish.
+     */
     public void grade(List<Item> items, int concurrency, Consumer<ObjectNode> onResult) {
-        Workers.run(items, concurrency, () -> new ArtifactRenderer(renderSettings), (renderer, item) -> {
-            ObjectNode result = gradeOne(renderer, item);
+        Queue<Item> queue = new ConcurrentLinkedQueue<>(items);
+        try (Finishing finishing = new Finishing(judge == null ? 0 : Math.max(1, concurrency), result -> {
             run.appendResult(result);
             onResult.accept(result);
-        });
+        })) {
+            int workers = (int) Math.min(Math.max(1, concurrency), items.stream().filter(item -> page(item).isPresent()).count());
+            if (workers == 0) {
+                items.forEach(item -> finishing.submit(() -> finish(item, null)));
+                return;
+            }
+            Workers.run(IntStream.range(0, workers).boxed().toList(), workers, () -> new ArtifactRenderer(renderSettings), (renderer, worker) -> {
+                // each worker keeps taking tasks from the shared queue, several pages in flight in its browser;
+                // a task without a page goes straight to its judge, in its turn
+                Map<ArtifactRenderer.Job, Item> taken = new IdentityHashMap<>();
+                renderer.renderAll(() -> {
+                    for (Item item = queue.poll(); item != null; item = queue.poll()) {
+                        Optional<ArtifactPage> page = page(item);
+                        if (page.isEmpty()) {
+                            Item textOnly = item;
+                            finishing.submit(() -> finish(textOnly, null));
+                            continue;
+                        }
+                        ArtifactRenderer.Job job = new ArtifactRenderer.Job(page.get().html(),
+                                run.path().resolve("artifacts").resolve(item.task().index()), "page");
+                        taken.put(job, item);
+                        return job;
+                    }
+                    return null;
+                }, (job, rendering) -> {
+                    Item item = taken.remove(job);
+                    finishing.submit(() -> finish(item, rendering));
+                });
+            });
+        }
     }
 
-    private ObjectNode gradeOne(ArtifactRenderer renderer, Item item) {
+    private static Optional<ArtifactPage> page(Item item) {
+        return item.answer() == null || item.answer().isEmpty() ? Optional.empty() : ArtifactPage.of(item.answer());
+    }
+
+    /**
+     * Turns renderings into result lines: on the caller's thread without a judge, else on a pool of judging
+     * threads. Closing waits for every submitted task and rethrows the first failure.
+     */
+    private static final class Finishing implements AutoCloseable {
+        private final ExecutorService pool;
+        private final Consumer<ObjectNode> onResult;
+        private final List<Future<?>> pending = Collections.synchronizedList(new ArrayList<>());
+
+        Finishing(int threads, Consumer<ObjectNode> onResult) {
+            this.onResult = onResult;
+            this.pool = threads == 0 ? null : Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "evalbox-judge");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        void submit(Supplier<ObjectNode> result) {
+            if (pool == null) onResult.accept(result.get());
+            else pending.add(pool.submit(() -> onResult.accept(result.get())));
+        }
+
+        @Override
+        public void close() {
+            try {
+                Workers.await(List.copyOf(pending));
+            } finally {
+                if (pool != null) pool.shutdownNow();
+            }
+        }
+    }
+
+    /** The result line of a task: its rendering ({@code null} when it has no page) and, with a judge, its score. */
+    private ObjectNode finish(Item item, ArtifactRenderer.Rendering rendering) {
         ArtifactsTask task = item.task();
         ObjectNode line = RunDirectory.object().put("task_id", task.index()).put("category", task.categoryPrefix())
                 .put("difficulty", task.difficulty());
         if (item.answer() == null || item.answer().isEmpty()) {
             return line.putNull("score").put("reason", NO_ANSWER);
         }
-        Optional<ArtifactPage> page = ArtifactPage.of(item.answer());
         List<Path> screenshots = new ArrayList<>();
-        if (page.isPresent()) {
-            Path dir = run.path().resolve("artifacts").resolve(task.index());
-            ArtifactRenderer.Rendering rendering = renderer.render(page.get().html(), dir, "page");
+        if (rendering != null) {
             screenshots.addAll(rendering.screenshots());
-            line.put("page_type", page.get().type()).put("render_outcome", rendering.outcome()).put("render_error", rendering.error());
+            line.put("page_type", page(item).orElseThrow().type()).put("render_outcome", rendering.outcome()).put("render_error", rendering.error());
             ArrayNode shots = line.putArray("screenshots");
             rendering.screenshots().forEach(s -> shots.add(run.path().relativize(s).toString()));
             ArrayNode blocked = line.putArray("blocked_requests");

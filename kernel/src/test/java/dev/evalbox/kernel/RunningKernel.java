@@ -20,5 +20,7 @@ abstract class RunningKernel {
     static void stopKernel() {
         client.close();
         kernel.close();
+        client = null;
+        kernel = null; // what the cells held goes with it, before the next test class runs in this JVM
     }
 }

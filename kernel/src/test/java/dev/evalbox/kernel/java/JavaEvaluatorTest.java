@@ -21,6 +21,7 @@ class JavaEvaluatorTest {
     @AfterAll
     static void stop() {
         java.close();
+        java = null; // the cells' classes and values go with it, before the next test class runs in this JVM
     }
 
     @Test
@@ -112,7 +113,8 @@ class JavaEvaluatorTest {
 
     @Test
     void memoryExhaustionAndDeepRecursionAreCellErrorsAndTheEngineGoesOn() {
-        CellOutcome oom = java.execute("List<long[]> hog = new ArrayList<>();\nwhile (true) { hog.add(new long[10_000_000]); }");
+        // A block, so the filled list is garbage once the error has passed (a cell variable would keep it, as in Python).
+        CellOutcome oom = java.execute("{\n    List<long[]> hog = new ArrayList<>();\n    while (true) { hog.add(new long[10_000_000]); }\n}");
         assertEquals("java.lang.OutOfMemoryError", oom.error().ename());
         CellOutcome deep = java.execute("int down(int n) { return down(n + 1) + 1; }\ndown(0)");
         assertEquals("java.lang.StackOverflowError", deep.error().ename());

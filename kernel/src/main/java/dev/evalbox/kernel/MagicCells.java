@@ -91,29 +91,34 @@ final class MagicCells {
         }
     }
 
-    private static final String MAVEN_HELP = "%maven GROUP:ARTIFACT:VERSION... [--repo URL]... [--local-repository DIR]: resolves"
-            + " the artifacts and their runtime dependencies (Maven Central by default, plus each --repo; cached in"
-            + " ~/.m2/repository unless --local-repository) and adds the jars to the cells' class path. Classes the"
-            + " evalbox API already brings (Jackson, for one) keep the API's version; the kernel's own libraries are unaffected.";
+    private static final String MAVEN_HELP = "%maven GROUP:ARTIFACT:VERSION... [--repo URL]... [--settings FILE] [--local-repository DIR]:"
+            + " resolves the artifacts and their runtime dependencies as `mvn` would (Maven's central repository plus each"
+            + " --repo, through the mirrors and into the local repository of this machine's settings.xml: ~/.m2/settings.xml"
+            + " or --settings, then the Maven installation's) and adds the jars to the cells' class path. Classes the evalbox"
+            + " API already brings (Jackson, for one) keep the API's version; the kernel's own libraries are unaffected.";
 
     private CellOutcome maven(String args) {
         List<String> coordinates = new ArrayList<>();
-        List<String> repositories = new ArrayList<>(List.of(MavenJars.CENTRAL));
-        Path local = Path.of(System.getProperty("user.home"), ".m2", "repository");
+        List<String> repositories = new ArrayList<>();
+        Path settingsFile = null;
+        Path local = null;
         String[] words = args.split("\\s+");
         for (int i = 0; i < words.length; i++) {
-            if ((words[i].equals("--repo") || words[i].equals("--local-repository")) && i + 1 >= words.length) {
+            boolean takesValue = List.of("--repo", "--settings", "--local-repository").contains(words[i]);
+            if (takesValue && i + 1 >= words.length) {
                 return failed("IllegalArgumentException", words[i] + " needs a value");
             }
             switch (words[i]) {
                 case "--repo" -> repositories.add(words[++i].endsWith("/") ? words[i] : words[i] + "/");
+                case "--settings" -> settingsFile = Path.of(words[++i]).toAbsolutePath();
                 case "--local-repository" -> local = Path.of(words[++i]).toAbsolutePath();
                 default -> coordinates.add(words[i]);
             }
         }
         List<Path> jars;
         try {
-            jars = MavenJars.resolve(coordinates, repositories, local);
+            MavenSettings settings = MavenSettings.read(settingsFile);
+            jars = MavenJars.resolve(coordinates, repositories, settings, local != null ? local : settings.localRepository());
         } catch (RuntimeException e) {
             return failed(e.getClass().getSimpleName(), e.getMessage());
         }

@@ -51,16 +51,20 @@ class KernelMavenTest {
         });
         server.start();
         String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+        // A settings.xml whose mirror stands in for every repository, central included: nothing leaves this machine.
+        Path settings = work.resolve("settings.xml");
+        Files.writeString(settings, "<settings><localRepository>" + work.resolve("local") + "</localRepository><mirrors><mirror>"
+                + "<id>loopback</id><mirrorOf>*</mirrorOf><url>" + url + "</url></mirror></mirrors></settings>");
         try (JupyterKernel kernel = new JupyterKernel(ConnectionInfo.loopback(), KernelSettings.defaults()).start();
              KernelClient client = new KernelClient(kernel.connection())) {
             client.awaitIopub();
-            // Only the loopback repository: Maven Central is never asked.
-            Message maven = client.execute("%maven test.evalbox:greeter:1.0 --repo " + url + " --local-repository " + work.resolve("local"));
+            Message maven = client.execute("%maven test.evalbox:greeter:1.0 --settings " + settings);
             Message reply = client.reply(client.shell, maven, WAIT);
             String streams = client.iopubUntilIdle(maven, WAIT).stream().filter(m -> m.type().equals("stream"))
                     .map(m -> m.content().path("text").asText()).reduce("", String::concat);
             assertEquals("ok", reply.content().path("status").asText(), reply.content() + "\n" + streams);
             assertTrue(streams.contains("greeter-1.0.jar") && streams.contains("util-1.0.jar"), streams);
+            assertTrue(Files.isRegularFile(work.resolve("local/test/evalbox/util/1.0/util-1.0.jar")), "the settings' local repository is used");
 
             Message use = client.execute("test.evalbox.greeter.Greeter.hello()");
             assertEquals("ok", client.reply(client.shell, use, WAIT).content().path("status").asText());
@@ -68,10 +72,11 @@ class KernelMavenTest {
                     .filter(m -> m.type().equals("execute_result")).findFirst().orElseThrow()
                     .content().path("data").path("text/plain").asText());
 
-            Message missing = client.execute("%maven test.evalbox:absent:9.9 --repo " + url + " --local-repository " + work.resolve("local"));
+            Message missing = client.execute("%maven test.evalbox:absent:9.9 --settings " + settings);
             Message failed = client.reply(client.shell, missing, WAIT);
             assertEquals("error", failed.content().path("status").asText());
             assertTrue(failed.content().path("evalue").asText().contains("test.evalbox:absent:9.9"), failed.content().toString());
+            assertTrue(failed.content().path("evalue").asText().contains(url), "the error names the mirror asked: " + failed.content());
         } finally {
             server.stop(0);
         }

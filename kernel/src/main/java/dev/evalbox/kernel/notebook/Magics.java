@@ -34,7 +34,7 @@ public final class Magics {
             new String[] {"%evalbox", "line", "the evalbox command's verbs (run, grade, replay, report, ...), same flags"},
             new String[] {"%time, %%time", "line/cell", "run the Java code and print the wall time it took"},
             new String[] {"%classpath", "line", "add jars or directories to the cells' class path"},
-            new String[] {"%maven", "line", "GROUP:ARTIFACT:VERSION... [--repo URL]: resolve from Maven Central (and its dependencies) onto the class path"});
+            new String[] {"%maven", "line", "GROUP:ARTIFACT:VERSION... [--repo URL] [--settings FILE]: resolve as mvn would (this machine's settings.xml mirrors) onto the class path"});
 
     public static Object line(String name, String args) {
         return dispatch(name, args, null);

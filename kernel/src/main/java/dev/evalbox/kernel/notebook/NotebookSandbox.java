@@ -4,6 +4,7 @@ import dev.evalbox.agentloop.trajectory.TaskTrajectory;
 import dev.evalbox.agentloop.trajectory.Trajectories;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.sandbox.DockerEngine;
+import dev.evalbox.unittests.pybench.PyBenchTasks;
 import dev.evalbox.sandbox.DockerSandboxProvider;
 import dev.evalbox.sandbox.ExecutionResult;
 import dev.evalbox.sandbox.LocalSandboxProvider;
@@ -90,22 +91,13 @@ final class NotebookSandbox {
         return replayed;
     }
 
+    /** PyBench runs name their checkout in run.json; the task's inputs come from there, laid out as the run had them. */
     private static void uploadPyBenchInputs(JsonNode runJson, String taskId, Sandbox sandbox, List<String> notes) {
         if (!runJson.path("benchmark").asText().equals("pybench") || !runJson.hasNonNull("pybench_dir")) {
             return;
         }
-        Path checkout = Path.of(runJson.path("pybench_dir").asText());
-        dev.evalbox.unittests.pybench.PyBenchTask task = dev.evalbox.unittests.pybench.PyBenchTasks.load(checkout).get(taskId);
-        for (String input : task.filePaths()) {
-            Path host = checkout.resolve(input).normalize();
-            if (host.startsWith(checkout.resolve("data")) && Files.isRegularFile(host)) {
-                sandbox.upload(host, input);
-                notes.add("input " + input);
-            } else {
-                notes.add("input " + input + " is missing from " + checkout + "; not uploaded");
-            }
-        }
-        sandbox.makeDirectories("output");
+        PyBenchTasks tasks = PyBenchTasks.load(Path.of(runJson.path("pybench_dir").asText()));
+        notes.addAll(tasks.prepareSandbox(tasks.get(taskId), sandbox));
     }
 
     private static JsonNode readRunJson(Path run) {

@@ -6,8 +6,6 @@ import dev.evalbox.sandbox.ExecutionResult;
 import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.sandbox.SandboxPool;
 import dev.evalbox.sandbox.SandboxSpec;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,12 +61,7 @@ public final class PyBenchReplay {
         List<String> notes = new ArrayList<>();
         try (Sandbox sandbox = pool.acquire(spec)) {
             PyBenchTask task = tasks.get(taskId);
-            for (String input : task.filePaths()) {
-                Path host = tasks.root().resolve(input).normalize();
-                if (host.startsWith(tasks.dataDir()) && Files.isRegularFile(host)) sandbox.upload(host, input);
-                else notes.add("input " + input + " is missing from the checkout");
-            }
-            sandbox.makeDirectories("output");
+            notes.addAll(tasks.prepareSandbox(task, sandbox));
             int turn = 0;
             for (int i = 0; i < messages.size(); i++) {
                 JsonNode message = messages.get(i);

@@ -91,17 +91,7 @@ public final class PyBenchRun {
         List<String> notes = new ArrayList<>();
         AgentOutcome outcome;
         try (Sandbox sandbox = pool.acquire(spec)) {
-            for (String input : task.filePaths()) {
-                Path host = tasks.root().resolve(input).normalize();
-                if (!host.startsWith(tasks.dataDir())) {
-                    notes.add("input " + input + " is outside the checkout's data/; not uploaded");
-                } else if (!Files.isRegularFile(host)) {
-                    notes.add("input " + input + " is missing from the checkout");
-                } else {
-                    sandbox.upload(host, input);
-                }
-            }
-            sandbox.makeDirectories("output");
+            notes.addAll(tasks.prepareSandbox(task, sandbox));
             ChatModel model = models.apply(task);
             outcome = loop.run(task.index(), "pybench", PyBenchProtocol.opening(task, systemPrompt), model, sandbox, trajectories);
             collectOutputs(sandbox, task, notes);

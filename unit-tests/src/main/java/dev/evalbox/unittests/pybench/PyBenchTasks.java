@@ -2,6 +2,7 @@ package dev.evalbox.unittests.pybench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.evalbox.sandbox.Sandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +77,26 @@ public final class PyBenchTasks {
     public Path dataDir() { return root.resolve("data"); }
 
     /** The benchmark's own per-task tests; evalbox does not ship them. */
+    /**
+     * Lays a task's inputs out in a sandbox as PyBench runs it (each under data/ of the work dir, as
+     * named in task.json) and creates the empty output/; returns a note for each input not uploaded.
+     */
+    public List<String> prepareSandbox(PyBenchTask task, Sandbox sandbox) {
+        List<String> notes = new ArrayList<>();
+        for (String input : task.filePaths()) {
+            Path host = root.resolve(input).normalize();
+            if (!host.startsWith(dataDir())) {
+                notes.add("input " + input + " is outside the checkout's data/; not uploaded");
+            } else if (!Files.isRegularFile(host)) {
+                notes.add("input " + input + " is missing from the checkout");
+            } else {
+                sandbox.upload(host, input);
+            }
+        }
+        sandbox.makeDirectories("output");
+        return notes;
+    }
+
     public Path testsFile() { return root.resolve("data/unit_test/tests.py"); }
 
     public List<PyBenchTask> all() { return List.copyOf(byIndex.values()); }

@@ -52,8 +52,4 @@ public record Message(List<byte[]> identities, ObjectNode header, ObjectNode par
     public Message reply(String session, String type, ObjectNode content) {
         return create(identities, this, session, type, content);
     }
-
-    public Message withMetadata(ObjectNode newMetadata) {
-        return new Message(identities, header, parentHeader, newMetadata, content, buffers);
-    }
 }

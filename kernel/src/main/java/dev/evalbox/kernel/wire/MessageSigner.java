@@ -16,10 +16,6 @@ public final class MessageSigner {
         this.key = key.isEmpty() ? null : new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
     }
 
-    public boolean signs() {
-        return key != null;
-    }
-
     /** The hex signature of the frames, or "" when messages are not signed. */
     public String sign(List<byte[]> frames) {
         if (key == null) {

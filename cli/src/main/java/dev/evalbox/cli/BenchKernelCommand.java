@@ -3,6 +3,7 @@ package dev.evalbox.cli;
 import dev.evalbox.cli.bench.BenchException;
 import dev.evalbox.cli.bench.BenchReport;
 import dev.evalbox.cli.bench.KernelBenchmark;
+import dev.evalbox.cli.bench.ScratchDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -12,9 +13,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** `evalbox bench kernel`: the evalbox kernel against a Python ipykernel, both through jupyter_client, in the same run. */
 @Command(name = "kernel", mixinStandardHelpOptions = true,
@@ -41,8 +40,8 @@ final class BenchKernelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        Path jupyter = Files.createTempDirectory("evalbox-bench-kernel");
-        try {
+        try (ScratchDirectory scratch = ScratchDirectory.create("evalbox-bench-kernel")) {
+            Path jupyter = scratch.path();
             Path kernels = jupyter.resolve("kernels");
             Kernelspec.write(kernels, "evalbox-bench", "evalbox (bench)");
             // The anchor: Debian's python3-ipykernel, started exactly as its own kernelspec starts it.
@@ -63,10 +62,6 @@ final class BenchKernelCommand implements Callable<Integer> {
         } catch (BenchException e) {
             throw new UserException("the benchmark failed: " + e.getMessage()
                     + " (it needs " + python + " with jupyter_client and ipykernel: scripts/setup.sh host-python)");
-        } finally {
-            try (Stream<Path> files = Files.walk(jupyter)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 }

@@ -138,6 +138,20 @@ class KernelJupyterToolsTest {
         assertTrue(text.contains("orders.csv"), "the re-created task sandbox holds the task's input");
     }
 
+    @Test
+    void benchKernelMeasuresBothKernels() throws IOException {
+        CommandRunner.Result result = CommandRunner.run("bench", "kernel", "--cells", "5", "--rounds", "1", "--json");
+        assertEquals(0, result.exitCode(), result.err());
+        JsonNode report = new ObjectMapper().readTree(result.out());
+        List<String> keys = new ArrayList<>();
+        for (JsonNode measure : report.path("measures")) {
+            keys.add(measure.path("key").asText());
+            assertTrue(measure.path("value").asDouble() > 0, measure.toString());
+            assertTrue(measure.path("anchor").asDouble() > 0, "ipykernel measured in the same run: " + measure);
+        }
+        assertEquals(List.of("round_trip_p50", "round_trip_p95", "start_to_first_reply", "first_cell", "comment_round_trip_p50"), keys);
+    }
+
     record Result(int exitCode, String out) {
     }
 

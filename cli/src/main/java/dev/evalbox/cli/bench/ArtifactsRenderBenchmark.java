@@ -3,9 +3,6 @@ package dev.evalbox.cli.bench;
 import dev.evalbox.unittests.Workers;
 import dev.evalbox.unittests.artifactsbench.ArtifactRenderer;
 import dev.evalbox.unittests.artifactsbench.ArtifactsSample;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,7 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * `evalbox bench artifacts-render`: ArtifactsBench rendering throughput (tasks a minute, 3 screenshots
@@ -57,13 +53,7 @@ public final class ArtifactsRenderBenchmark {
     public BenchReport run() {
         List<String> pages = ArtifactsSample.pages(settings.pages());
         ArtifactRenderer.Settings render = settings.render().withPagesInFlight(settings.pagesInFlight());
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("evalbox-bench-render");
-        } catch (IOException e) {
-            throw new BenchException("cannot create a temporary directory for the screenshots", e);
-        }
-        try {
+        try (ScratchDirectory dir = ScratchDirectory.create("evalbox-bench-render")) {
             // one untimed page each way first, so neither pass pays for cold disk caches of the browser
             progress.accept("warm-up");
             pass(List.of(pages.get(0)), dir.resolve("warm-kept"), 1, () -> new ArtifactRenderer(render));
@@ -77,8 +67,6 @@ public final class ArtifactsRenderBenchmark {
                 launched.add(pass(pages, dir.resolve("launched-" + workers), workers, () -> ArtifactRenderer.browserPerPage(render)));
             }
             return report(kept, launched);
-        } finally {
-            delete(dir);
         }
     }
 
@@ -154,11 +142,4 @@ public final class ArtifactsRenderBenchmark {
         return new BenchReport("artifacts-render", title, context, measures, notes);
     }
 
-    private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the benchmark's screenshots in " + dir, e);
-        }
-    }
 }

@@ -10,11 +10,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * HumanEval-V's own grading procedure as the anchor: humaneval_v_anchor.py run by the host's python3 with its
@@ -37,9 +35,8 @@ final class HumanEvalVAnchor {
 
     static Result run(String python, List<HumanEvalVTask> tasks, List<Predictions.Entry> predictions) {
         ObjectMapper json = new ObjectMapper();
-        Path dir = null;
-        try {
-            dir = Files.createTempDirectory("evalbox-humaneval-v-anchor-");
+        try (ScratchDirectory scratch = ScratchDirectory.create("evalbox-humaneval-v-anchor-")) {
+            Path dir = scratch.path();
             Files.writeString(dir.resolve("grade_harness.py"), resource("/dev/evalbox/unittests/humanevalv/grade_harness.py"));
             Files.writeString(dir.resolve("humaneval_v_anchor.py"), resource("/dev/evalbox/cli/bench/humaneval_v_anchor.py"));
             Map<String, HumanEvalVTask> byQid = new LinkedHashMap<>();
@@ -64,8 +61,6 @@ final class HumanEvalVAnchor {
             return new Result(wall, result.path("seconds").asDouble(), verdicts);
         } catch (IOException e) {
             throw new BenchException("the HumanEval-V anchor could not run: " + e.getMessage(), e);
-        } finally {
-            if (dir != null) delete(dir);
         }
     }
 
@@ -104,11 +99,4 @@ final class HumanEvalVAnchor {
         }
     }
 
-    private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // A temporary directory left behind is not worth failing the benchmark for.
-        }
-    }
 }

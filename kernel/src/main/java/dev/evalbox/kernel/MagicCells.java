@@ -184,13 +184,14 @@ final class MagicCells {
     static String literal(String text) {
         if (text.length() > LITERAL_CHUNK) {
             List<String> pieces = new ArrayList<>();
-            for (int i = 0; i < text.length(); i += LITERAL_CHUNK) {
-                int end = Math.min(text.length(), i + LITERAL_CHUNK);
+            int start = 0;
+            while (start < text.length()) {
+                int end = Math.min(text.length(), start + LITERAL_CHUNK);
                 if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
-                    end--;
+                    end--; // never split a surrogate pair between two pieces
                 }
-                pieces.add(literal(text.substring(i, end)));
-                i = end - LITERAL_CHUNK;
+                pieces.add(literal(text.substring(start, end)));
+                start = end;
             }
             return "String.join(\"\", " + String.join(", ", pieces) + ")";
         }

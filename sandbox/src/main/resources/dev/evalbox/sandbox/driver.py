@@ -428,6 +428,14 @@ class Driver:
         except OSError:
             os.kill(os.getpid(), signal.SIGINT)
 
+    def end_if_copy(self, success):
+        """A copy made by os.fork() in the cell ends with the cell: it must not carry on as a second
+        driver (it would hold a process slot forever). It ends before touching the driver's locks
+        (the watchdog's, the output's): another thread may have held one at the fork, and the copy
+        would then wait for it forever."""
+        if os.getpid() != self.channel.pid:
+            os._exit(0 if success else 1)
+
     def on_sigint(self, signum, frame):
         if self.cell is not None:
             raise KeyboardInterrupt()
@@ -447,15 +455,14 @@ class Driver:
                 self.watchdog.arm(cell, float(timeout))
             success, count = self.runner.run(code)
         except KeyboardInterrupt:
+            self.end_if_copy(False)
             self.emit_error("KeyboardInterrupt", "", ["KeyboardInterrupt"])
         except SystemExit as exc:
+            self.end_if_copy(False)
             self.emit_error("SystemExit", str(exc.code), ["SystemExit: %s" % exc.code])
         finally:
+            self.end_if_copy(success)
             self.watchdog.disarm()
-        if os.getpid() != self.channel.pid:
-            # A copy made by os.fork() in the cell got to the end of the cell: it must not carry on as
-            # a second driver (it would hold a process slot forever), so it ends here.
-            os._exit(0 if success else 1)
         try:
             for stream in (sys.stdout, sys.stderr):
                 stream.flush()

@@ -110,7 +110,7 @@ public final class HostCommand {
             Thread.currentThread().interrupt();
             throw new HostCommandException("interrupted while running `" + display() + "`; it was stopped", false, null);
         }
-        return new Result(display(), status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     private HostCommandException timedOut() {
@@ -132,7 +132,7 @@ public final class HostCommand {
     }
 
     /** How a program ended: its exit status and, unless shown, what it printed. */
-    public record Result(String command, int exitCode, String out, String err) {
+    public record Result(int exitCode, String out, String err) {
         public boolean ok() { return exitCode == 0; }
 
         /** The last non-blank line of stdout, stripped, or "" (programs print their answer last). */

@@ -39,7 +39,7 @@ final class BenchKernelCommand implements Callable<Integer> {
     boolean json;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws IOException {
         try (ScratchDirectory scratch = ScratchDirectory.create("evalbox-bench-kernel")) {
             Path jupyter = scratch.path();
             Path kernels = jupyter.resolve("kernels");

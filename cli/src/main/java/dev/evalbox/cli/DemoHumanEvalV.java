@@ -2,6 +2,8 @@ package dev.evalbox.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.evalbox.cli.host.HostCommand;
+import dev.evalbox.cli.host.HostCommandException;
 import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.unittests.RunDirectory;
 import dev.evalbox.unittests.humanevalv.HumanEvalVDataset;
@@ -14,6 +16,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -59,13 +62,8 @@ final class DemoHumanEvalV {
                 || "auto".equals(options.backend) && DockerEngine.problem() == null && ImageStore.exists(options.image);
         if (docker) return true;
         try {
-            Process probe = new ProcessBuilder(options.python, "-c", "import pylint").redirectErrorStream(true).start();
-            probe.getInputStream().readAllBytes();
-            return probe.waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return HostCommand.of(options.python, "-c", "import pylint").timeout(Duration.ofSeconds(60)).run().ok();
+        } catch (HostCommandException e) {
             return false;
         }
     }

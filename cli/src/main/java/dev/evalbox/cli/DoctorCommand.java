@@ -1,17 +1,16 @@
 package dev.evalbox.cli;
 
+import dev.evalbox.cli.host.HostCommand;
+import dev.evalbox.cli.host.HostCommandException;
 import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.sandbox.DockerSandboxProvider;
 import dev.evalbox.sandbox.ExecutionResult;
 import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.sandbox.SandboxSpec;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,6 +20,8 @@ import picocli.CommandLine.Option;
 final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--image", description = "Sandbox image to check (default: ${DEFAULT-VALUE}).")
     String image = SandboxSpec.DEFAULT_IMAGE;
+
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(20);
 
     private int missing;
 
@@ -92,19 +93,12 @@ final class DoctorCommand implements Callable<Integer> {
         }
     }
 
+    /** What the probe printed on stdout, or null when it cannot start, fails or hangs (the check then says how to fix it). */
     private static String run(String... command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return null;
-            }
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            return process.exitValue() == 0 ? out : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            HostCommand.Result result = HostCommand.of(command).timeout(PROBE_TIMEOUT).run();
+            return result.ok() ? result.out().strip() : null;
+        } catch (HostCommandException e) {
             return null;
         }
     }

@@ -1,7 +1,9 @@
 package dev.evalbox.cli;
 
 import com.github.dockerjava.api.model.Image;
-import java.io.IOException;
+import dev.evalbox.cli.host.HostCommand;
+import dev.evalbox.cli.host.HostCommandException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,9 @@ final class ImageCommand implements Runnable {
                     "Tries `docker build` first (needs a registry), then builds offline with debootstrap + docker import,",
                     "taking the Debian mirror from this machine's apt configuration. Needs root for the offline path."})
     static final class Build implements Callable<Integer> {
+        /** An offline debootstrap build takes minutes; a build still running after this is stuck (a stalled mirror or registry). */
+        static final Duration BUILD_TIMEOUT = Duration.ofHours(2);
+
         @Option(names = "--offline", description = "Skip `docker build` and bootstrap offline right away.")
         boolean offline;
 
@@ -31,15 +36,21 @@ final class ImageCommand implements Runnable {
         boolean force;
 
         @Override
-        public Integer call() throws IOException, InterruptedException {
+        public Integer call() {
             ImageDefinition definition = ImageDefinition.locate();
             List<String> command = new ArrayList<>(List.of(definition.buildScript().toString()));
             if (offline) command.add("--offline");
             if (force) command.add("--force");
             System.err.println("building " + definition.tag() + " from " + definition.directory());
-            Process process = new ProcessBuilder(command).inheritIO().start();
-            int status = process.waitFor();
-            if (status != 0) throw new UserException("the image build failed (exit " + status + "); see the messages above");
+            HostCommand build = HostCommand.of(command).timeout(BUILD_TIMEOUT).showOutput();
+            HostCommand.Result result;
+            try {
+                result = build.run();
+            } catch (HostCommandException e) {
+                throw new UserException("the image build failed: " + e.getMessage()
+                        + (e.timedOut() ? "; see the messages above, then run `evalbox image build` again" : ""));
+            }
+            if (!result.ok()) throw new UserException("the image build failed (exit " + result.exitCode() + "); see the messages above");
             return 0;
         }
     }

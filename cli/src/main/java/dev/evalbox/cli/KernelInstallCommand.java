@@ -1,21 +1,24 @@
 package dev.evalbox.cli;
 
+import dev.evalbox.cli.host.HostCommand;
+import dev.evalbox.cli.host.HostCommandException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 /** Writes the evalbox kernelspec where JupyterLab, Notebook, jupyter console, VS Code and nbclient look for kernels. */
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {"Register the evalbox kernel with Jupyter: writes <kernels dir>/NAME/kernel.json.",
                 "Default --user (~/.local/share/jupyter/kernels, or $JUPYTER_DATA_DIR/kernels)."})
 final class KernelInstallCommand implements Callable<Integer> {
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
+
     @ArgGroup(exclusive = true)
     Where where = new Where();
 
@@ -37,13 +40,13 @@ final class KernelInstallCommand implements Callable<Integer> {
     String displayName;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws IOException {
         Path spec = Kernelspec.write(kernelsDirectory(), name, displayName);
         System.out.println("installed the evalbox kernel \"" + name + "\" at " + spec);
         return 0;
     }
 
-    private Path kernelsDirectory() throws IOException, InterruptedException {
+    private Path kernelsDirectory() {
         if (where.prefix != null) {
             return where.prefix.toAbsolutePath().resolve("share/jupyter/kernels");
         }
@@ -58,20 +61,16 @@ final class KernelInstallCommand implements Callable<Integer> {
     }
 
     /** sys.prefix of the first Python that has Jupyter installed: $EVALBOX_PYTHON, python3 on PATH, then /usr/bin/python3. */
-    private static String pythonSysPrefix() throws IOException, InterruptedException {
+    private static String pythonSysPrefix() {
         String configured = System.getenv("EVALBOX_PYTHON");
         for (String python : configured != null ? List.of(configured) : List.of("python3", "/usr/bin/python3")) {
-            Process process;
+            HostCommand.Result result;
             try {
-                process = new ProcessBuilder(python, "-c", "import sys, jupyter_core; print(sys.prefix)")
-                        .redirectErrorStream(true).start();
-            } catch (IOException e) {
-                continue;
+                result = HostCommand.of(python, "-c", "import sys, jupyter_core; print(sys.prefix)").timeout(PROBE_TIMEOUT).run();
+            } catch (HostCommandException e) {
+                continue; // not installed, or stuck: try the next Python
             }
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0 && !out.isEmpty()) {
-                return out.lines().reduce((a, b) -> b).orElse(out);
-            }
+            if (result.ok() && !result.lastLine().isEmpty()) return result.lastLine();
         }
         throw new UserException("--sys-prefix: no Python with Jupyter found (tried "
                 + (configured != null ? configured : "python3, /usr/bin/python3") + "); set EVALBOX_PYTHON or use --prefix");

@@ -3,6 +3,8 @@ package dev.evalbox.cli.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.evalbox.cli.host.HostCommand;
+import dev.evalbox.cli.host.HostCommandException;
 import dev.evalbox.unittests.humanevalv.HumanEvalVTask;
 import dev.evalbox.unittests.humanevalv.Predictions;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +28,18 @@ final class HumanEvalVAnchor {
     /** Wall time around the process, time inside it, and the verdicts by "qid/sample". */
     record Result(double wallSeconds, double processSeconds, Map<String, Verdict> verdicts) { }
 
+    /** Starting python3 and importing pylint. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
+    /** Generous bounds (a sample takes pylint plus at most 2 s of running): past them the anchor is stuck, not slow. */
+    private static final Duration RUN_TIMEOUT_BASE = Duration.ofMinutes(10);
+    private static final Duration PER_SAMPLE_TIMEOUT = Duration.ofSeconds(10);
+
     private HumanEvalVAnchor() { }
 
     /** The python3 and pylint versions, or a {@link BenchException} saying how to install pylint. */
     static String versions(String python) {
-        String out = run(List.of(python, "-c", "import sys, pylint; print(sys.version.split()[0], pylint.__version__)"), null);
+        String out = run(python, HostCommand.of(python, "-c", "import sys, pylint; print(sys.version.split()[0], pylint.__version__)")
+                .timeout(PROBE_TIMEOUT));
         return "python " + out.strip().replace(" ", ", pylint ");
     }
 
@@ -49,8 +59,11 @@ final class HumanEvalVAnchor {
                 entry.predictions().forEach(samples::add);
             }
             Files.write(dir.resolve("tasks.json"), json.writeValueAsBytes(list));
+            int samples = predictions.stream().mapToInt(e -> e.predictions().size()).sum();
+            HostCommand anchor = HostCommand.of(python, "humaneval_v_anchor.py", "tasks.json").directory(dir)
+                    .timeout(RUN_TIMEOUT_BASE.plus(PER_SAMPLE_TIMEOUT.multipliedBy(samples)));
             long started = System.nanoTime();
-            String out = run(List.of(python, "humaneval_v_anchor.py", "tasks.json"), dir);
+            String out = run(python, anchor);
             double wall = (System.nanoTime() - started) / 1e9;
             JsonNode result = json.readTree(out.strip().lines().reduce((a, b) -> b).orElse("{}"));
             Map<String, Verdict> verdicts = new LinkedHashMap<>();
@@ -64,32 +77,23 @@ final class HumanEvalVAnchor {
         }
     }
 
-    private static String run(List<String> command, Path dir) {
+    /** Runs the anchor's python3; its stdout, or a {@link BenchException} that says what failed and what to do. */
+    private static String run(String python, HostCommand command) {
+        HostCommand.Result result;
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
-            if (dir != null) builder.directory(dir.toFile());
-            Path err = Files.createTempFile("evalbox-anchor-", ".err");
-            builder.redirectError(err.toFile());
-            Process process = builder.start();
-            process.getOutputStream().close();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int status = process.waitFor();
-            String errors = Files.readString(err);
-            Files.deleteIfExists(err);
-            if (status != 0) {
-                if (errors.contains("No module named 'pylint'") || errors.contains("No module named pylint")) {
-                    throw new BenchException("the anchor needs pylint for " + command.get(0) + ": install Debian's pylint"
-                            + " (apt-get install pylint, or scripts/setup.sh host-python)");
-                }
-                throw new BenchException("the HumanEval-V anchor failed (exit " + status + "): " + errors.strip());
-            }
-            return out;
-        } catch (IOException e) {
-            throw new BenchException("cannot run " + command.get(0) + " for the anchor: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BenchException("interrupted");
+            result = command.run();
+        } catch (HostCommandException e) {
+            throw new BenchException("the HumanEval-V anchor failed: " + e.getMessage(), e);
         }
+        if (!result.ok()) {
+            String errors = result.err();
+            if (errors.contains("No module named 'pylint'") || errors.contains("No module named pylint")) {
+                throw new BenchException("the anchor needs pylint for " + python
+                        + ": install Debian's pylint (apt-get install pylint, or scripts/setup.sh host-python)");
+            }
+            throw new BenchException("the HumanEval-V anchor failed (exit " + result.exitCode() + "): " + errors.strip());
+        }
+        return result.out();
     }
 
     private static String resource(String name) throws IOException {

@@ -2,18 +2,19 @@ package dev.evalbox.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.evalbox.cli.host.HostCommand;
+import dev.evalbox.cli.host.HostCommandException;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +24,8 @@ import java.util.function.Consumer;
  */
 public final class KernelBenchmark {
     static final double START_GOAL_MS = 1500.0;
+    /** One round of one kernel (start, warm-up, the timed cells); past this the script or a kernel is stuck. */
+    private static final Duration MEASURE_TIMEOUT = Duration.ofMinutes(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Where the kernelspecs are ({@code jupyterPath}, JUPYTER_PATH), which kernels to compare and how much to run. */
@@ -41,7 +44,7 @@ public final class KernelBenchmark {
         this.progress = progress;
     }
 
-    public BenchReport run() throws IOException, InterruptedException {
+    public BenchReport run() throws IOException {
         Path script = Files.createTempFile("evalbox-kernel-roundtrip", ".py");
         try (InputStream in = KernelBenchmark.class.getResourceAsStream("/dev/evalbox/cli/bench/kernel_roundtrip.py")) {
             Files.write(script, in.readAllBytes());
@@ -64,16 +67,21 @@ public final class KernelBenchmark {
         return report(evalbox, anchor, loadBefore, loadAfter);
     }
 
-    private Run measure(Path script, String kernel, String comment) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(settings.python(), script.toString(), kernel,
-                String.valueOf(settings.cells()), settings.code(), comment);
-        builder.environment().put("JUPYTER_PATH", settings.jupyterPath().toString());
-        builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process process = builder.start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            process.destroyForcibly();
-            throw new BenchException("measuring the kernel \"" + kernel + "\" failed: " + out.strip());
+    private Run measure(Path script, String kernel, String comment) throws IOException {
+        HostCommand measure = HostCommand.of(settings.python(), script.toString(), kernel,
+                        String.valueOf(settings.cells()), settings.code(), comment)
+                .env("JUPYTER_PATH", settings.jupyterPath().toString()).timeout(MEASURE_TIMEOUT);
+        HostCommand.Result run;
+        try {
+            run = measure.run();
+        } catch (HostCommandException e) {
+            throw new BenchException("measuring the kernel \"" + kernel + "\" failed: " + e.getMessage(), e);
+        }
+        String out = run.out();
+        if (!run.ok()) {
+            // jupyter_client's own chatter goes to stderr; it is shown only when the measurement failed.
+            throw new BenchException("measuring the kernel \"" + kernel + "\" failed (exit " + run.exitCode() + "): "
+                    + out.strip() + tail(run.err()));
         }
         JsonNode result = JSON.readTree(out.lines().reduce((a, b) -> b).orElse("{}"));
         List<Double> trips = new ArrayList<>();
@@ -84,6 +92,12 @@ public final class KernelBenchmark {
         List<Double> comments = new ArrayList<>();
         result.path("comment_round_trips_ms").forEach(v -> comments.add(v.asDouble()));
         return new Run(result.path("start_to_first_reply_ms").asDouble(), result.path("first_cell_ms").asDouble(), trips, comments);
+    }
+
+    private static String tail(String stderr) {
+        String text = stderr.strip();
+        if (text.isEmpty()) return "";
+        return "; its stderr ends:\n" + (text.length() > 2000 ? "..." + text.substring(text.length() - 2000) : text);
     }
 
     private BenchReport report(List<Run> evalbox, List<Run> anchor, double loadBefore, double loadAfter) {

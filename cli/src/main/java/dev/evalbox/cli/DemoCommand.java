@@ -44,9 +44,11 @@ import picocli.CommandLine.Option;
  * sandbox, recorded into a run directory (run.json, cells.jsonl, artifacts/).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run evalbox's built-in demo session (generate a CSV, analyse it with pandas, plot with matplotlib,",
-                "write an output file) in a fresh pooled sandbox, then replay evalbox's PyBench-format sample tasks through the agent loop",
-                "and grade them with their unit tests; everything is recorded in a run directory.",
+        description = {"Run evalbox's built-in tour on its own samples and record it in a run directory.",
+                "First a data-analysis session (generate a CSV, analyse it with pandas, plot with matplotlib, write an output file)",
+                "in a fresh pooled sandbox; then evalbox's PyBench-format sample tasks replayed through the agent loop and graded",
+                "by their unit tests, its HumanEval-V-format tasks graded, and its ArtifactsBench-format pages rendered in headless",
+                "Chromium and scored by a scripted judge (skipped, saying so, without Chromium).",
                 "Needs no model server and no dataset; uses Docker when available, the local backend otherwise."})
 final class DemoCommand implements Callable<Integer> {
     static final List<String> CELLS = List.of("1-generate.py", "2-analyse.py", "3-plot.py", "4-report.py");

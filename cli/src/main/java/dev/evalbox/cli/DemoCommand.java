@@ -73,6 +73,7 @@ final class DemoCommand implements Callable<Integer> {
         PyBenchTasks tasks = PyBenchTasks.load(checkout);
         Map<String, List<String>> replies = RecordedTrajectories.replies(checkout.resolve("recorded_trajectory.jsonl"), System.err::println);
         int passed = 0;
+        Instant started = Instant.now();
         try (RunDirectory run = RunDirectory.open(sampleRun);
              SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
              SandboxPool pool = new SandboxPool(provider, 2, 4)) {
@@ -91,6 +92,10 @@ final class DemoCommand implements Callable<Integer> {
             } finally {
                 pybench.close();
             }
+            // what the report's header and `evalbox replay` read: which benchmark, which model, when
+            run.writeRunJson(RunDirectory.object().put("kind", "demo").put("benchmark", "pybench").put("model", "replay:sample")
+                    .put("pybench_dir", checkout.toAbsolutePath().toString()).put("evalbox_version", VersionInfo.version())
+                    .put("started", started.toString()).put("finished", Instant.now().toString()));
         }
         System.out.printf("  %d of %d sample tasks passed; report: %s%n", passed, tasks.size(),
                 new RunReport(sampleRun).write().toAbsolutePath());

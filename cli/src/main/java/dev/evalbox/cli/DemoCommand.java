@@ -144,6 +144,10 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (!skipPyBench) failed += pybenchSample(runDir, spec);
         failed += DemoHumanEvalV.run(runDir, options);
+        Path humanEvalV = runDir.resolve("humaneval-v-sample/run");
+        if (Files.isRegularFile(humanEvalV.resolve("results.jsonl"))) {
+            System.out.println("  report: " + new RunReport(humanEvalV).write().toAbsolutePath());
+        }
         failed += DemoArtifactsBench.run(runDir);
         System.out.printf("%n%s. Run directory: %s%n", failed == 0 ? "done: every cell ran and every sample task passed"
                 : "FAILED: " + failed + " cell(s) or sample task(s) failed", runDir.toAbsolutePath());

@@ -41,8 +41,13 @@ class ReportHeaderTest {
         DockerRequired.check();
     }
 
-    /** "benchmark | model | date" from the run's report.html; the date must be the one run.json records under {@code dateKey}. */
+    /**
+     * "benchmark | model | date" from the report.html that `evalbox report RUN` writes (some commands
+     * write none themselves); the date must be the one run.json records under {@code dateKey}.
+     */
     private static String header(Path run, String dateKey) throws Exception {
+        CommandRunner.Result report = CommandRunner.run("report", run.toString());
+        assertEquals(0, report.exitCode(), report.out() + report.err());
         String html = Files.readString(run.resolve("report.html"));
         Matcher m = HEADER.matcher(html);
         assertTrue(m.find(), run + "/report.html has a header with benchmark, model and date:\n" + html.substring(0, Math.min(2000, html.length())));
@@ -63,6 +68,7 @@ class ReportHeaderTest {
             runDir = dirs.findFirst().orElseThrow();
         }
         assertEquals("PyBench | replay:sample", header(runDir.resolve("pybench-sample/run"), "started"));
+        assertTrue(Files.isRegularFile(runDir.resolve("humaneval-v-sample/run/report.html")), "the demo writes every part's report");
         assertEquals("HumanEval-V | reference solutions", header(runDir.resolve("humaneval-v-sample/run"), "finished"));
         assertEquals("ArtifactsBench | evalbox sample answers", header(runDir.resolve("artifactsbench-sample/run"), "started"));
     }

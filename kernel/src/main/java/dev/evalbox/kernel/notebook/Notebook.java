@@ -106,8 +106,13 @@ public final class Notebook {
         return SANDBOX.runPython(code);
     }
 
-    public static String openSandbox(String backend, String image) {
-        SANDBOX.open(backend, image == null ? dev.evalbox.sandbox.SandboxSpec.DEFAULT_IMAGE : image);
+    /** Opens a fresh sandbox; null leaves a setting at its default (image evalbox/python:latest, memory 1g, 60 s per cell). */
+    public static String openSandbox(String backend, String image, String memory, java.time.Duration cellTimeout) {
+        dev.evalbox.sandbox.SandboxSpec.Builder spec = dev.evalbox.sandbox.SandboxSpec.python();
+        if (image != null) spec.image(image);
+        if (memory != null) spec.memory(memory);
+        if (cellTimeout != null) spec.timeout(cellTimeout);
+        SANDBOX.open(backend, spec.build());
         return SANDBOX.describe();
     }
 

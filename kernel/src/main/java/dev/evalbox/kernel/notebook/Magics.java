@@ -166,13 +166,16 @@ public final class Magics {
     static final class Python implements Callable<Object> {
         private final String body;
 
+        @Option(names = "--timeout", paramLabel = "SECONDS", description = "This cell's time limit (default: the sandbox's, 60 s unless %sandbox open set it)")
+        Double timeoutSeconds;
+
         Python(String body) {
             this.body = body;
         }
 
         @Override
         public Object call() {
-            return Notebook.python(body);
+            return Notebook.python(body, timeoutSeconds == null ? null : java.time.Duration.ofMillis(Math.round(timeoutSeconds * 1000)));
         }
     }
 

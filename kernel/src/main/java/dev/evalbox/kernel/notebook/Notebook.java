@@ -103,7 +103,12 @@ public final class Notebook {
 
     /** Runs Python in the notebook's sandbox with its outputs shown in this cell; returns the last expression's bundle. */
     public static Object python(String code) {
-        return SANDBOX.runPython(code);
+        return SANDBOX.runPython(code, null);
+    }
+
+    /** As {@link #python(String)}, with this cell's own time limit (null: the sandbox's). */
+    public static Object python(String code, java.time.Duration timeout) {
+        return SANDBOX.runPython(code, timeout);
     }
 
     /** Opens a fresh sandbox; null leaves a setting at its default (image evalbox/python:latest, memory 1g, 60 s per cell). */

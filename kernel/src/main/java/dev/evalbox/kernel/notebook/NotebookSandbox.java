@@ -126,13 +126,13 @@ final class NotebookSandbox {
     }
 
     /** Runs Python in the current sandbox, forwarding its outputs to the cell as a Python kernel would show them. */
-    Object runPython(String code) {
+    Object runPython(String code, java.time.Duration timeout) {
         Sandbox target = current();
         List<Object> result = new ArrayList<>(1);
         running = target;
         ExecutionResult executed;
         try {
-            executed = target.execute(code, target.spec().defaultTimeout(), output -> {
+            executed = target.execute(code, timeout != null ? timeout : target.spec().defaultTimeout(), output -> {
                 if (output instanceof Output.Stream stream) {
                     (stream.isStderr() ? System.err : System.out).print(stream.text());
                 } else if (output instanceof Output.DisplayData display) {

@@ -107,12 +107,16 @@ class EnsureChromiumScriptTest {
         assertFalse(Files.exists(chromium));
     }
 
+    /** The install branch: as root (the test's user), with the test's apt-get; {@code provides}: whether it creates the executable. */
+    private static Result installAsRoot(Path dir, boolean provides) throws Exception {
+        assumeTrue(root(), "the install branch runs apt-get as root; this test runs as another user");
+        return run(dir.resolve("chromium"), fakeAptGet(dir, dir.resolve("chromium"), provides), false);
+    }
+
     @Test
     void asRootItInstallsUpdatingThePackageListsWhenTheFirstTryFails(@TempDir Path dir) throws Exception {
-        assumeTrue(root(), "the install branch runs apt-get as root; this test runs as another user");
+        Result result = installAsRoot(dir, true);
         Path chromium = dir.resolve("chromium");
-        Path bin = fakeAptGet(dir, chromium, true);
-        Result result = run(chromium, bin, false);
         assertEquals(0, result.exitCode(), result.err());
         assertEquals(List.of("noninteractive " + INSTALL, "noninteractive update -qq", "noninteractive " + INSTALL), calls(dir));
         assertTrue(Files.isExecutable(chromium));
@@ -121,11 +125,8 @@ class EnsureChromiumScriptTest {
 
     @Test
     void anInstallThatLeavesNoChromiumIsAnError(@TempDir Path dir) throws Exception {
-        assumeTrue(root(), "the install branch runs apt-get as root; this test runs as another user");
-        Path chromium = dir.resolve("chromium");
-        Path bin = fakeAptGet(dir, chromium, false);
-        Result result = run(chromium, bin, false);
+        Result result = installAsRoot(dir, false);
         assertEquals(4, result.exitCode(), result.err());
-        assertTrue(result.err().contains("but " + chromium + " is still missing"), result.err());
+        assertTrue(result.err().contains("but " + dir.resolve("chromium") + " is still missing"), result.err());
     }
 }

@@ -45,14 +45,8 @@ for step in "${steps[@]}"; do
       as_root "$root/images/python/build.sh" >/dev/null
       ;;
     chromium)
-      if [ -x /usr/bin/chromium ]; then log "chromium: installed"; continue; fi
-      if ! can_root || ! command -v apt-get >/dev/null; then
-        echo "[setup] Chromium is missing: install Debian's chromium package (apt-get install chromium) as root" >&2
-        exit 3
-      fi
-      echo "[setup] installing chromium" >&2
-      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null \
-        || { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; }
+      if [ -x "${EVALBOX_CHROMIUM:-/usr/bin/chromium}" ]; then log "chromium: installed"; continue; fi
+      "$root/scripts/ensure-chromium.sh"
       ;;
     host-python)
       pkgs=(python3 python3-ipython python3-matplotlib-inline python3-numpy python3-pandas python3-matplotlib python3-pil

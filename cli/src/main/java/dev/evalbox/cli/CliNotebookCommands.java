@@ -11,7 +11,7 @@ import java.util.List;
 public final class CliNotebookCommands implements NotebookCommands {
     @Override
     public int run(List<String> words, PrintStream out, PrintStream err) {
-        CommandLine cli = new CommandLine(new EvalboxCommand()).setExecutionExceptionHandler(new UserErrors());
+        CommandLine cli = EvalboxCommand.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return cli.execute(words.toArray(String[]::new));

@@ -44,9 +44,11 @@ import picocli.CommandLine.Option;
  * sandbox, recorded into a run directory (run.json, cells.jsonl, artifacts/).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run evalbox's built-in demo session (generate a CSV, analyse it with pandas, plot with matplotlib,",
-                "write an output file) in a fresh pooled sandbox, then replay evalbox's PyBench-format sample tasks through the agent loop",
-                "and grade them with their unit tests; everything is recorded in a run directory.",
+        description = {"Run evalbox's built-in tour on its own samples and record it in a run directory.",
+                "First a data-analysis session (generate a CSV, analyse it with pandas, plot with matplotlib, write an output file)",
+                "in a fresh pooled sandbox; then evalbox's PyBench-format sample tasks replayed through the agent loop and graded",
+                "by their unit tests, its HumanEval-V-format tasks graded, and its ArtifactsBench-format pages rendered in headless",
+                "Chromium and scored by a scripted judge (skipped, saying so, without Chromium).",
                 "Needs no model server and no dataset; uses Docker when available, the local backend otherwise."})
 final class DemoCommand implements Callable<Integer> {
     static final List<String> CELLS = List.of("1-generate.py", "2-analyse.py", "3-plot.py", "4-report.py");
@@ -71,6 +73,7 @@ final class DemoCommand implements Callable<Integer> {
         PyBenchTasks tasks = PyBenchTasks.load(checkout);
         Map<String, List<String>> replies = RecordedTrajectories.replies(checkout.resolve("recorded_trajectory.jsonl"), System.err::println);
         int passed = 0;
+        Instant started = Instant.now();
         try (RunDirectory run = RunDirectory.open(sampleRun);
              SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
              SandboxPool pool = new SandboxPool(provider, 2, 4)) {
@@ -89,6 +92,10 @@ final class DemoCommand implements Callable<Integer> {
             } finally {
                 pybench.close();
             }
+            // what the report's header and `evalbox replay` read: which benchmark, which model, when
+            run.writeRunJson(RunDirectory.object().put("kind", "demo").put("benchmark", "pybench").put("model", "replay:sample")
+                    .put("pybench_dir", checkout.toAbsolutePath().toString()).put("evalbox_version", VersionInfo.version())
+                    .put("started", started.toString()).put("finished", Instant.now().toString()));
         }
         System.out.printf("  %d of %d sample tasks passed; report: %s%n", passed, tasks.size(),
                 new RunReport(sampleRun).write().toAbsolutePath());
@@ -137,6 +144,10 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (!skipPyBench) failed += pybenchSample(runDir, spec);
         failed += DemoHumanEvalV.run(runDir, options);
+        Path humanEvalV = runDir.resolve("humaneval-v-sample/run");
+        if (Files.isRegularFile(humanEvalV.resolve("results.jsonl"))) {
+            System.out.println("  report: " + new RunReport(humanEvalV).write().toAbsolutePath());
+        }
         failed += DemoArtifactsBench.run(runDir);
         System.out.printf("%n%s. Run directory: %s%n", failed == 0 ? "done: every cell ran and every sample task passed"
                 : "FAILED: " + failed + " cell(s) or sample task(s) failed", runDir.toAbsolutePath());

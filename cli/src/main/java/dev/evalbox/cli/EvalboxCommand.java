@@ -21,6 +21,11 @@ import picocli.CommandLine.Command;
                 picocli.CommandLine.HelpCommand.class
         })
 public final class EvalboxCommand implements Runnable {
+    /** The evalbox command line as `evalbox` runs it: user errors reported without stack traces, descriptions as prose. */
+    static picocli.CommandLine commandLine() {
+        return HelpText.reflow(new picocli.CommandLine(new EvalboxCommand()).setExecutionExceptionHandler(new UserErrors()));
+    }
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 

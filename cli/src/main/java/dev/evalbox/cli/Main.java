@@ -10,9 +10,9 @@ public final class Main {
         if (args.length > 0 && args[0].equals("kernel")) {
             // Jupyter waits for the kernel's first reply: skip building the whole command tree (about half a second).
             String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
-            System.exit(new CommandLine(new KernelCommand()).setCommandName("evalbox kernel")
-                    .setExecutionExceptionHandler(new UserErrors()).execute(rest));
+            System.exit(HelpText.reflow(new CommandLine(new KernelCommand()).setCommandName("evalbox kernel")
+                    .setExecutionExceptionHandler(new UserErrors())).execute(rest));
         }
-        System.exit(new CommandLine(new EvalboxCommand()).setExecutionExceptionHandler(new UserErrors()).execute(args));
+        System.exit(EvalboxCommand.commandLine().execute(args));
     }
 }

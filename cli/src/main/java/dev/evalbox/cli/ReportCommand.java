@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 
 /** Writes report.html for a run directory. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write RUN/report.html: the run's pass rate, a per-category table and chart, and every task's",
+        description = {"Write RUN/report.html, a page for reading a run in a browser.",
+                "It shows the benchmark, model and date, the run's pass rate, a per-category table and chart, and every task's",
                 "conversation (code highlighted, observations, figures, files written) with its verdict and reason;",
                 "for ArtifactsBench the mean judge score by category and difficulty, and every task's screenshots, render outcome and judge reply."})
 final class ReportCommand implements Callable<Integer> {

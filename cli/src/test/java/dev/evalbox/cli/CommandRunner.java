@@ -23,7 +23,7 @@ final class CommandRunner {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-            CommandLine cli = new CommandLine(new EvalboxCommand()).setExecutionExceptionHandler(new UserErrors());
+            CommandLine cli = EvalboxCommand.commandLine();
             cli.setOut(new java.io.PrintWriter(System.out, true));
             cli.setErr(new java.io.PrintWriter(System.err, true));
             int code = cli.execute(args);

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -86,8 +88,21 @@ class KernelJupyterToolsTest {
         assertTrue(result.out().contains("hi from the console"), result.out());
     }
 
+    private static final Map<Path, JsonNode> EXECUTED = new java.util.HashMap<>();
+
+    /** Each notebook's executed cells, executed once for all the tests that look at them (the debugging notebook takes minutes). */
+    private static synchronized JsonNode executeNotebook(Path notebook) throws IOException {
+        Path key = notebook.toAbsolutePath().normalize();
+        JsonNode cells = EXECUTED.get(key);
+        if (cells == null) {
+            cells = executeNotebookNow(key);
+            EXECUTED.put(key, cells);
+        }
+        return cells;
+    }
+
     /** Executes a notebook with nbclient in a fresh working directory (notebooks write their runs there); returns the executed copy. */
-    private static JsonNode executeNotebook(Path notebook) throws IOException {
+    private static JsonNode executeNotebookNow(Path notebook) throws IOException {
         Path workDir = Files.createTempDirectory(prefix, "nb");
         Path executed = workDir.resolve("executed.ipynb");
         String script = "import sys, nbformat, nbclient\n"
@@ -112,7 +127,8 @@ class KernelJupyterToolsTest {
         try (Stream<Path> files = Files.list(Path.of("../notebooks"))) {
             notebooks = files.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
         }
-        assertTrue(notebooks.size() >= 2, "expected the example notebooks, found " + notebooks);
+        assertTrue(notebooks.stream().map(p -> p.getFileName().toString()).toList()
+                .containsAll(List.of("basics.ipynb", "debugging.ipynb", "harness.ipynb")), "expected the example notebooks, found " + notebooks);
         for (Path notebook : notebooks) {
             executeNotebook(notebook);
         }
@@ -136,6 +152,73 @@ class KernelJupyterToolsTest {
         assertTrue(text.contains("evalbox-run") && text.contains("100.0%"), "the run's rich view");
         assertTrue(text.contains("evalbox-trajectory"), "the trajectory view");
         assertTrue(text.contains("orders.csv"), "the re-created task sandbox holds the task's input");
+    }
+
+    @Test
+    void debuggingNotebookShowsLimitsFilesAndARerunAfterAFix() throws IOException {
+        JsonNode cells = executeNotebook(Path.of("../notebooks/debugging.ipynb"));
+        assertTrue(text(cell(cells, "open")).contains("memory 256 MiB, 30.0 s per cell"), "the sandbox opened with the notebook's limits");
+
+        assertEquals("KeyError", error(cell(cells, "bug")).path("ename").asText(), "the bug fails the cell");
+        assertTrue(text(cell(cells, "fix")).contains("north") && text(cell(cells, "fix")).contains("<table"),
+                "the fixed cell, run again, shows the summary (the data survived the error)");
+
+        assertTrue(text(cell(cells, "write-files")).contains("written: ['revenue.png', 'summary.csv']"));
+        String listed = text(cell(cells, "list-files"));
+        assertTrue(listed.matches("(?s).*\\[revenue\\.png \\([1-9][0-9]+ bytes\\), summary\\.csv \\([1-9][0-9]* bytes\\)\\].*"), listed);
+        JsonNode downloaded = cell(cells, "download-files");
+        String png = "";
+        for (JsonNode output : downloaded.path("outputs")) {
+            if (output.path("data").has("image/png")) png = output.path("data").path("image/png").asText();
+        }
+        assertTrue(png.startsWith("iVBORw0KGgo") && png.length() > 1000, "the chart the task wrote, downloaded and shown: " + downloaded);
+        assertTrue(text(downloaded).contains("region,count,sum,mean"), "the table the task wrote: " + downloaded);
+        assertTrue(text(downloaded).matches("(?s).*kept a copy: \\S*runs/debugging/revenue\\.png \\([1-9][0-9]+ bytes\\).*"), text(downloaded));
+
+        JsonNode kept = error(cell(cells, "timeout-kept"));
+        assertEquals("Timeout", kept.path("ename").asText(), kept.toString());
+        assertTrue(kept.path("evalue").asText().contains("interrupted at the 3.0 s time limit; the session's state is kept"), kept.toString());
+        Matcher steps = Pattern.compile("got through (\\d+) of 100 steps").matcher(text(cell(cells, "after-timeout-kept")));
+        assertTrue(steps.find(), "the state survived the interrupt: " + cell(cells, "after-timeout-kept"));
+        int done = Integer.parseInt(steps.group(1));
+        assertTrue(done > 0 && done < 100, "the loop was interrupted part way: " + done);
+
+        JsonNode lost = error(cell(cells, "timeout-lost"));
+        assertEquals("Timeout", lost.path("ename").asText(), lost.toString());
+        assertTrue(lost.path("evalue").asText().contains("the sandbox was killed and restarted, so its state was lost"), lost.toString());
+        assertEquals("NameError", error(cell(cells, "after-timeout-lost")).path("ename").asText(), "steps_done went with the killed sandbox");
+
+        JsonNode oom = error(cell(cells, "oom"));
+        assertEquals("OutOfMemory", oom.path("ename").asText(), oom.toString());
+        assertTrue(oom.path("evalue").asText().contains("ran out of memory (limit 256 MiB)"), oom.toString());
+        assertTrue(text(cell(cells, "oom")).contains("building the pairwise matrix...") && !text(cell(cells, "oom")).contains("never printed"));
+        JsonNode afterOom = cell(cells, "after-oom");
+        assertTrue(text(afterOom).contains("restarted it with the same settings") && text(afterOom).contains("memory 256 MiB"), afterOom.toString());
+        assertEquals("NameError", error(afterOom).path("ename").asText(), "the state went with the killed interpreter");
+        JsonNode fixed = cell(cells, "oom-fixed");
+        assertTrue(error(fixed).isMissingNode(), "the fixed computation fits: " + fixed);
+        assertTrue(text(fixed).matches("(?s).*\"text/plain\":\\[?\"[0-9]+\\.[0-9]+\".*"), "it gives the mean pairwise difference: " + fixed);
+        assertTrue(text(cell(cells, "info")).contains("memory 256 MiB"), "the restarted sandbox kept the limits");
+    }
+
+    /** The code cell with this id (the debugging notebook names its cells for what they show). */
+    private static JsonNode cell(JsonNode cells, String id) {
+        for (JsonNode cell : cells) {
+            if (cell.path("id").asText().equals(id)) return cell;
+        }
+        throw new AssertionError("no cell with id " + id);
+    }
+
+    /** The cell's error output, or a missing node. */
+    private static JsonNode error(JsonNode cell) {
+        for (JsonNode output : cell.path("outputs")) {
+            if (output.path("output_type").asText().equals("error")) return output;
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    private static String text(JsonNode cell) {
+        return cell.path("outputs").toString();
     }
 
     @Test

@@ -166,13 +166,16 @@ public final class Magics {
     static final class Python implements Callable<Object> {
         private final String body;
 
+        @Option(names = "--timeout", paramLabel = "SECONDS", description = "This cell's time limit (default: the sandbox's, 60 s unless %sandbox open set it)")
+        Double timeoutSeconds;
+
         Python(String body) {
             this.body = body;
         }
 
         @Override
         public Object call() {
-            return Notebook.python(body);
+            return Notebook.python(body, timeoutSeconds == null ? null : java.time.Duration.ofMillis(Math.round(timeoutSeconds * 1000)));
         }
     }
 
@@ -195,6 +198,12 @@ public final class Magics {
             @Option(names = "--image", description = "Sandbox image for the Docker backend (default: the run's, else evalbox/python:latest)")
             String image;
 
+            @Option(names = "--memory", description = "Memory limit, e.g. 256m, 2g (default: 1g)")
+            String memory;
+
+            @Option(names = "--timeout", paramLabel = "SECONDS", description = "Time limit of each cell (default: 60)")
+            Double timeoutSeconds;
+
             @Option(names = "--task", description = "Task id in the run")
             String task;
 
@@ -210,7 +219,11 @@ public final class Magics {
                     throw new IllegalArgumentException("--task and --run go together");
                 }
                 if (task == null) {
-                    return MimeBundle.text(Notebook.openSandbox(backend, image));
+                    return MimeBundle.text(Notebook.openSandbox(backend, image, memory,
+                            timeoutSeconds == null ? null : java.time.Duration.ofMillis(Math.round(timeoutSeconds * 1000))));
+                }
+                if (memory != null || timeoutSeconds != null) {
+                    throw new IllegalArgumentException("--memory and --timeout apply to a fresh sandbox, not to a re-created task's");
                 }
                 return MimeBundle.text(Notebook.openTaskSandbox(run, task, turn, backend));
             }

@@ -103,11 +103,21 @@ public final class Notebook {
 
     /** Runs Python in the notebook's sandbox with its outputs shown in this cell; returns the last expression's bundle. */
     public static Object python(String code) {
-        return SANDBOX.runPython(code);
+        return SANDBOX.runPython(code, null);
     }
 
-    public static String openSandbox(String backend, String image) {
-        SANDBOX.open(backend, image == null ? dev.evalbox.sandbox.SandboxSpec.DEFAULT_IMAGE : image);
+    /** As {@link #python(String)}, with this cell's own time limit (null: the sandbox's). */
+    public static Object python(String code, java.time.Duration timeout) {
+        return SANDBOX.runPython(code, timeout);
+    }
+
+    /** Opens a fresh sandbox; null leaves a setting at its default (image evalbox/python:latest, memory 1g, 60 s per cell). */
+    public static String openSandbox(String backend, String image, String memory, java.time.Duration cellTimeout) {
+        dev.evalbox.sandbox.SandboxSpec.Builder spec = dev.evalbox.sandbox.SandboxSpec.python();
+        if (image != null) spec.image(image);
+        if (memory != null) spec.memory(memory);
+        if (cellTimeout != null) spec.timeout(cellTimeout);
+        SANDBOX.open(backend, spec.build());
         return SANDBOX.describe();
     }
 

@@ -35,8 +35,14 @@ final class NotebookSandbox {
     private volatile Sandbox running;
 
     synchronized Sandbox current() {
-        if (sandbox == null || !sandbox.isAlive()) {
-            open(null, SandboxSpec.DEFAULT_IMAGE);
+        if (sandbox == null) {
+            open(null, SandboxSpec.python().build());
+        } else if (!sandbox.isAlive()) {
+            // Out of memory, or the interpreter exited: the next cell gets a new one with the limits chosen at open.
+            sandbox.restart();
+            description = describeOpened();
+            System.err.println("the sandbox had stopped; restarted it with the same settings (" + description
+                    + "): variables, imports and files from before are gone");
         }
         return sandbox;
     }
@@ -46,18 +52,25 @@ final class NotebookSandbox {
     }
 
     /** Opens a fresh sandbox on {@code backend} ("docker", "local" or null for the best available). */
-    synchronized Sandbox open(String backend, String image) {
+    synchronized Sandbox open(String backend, SandboxSpec spec) {
         close();
         String chosen = backend;
         if (chosen == null) {
             chosen = DockerEngine.problem() == null ? "docker" : "local";
         }
         provider = chosen.equals("docker") ? new DockerSandboxProvider() : new LocalSandboxProvider();
-        SandboxSpec spec = SandboxSpec.python().image(image).build();
         sandbox = provider.open(spec);
-        description = sandbox.backend() + " sandbox " + sandbox.id()
-                + (sandbox.backend().equals("local") ? " (local backend: NOT isolated, runs with your rights)" : " (" + image + ")");
+        description = describeOpened();
         return sandbox;
+    }
+
+    /** Which sandbox, where, and the limits a debugging user needs to know (a cell's time limit, the memory it may use). */
+    private String describeOpened() {
+        SandboxSpec spec = sandbox.spec();
+        String limits = String.format(java.util.Locale.ROOT, "%.1f s per cell", spec.defaultTimeout().toMillis() / 1000.0);
+        return sandbox.backend() + " sandbox " + sandbox.id() + (sandbox.backend().equals("local")
+                ? " (local backend: NOT isolated, runs with your rights; " + limits + ")"
+                : " (" + spec.image() + ", memory " + (spec.memoryBytes() >> 20) + " MiB, " + limits + ")");
     }
 
     /**
@@ -74,7 +87,7 @@ final class NotebookSandbox {
                     + (trajectories.byTask().size() > 10 ? ", ..." : "") + ")");
         }
         JsonNode runJson = readRunJson(run);
-        Sandbox opened = open(backend, runJson.path("image").asText(SandboxSpec.DEFAULT_IMAGE));
+        Sandbox opened = open(backend, SandboxSpec.python().image(runJson.path("image").asText(SandboxSpec.DEFAULT_IMAGE)).build());
         List<String> replayed = new ArrayList<>();
         uploadPyBenchInputs(runJson, taskId, opened, replayed);
         for (TrajectoryEvent.CodeExecution execution : trajectory.executions()) {
@@ -113,13 +126,13 @@ final class NotebookSandbox {
     }
 
     /** Runs Python in the current sandbox, forwarding its outputs to the cell as a Python kernel would show them. */
-    Object runPython(String code) {
+    Object runPython(String code, java.time.Duration timeout) {
         Sandbox target = current();
         List<Object> result = new ArrayList<>(1);
         running = target;
         ExecutionResult executed;
         try {
-            executed = target.execute(code, target.spec().defaultTimeout(), output -> {
+            executed = target.execute(code, timeout != null ? timeout : target.spec().defaultTimeout(), output -> {
                 if (output instanceof Output.Stream stream) {
                     (stream.isStderr() ? System.err : System.out).print(stream.text());
                 } else if (output instanceof Output.DisplayData display) {
@@ -139,11 +152,19 @@ final class NotebookSandbox {
         System.err.flush();
         if (!executed.ok()) {
             Output.Error error = executed.error().orElse(null);
-            if (error != null) {
+            // A limit or a dead interpreter is named as such, with whether the state survived (the
+            // KeyboardInterrupt a timeout raises in the cell says neither).
+            String limit = switch (executed.status()) {
+                case TIMEOUT -> "Timeout";
+                case OOM -> "OutOfMemory";
+                case CRASHED -> "SandboxCrashed";
+                default -> null;
+            };
+            if (limit == null && error != null) {
                 throw new PythonCellError(error.ename(), error.evalue());
             }
             String status = executed.status().name().toLowerCase(java.util.Locale.ROOT);
-            throw new PythonCellError(status.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + status.substring(1),
+            throw new PythonCellError(limit != null ? limit : status,
                     "the cell ended with status " + status + (executed.message().isEmpty() ? "" : ": " + executed.message()));
         }
         return result.isEmpty() ? null : result.get(0);

@@ -30,15 +30,9 @@ final class ArtifactsReport {
         ObjectNode metrics = ArtifactsGrading.metrics(results.values());
 
         StringBuilder html = new StringBuilder(1 << 16);
-        html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>evalbox report: ")
-                .append(Html.escape(runDir.getFileName().toString())).append("</title>\n<style>").append(RunReport.STYLE).append(STYLE)
-                .append("</style></head><body>\n");
-        html.append("<h1>artifactsbench · ").append(Html.escape(run.path("model").asText(run.path("kind").asText("")))).append("</h1>\n");
-        html.append("<p class=\"meta\">").append(Html.escape(runDir.toAbsolutePath().toString())).append("<br>");
-        for (String key : List.of("kind", "judge", "viewport", "finished", "evalbox_version")) {
-            if (run.hasNonNull(key)) html.append(key).append(": <b>").append(Html.escape(run.path(key).asText())).append("</b> &nbsp; ");
-        }
-        html.append("</p>\n<p class=\"score\" id=\"mean-score\">")
+        RunHeader.of(runDir, run).appendPageStart(html, runDir, run, RunReport.STYLE + STYLE,
+                List.of("kind", "judge", "viewport", "finished", "evalbox_version"));
+        html.append("<p class=\"score\" id=\"mean-score\">")
                 .append(metrics.path("mean_score").isNull() ? "-" : String.format("%.1f", metrics.path("mean_score").asDouble()))
                 .append(" mean judge score <span>(").append(metrics.path("scored").asInt()).append(" scored, ")
                 .append(metrics.path("unscored").asInt()).append(" unscored, of ").append(results.size()).append(" tasks)</span></p>\n");

@@ -66,15 +66,8 @@ public final class RunReport {
             }
         }
         StringBuilder html = new StringBuilder(1 << 16);
-        html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>evalbox report: ")
-                .append(Html.escape(runDir.getFileName().toString())).append("</title>\n<style>").append(STYLE).append("</style></head><body>\n");
-        html.append("<h1>").append(Html.escape(run.path("benchmark").asText("run"))).append(" · ")
-                .append(Html.escape(run.path("model").asText(run.path("kind").asText("")))).append("</h1>\n");
-        html.append("<p class=\"meta\">").append(Html.escape(runDir.toAbsolutePath().toString())).append("<br>");
-        for (String key : List.of("kind", "backend", "image", "started", "finished", "evalbox_version")) {
-            if (run.hasNonNull(key)) html.append(key).append(": <b>").append(Html.escape(run.path(key).asText())).append("</b> &nbsp; ");
-        }
-        html.append("</p>\n");
+        RunHeader.of(runDir, run).appendPageStart(html, runDir, run, STYLE,
+                List.of("kind", "backend", "image", "started", "finished", "evalbox_version"));
         double rate = results.isEmpty() ? 0 : 100.0 * passed / results.size();
         html.append("<p class=\"score\" id=\"pass-rate\">").append(String.format("%.1f%%", rate)).append(" passed <span>(")
                 .append(passed).append(" of ").append(results.size()).append(" tasks)</span></p>\n");

@@ -68,8 +68,9 @@ class HumanEvalVGraderTest {
 
         assertEquals(OptionalDouble.of(50.0), HumanEvalVGrader.passAtK(verdicts, 1));
         assertEquals(OptionalDouble.of(95.0), HumanEvalVGrader.passAtK(verdicts, 3)); // 1 - C(3,3)/C(6,3)
-        assertEquals(83.3, HumanEvalVGrader.parseSuccessRate(verdicts));
-        assertEquals(3, HumanEvalVGrader.referenceK(6, HumanEvalVGrader.Version.V2));
+        List<Predictions.Entry> items = List.of(new Predictions.Entry("q1", List.of("", "", "", "", "", ""), Optional.empty()));
+        assertEquals(83.3, HumanEvalVGrader.parseSuccessRate(verdicts, items, HumanEvalVGrader.Version.V2));
+        assertEquals(3, HumanEvalVGrader.referenceK(items, HumanEvalVGrader.Version.V2));
     }
 
     @Test

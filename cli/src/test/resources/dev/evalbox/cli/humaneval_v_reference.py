@@ -5,8 +5,9 @@
 # every entry as it is. Each sample: the pylint gate on its own file, else a run in a new process (fresh globals,
 # 2 s, output swallowed, stdin unreadable), with each release's result texts. Scores: pass@k over the qids, k from
 # the last item's sample count, and the parse-success rate counted on the result texts over (last item's samples
-# x items). Only the post-processing is evalbox's (grade_harness.post_process, next to this file); it is not
-# what the tests compare.
+# x items). Two pieces are evalbox's, both next to this file and neither what the tests compare: the
+# post-processing (grade_harness.post_process) and the pylint call of the bench anchor (humaneval_v_anchor).
+# The run of a program is written here again on purpose: its result texts are what is compared.
 # Usage: python3 humaneval_v_reference.py v1|v2 TASKS.json PREDICTIONS.json
 #   TASKS.json: [{"qid", "signature", "test"}]; prints {"items": [{"qid", "results": [...]}], "scores", "parse_success_rate"}
 import contextlib
@@ -18,12 +19,9 @@ import os
 import signal
 import sys
 import tempfile
-import uuid
-
-from pylint.lint import Run
-from pylint.reporters import JSONReporter
 
 import grade_harness
+import humaneval_v_anchor
 
 TIMEOUT = 2
 
@@ -48,13 +46,7 @@ def merged(entries, tasks):
 
 def gate(program, version):
     with tempfile.TemporaryDirectory() as cache:
-        path = os.path.join(cache, str(uuid.uuid4()) + ".py")
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(program)
-        buffer = io.StringIO()
-        with contextlib.redirect_stdout(io.StringIO()):
-            Run([path], reporter=JSONReporter(buffer), exit=False)
-    errors = [m["message"] for m in json.loads(buffer.getvalue()) if m["type"] in ("error", "fatal") and m["symbol"] != "function-redefined"]
+        errors = humaneval_v_anchor.pylint_errors(program, cache)
     if not errors:
         return None
     return ("pylint fail:\n" if version == "v1" else "Pylint syntax check failed:\n") + "\n".join(errors)

@@ -61,6 +61,7 @@ final class GradeHumanEvalVCommand implements Callable<Integer> {
         List<Predictions.Entry> items;
         try {
             items = HumanEvalVGrader.items(predictions, dataset.version());
+            if (dataset.version() == HumanEvalVGrader.Version.V2) Predictions.checkSampleCounts(items);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }

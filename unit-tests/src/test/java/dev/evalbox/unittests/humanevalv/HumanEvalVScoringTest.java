@@ -45,10 +45,10 @@ class HumanEvalVScoringTest {
     @Test
     void versionTwoRefusesATaskWithFewerPredictionsThanOneBeforeIt() {
         // The reference asserts that each merged task has as many predictions as the largest before it.
-        assertEquals(2, Predictions.mergeByQid(List.of(entry("q1", Optional.empty(), "a"), entry("q2", Optional.empty(), "b", "c"))).size(),
-                "a later task with more predictions passes the reference's check");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Predictions.mergeByQid(List.of(
-                entry("q1", Optional.empty(), "a0", "a1"), entry("q2", Optional.empty(), "b0"), entry("q1", Optional.empty(), "a2"))));
+        Predictions.checkSampleCounts(Predictions.mergeByQid(List.of(entry("q1", Optional.empty(), "a"), entry("q2", Optional.empty(), "b", "c"))));
+        // "a later task with more predictions passes the reference's check": no exception above
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Predictions.checkSampleCounts(Predictions.mergeByQid(List.of(
+                entry("q1", Optional.empty(), "a0", "a1"), entry("q2", Optional.empty(), "b0"), entry("q1", Optional.empty(), "a2")))));
         assertTrue(e.getMessage().startsWith("task q2 has 1 prediction(s) in all its entries, fewer than the 3 of q1 before it"), e.getMessage());
     }
 

@@ -7,9 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.evalbox.unittests.humanevalv.HumanEvalVGrader.SampleVerdict;
 import dev.evalbox.unittests.humanevalv.HumanEvalVGrader.Version;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The reference's bookkeeping around the verdicts, without running anything: v2 merging a task listed in several
@@ -40,6 +46,29 @@ class HumanEvalVScoringTest {
 
         List<Predictions.Entry> prompts = Predictions.mergeByQid(List.of(entry("q1", p, "x"), entry("q1", Optional.of("another"), "y")));
         assertEquals(Optional.empty(), prompts.get(0).prompt(), "the reference keeps one prompt per prediction: no single prompt is the task's");
+    }
+
+    @Test
+    void theReferencesExampleFileSplitIntoBatchesMergesBackIntoIt(@TempDir Path dir) throws Exception {
+        Path shared = null;
+        for (Path d = Path.of("").toAbsolutePath(); d != null && shared == null; d = d.getParent()) {
+            if (Files.isDirectory(d.resolve("shared/data/humaneval_v/predictions"))) shared = d.resolve("shared/data/humaneval_v/predictions");
+        }
+        Assumptions.assumeTrue(shared != null, "skipping: ../shared/data/humaneval_v is not on this machine");
+        Predictions.Entry real = Predictions.read(shared.resolve("example_pred_sample_6.json")).get(0);
+        ObjectMapper json = new ObjectMapper();
+        ArrayNode batches = json.createArrayNode();
+        int[][] parts = {{0, 1}, {1, 4}, {4, 6}};
+        batches.addObject().put("qid", "q9").put("prompt", "another task").putArray("predictions").add("x").add("y").add("z");
+        for (int[] part : parts) {
+            var node = batches.addObject().put("qid", real.qid()).put("prompt", real.prompt().orElseThrow());
+            real.predictions().subList(part[0], part[1]).forEach(node.putArray("predictions")::add);
+        }
+        Path split = dir.resolve("example_pred_sample_6_batches.json");
+        json.writeValue(split.toFile(), batches);
+        List<Predictions.Entry> merged = Predictions.mergeByQid(Predictions.read(split));
+        assertEquals(List.of("q9", real.qid()), merged.stream().map(Predictions.Entry::qid).toList());
+        assertEquals(real, merged.get(1), "the six real predictions, in order, with their prompt");
     }
 
     @Test

@@ -109,13 +109,14 @@ class GradeHumanEvalVReferenceTest {
     void aSplitShuffledVersionTwoFileIsGradedAsOneEntryPerTask(@TempDir Path dir) throws Exception {
         Path data = dataset(dir, "diagram");
         Graded whole = grade(data, predictions(dir, "whole.json", "q1", 0, 6, "q2", 0, 6), dir.resolve("whole"));
-        Graded split = grade(data, predictions(dir, "split.json", "q2", 0, 2, "q1", 0, 3, "q2", 2, 6, "q1", 3, 6), dir.resolve("split"));
+        Graded split = grade(data, predictions(dir, "split.json", "q2", 0, 2, "q1", 0, 3, "q2", 2, 6, "q1", 3, 5, "q1", 5, 6), dir.resolve("split"));
         assertEquals(whole.samples(), split.samples(), "the same verdict for every sample");
         assertEquals(12, split.samples().size());
         assertEquals("Pylint cannot tell: 3", split.samples().get("q1/3"));
         assertEquals("", split.samples().get("q2/1"), "reading stdin raises an OSError without a message, as in the reference");
         assertEquals("Test Case Execution Time Out (> 2 seconds)", split.samples().get("q2/3"));
-        // Each task passes 2 of 6: 1 - C(4,3)/C(6,3) = 0.8. Three results start with "Pylint" (two gate failures and
+        // Merged, every task has six samples (graded entry by entry, as v0.1 does, the last entry's one sample would
+        // make k 1 and the PSR's denominator 1 x 5). Each task passes 2 of 6: 1 - C(4,3)/C(6,3) = 0.8. Three results start with "Pylint" (two gate failures and
         // a raised ValueError): 1 - 3/12; counting the gate alone would give 83.3.
         for (Graded g : List.of(whole, split)) {
             assertEquals(80.0, g.metrics().path("pass@3").asDouble());
@@ -127,7 +128,7 @@ class GradeHumanEvalVReferenceTest {
     @Test
     void bothReleasesGiveTheReferenceProceduresResultsOnASplitFile(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(hostPylint(), "skipping: " + PYTHON + " with pylint is not on this machine (scripts/setup.sh host-python)");
-        Path v2 = predictions(dir, "split-v2.json", "q2", 0, 2, "q1", 0, 3, "q2", 2, 6, "q1", 3, 6);
+        Path v2 = predictions(dir, "split-v2.json", "q2", 0, 2, "q1", 0, 3, "q2", 2, 6, "q1", 3, 5, "q1", 5, 6);
         assertMatchesReference("v2", grade(dataset(dir.resolve("v2"), "diagram"), v2, dir.resolve("run-v2")), reference(dir, "v2", v2));
         // v0.1 does not merge: q1 is graded in three entries, k comes from the last one (1 sample) and the PSR divides by 1 x 4 entries.
         Path v1 = predictions(dir, "split-v1.json", "q1", 0, 3, "q2", 0, 6, "q1", 3, 5, "q1", 5, 6);

@@ -15,11 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -51,15 +53,33 @@ final class GradeHumanEvalVCommand implements Callable<Integer> {
     /**
      * Grades the predictions in sandboxes, writes results.jsonl (one line per sample: task_id, sample, passed,
      * reason, pylint_failed, completion) and the metrics into metrics.json and run.json, and prints pass@k and the PSR; {@code listFailing} names the tasks no sample passed.
+     * The predictions are graded as the reference's release does: v2 merges a task listed in several entries first.
      */
     static void gradeAndReport(HumanEvalVDataset.Loaded dataset, List<Predictions.Entry> predictions, Path runPath, ObjectNode runJson,
                                Integer k, boolean listFailing, RunOptions runOptions, SandboxOptions options) {
+        if (predictions.isEmpty()) throw new UserException("there are no predictions to grade (the predictions file is an empty list)");
+        List<Predictions.Entry> items;
+        try {
+            items = HumanEvalVGrader.items(predictions, dataset.version());
+            if (dataset.version() == HumanEvalVGrader.Version.V2) Predictions.checkSampleCounts(items);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+        Set<String> known = new HashSet<>();
+        dataset.items().forEach(i -> known.add(i.qid()));
+        for (Predictions.Entry item : items) {
+            if (!known.contains(item.qid())) throw new UserException("the predictions name task " + item.qid() + ", which the dataset does not have");
+        }
+        if (dataset.version() == HumanEvalVGrader.Version.V2 && items.size() != dataset.items().size()) {
+            System.err.println("warning: the predictions cover " + items.size() + " of the dataset's " + dataset.items().size()
+                    + " tasks; HumanEval-V's v2 evaluate.py refuses such a file, evalbox grades the tasks given");
+        }
         try (RunDirectory run = RunDirectory.open(runPath);
              SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
              SandboxPool pool = new SandboxPool(provider, 0, runOptions.concurrency)) {
             HumanEvalVGrader grader = new HumanEvalVGrader(pool, options.spec(), runOptions.concurrency);
             List<HumanEvalVGrader.SampleVerdict> verdicts =
-                    grader.grade(dataset.items().stream().map(HumanEvalVItem::task).toList(), predictions, dataset.version());
+                    grader.grade(dataset.items().stream().map(HumanEvalVItem::task).toList(), items, dataset.version());
             Map<String, List<HumanEvalVGrader.SampleVerdict>> byTask = new LinkedHashMap<>();
             verdicts.forEach(v -> byTask.computeIfAbsent(v.qid(), q -> new ArrayList<>()).add(v));
             // One line per sample, as the issue's results format has it; a task passes when any of its samples does.
@@ -68,14 +88,14 @@ final class GradeHumanEvalVCommand implements Callable<Integer> {
                         .put("passed", sample.passed()).put("reason", sample.passed() ? "" : sample.result())
                         .put("pylint_failed", sample.pylintFailed()).put("completion", sample.completion()));
             }
-            int samplesPerTask = predictions.isEmpty() ? 1 : predictions.get(0).predictions().size();
-            int reportedK = k != null ? k : HumanEvalVGrader.referenceK(samplesPerTask, dataset.version());
+            int reportedK = k != null ? k : HumanEvalVGrader.referenceK(items, dataset.version());
             OptionalDouble score = HumanEvalVGrader.passAtK(verdicts, reportedK);
-            double psr = HumanEvalVGrader.parseSuccessRate(verdicts);
+            double psr = HumanEvalVGrader.parseSuccessRate(verdicts, items, dataset.version());
+            long parseFailures = verdicts.stream().filter(v -> HumanEvalVGrader.countsAsParseFailure(v.result(), dataset.version())).count();
             ObjectNode metrics = runJson.put("finished", Instant.now().toString()).putObject("metrics");
             if (score.isPresent()) metrics.put("pass@" + reportedK, score.getAsDouble());
             else metrics.putNull("pass@" + reportedK);
-            metrics.put("psr", psr).put("k", reportedK).put("tasks", byTask.size()).put("samples", verdicts.size());
+            metrics.put("psr", psr).put("parse_failures", parseFailures).put("k", reportedK).put("tasks", byTask.size()).put("samples", verdicts.size());
             run.writeRunJson(runJson);
             try {
                 Files.writeString(runPath.resolve("metrics.json"), metrics.toPrettyString() + "\n");

@@ -60,7 +60,12 @@ public final class HumanEvalVGrader {
     /** Which release's rules: v0.1 concatenates several closed blocks, v2 picks one. */
     public enum Version { V1, V2 }
 
-    /** One sample's outcome, with the completion and the reason. */
+    /**
+     * One sample's outcome: {@code pylintFailed} says the pylint gate stopped it; {@code result} is the text the
+     * reference's release gives it ("passed"; v2: the gate's "Pylint syntax check failed:..", "Test Case Execution
+     * Time Out (> 2 seconds)" or the text of what the program raised; v0.1: "pylint fail:..", "timed out" or
+     * "failed: " and that text), or evalbox's "grading did not finish: .." when the harness itself died.
+     */
     public record SampleVerdict(String qid, int sample, boolean passed, boolean pylintFailed, String result, String completion) { }
 
     private final SandboxPool pool;
@@ -73,56 +78,78 @@ public final class HumanEvalVGrader {
         this.concurrency = concurrency;
     }
 
+    /**
+     * What the reference grades of a predictions file: v2 merges the entries of each task into one
+     * ({@link Predictions#mergeByQid}); v0.1 takes every entry as it is, a task listed twice graded twice.
+     */
+    public static List<Predictions.Entry> items(List<Predictions.Entry> predictions, Version version) {
+        return version == Version.V2 ? Predictions.mergeByQid(predictions) : List.copyOf(predictions);
+    }
+
+    /**
+     * Grades the file's {@linkplain #items items}, in their order. A sample's number counts within its task: v0.1
+     * grades a task listed in several entries once per entry, and its later entries' samples number on from the
+     * earlier ones', in the order the reference collects them for pass@k.
+     */
     public List<SampleVerdict> grade(List<HumanEvalVTask> tasks, List<Predictions.Entry> predictions, Version version) {
         Map<String, HumanEvalVTask> byQid = new LinkedHashMap<>();
         tasks.forEach(t -> byQid.put(t.qid(), t));
         for (Predictions.Entry entry : predictions) {
             if (!byQid.containsKey(entry.qid())) throw new IllegalArgumentException("predictions for an unknown task: " + entry.qid());
         }
+        List<Item> items = new ArrayList<>();
+        Map<String, Integer> numbered = new HashMap<>();
+        Map<String, Integer> itemOf = new HashMap<>(); // "qid/sample" -> the item's place, to return the verdicts in item order
+        for (Predictions.Entry entry : items(predictions, version)) {
+            int first = numbered.getOrDefault(entry.qid(), 0);
+            numbered.put(entry.qid(), first + entry.predictions().size());
+            for (int i = 0; i < entry.predictions().size(); i++) itemOf.put(entry.qid() + "/" + (first + i), items.size());
+            items.add(new Item(entry, first));
+        }
         List<SampleVerdict> verdicts = Collections.synchronizedList(new ArrayList<>());
         byte[] harness = harness().getBytes(StandardCharsets.UTF_8);
         Set<Sandbox> prepared = ConcurrentHashMap.newKeySet();
-        Workers.run(batches(predictions), concurrency, () -> pool.acquire(spec), (sandbox, batch) -> {
+        Workers.run(batches(items), concurrency, () -> pool.acquire(spec), (sandbox, batch) -> {
             if (prepared.add(sandbox)) sandbox.upload(harness, ".evalbox/grade_harness.py");
             verdicts.addAll(gradeBatch(sandbox, byQid, batch, version));
         });
-        Map<String, Integer> order = new HashMap<>();
-        byQid.keySet().forEach(qid -> order.put(qid, order.size()));
         List<SampleVerdict> ordered = new ArrayList<>(verdicts);
-        ordered.sort(Comparator.comparingInt((SampleVerdict v) -> order.get(v.qid())).thenComparingInt(SampleVerdict::sample));
+        ordered.sort(Comparator.comparingInt((SampleVerdict v) -> itemOf.get(v.qid() + "/" + v.sample())).thenComparingInt(SampleVerdict::sample));
         return ordered;
     }
 
+    /** One item to grade: its entry, and the number of its first sample within the task. */
+    private record Item(Predictions.Entry entry, int firstSample) { }
+
     /**
-     * Consecutive tasks grouped up to about {@value #BATCH_SAMPLES} samples, so that one sandbox round trip and one
+     * Consecutive items grouped up to about {@value #BATCH_SAMPLES} samples, so that one sandbox round trip and one
      * pylint run serve several tasks; smaller when that would leave workers without work.
      */
-    private List<List<Predictions.Entry>> batches(List<Predictions.Entry> predictions) {
-        int total = predictions.stream().mapToInt(e -> e.predictions().size()).sum();
+    private List<List<Item>> batches(List<Item> items) {
+        int total = items.stream().mapToInt(i -> i.entry().predictions().size()).sum();
         int size = Math.max(1, Math.min(BATCH_SAMPLES, total / (Math.max(1, concurrency) * 4)));
-        List<List<Predictions.Entry>> batches = new ArrayList<>();
-        List<Predictions.Entry> current = new ArrayList<>();
+        List<List<Item>> batches = new ArrayList<>();
+        List<Item> current = new ArrayList<>();
         int samples = 0;
-        for (Predictions.Entry entry : predictions) {
-            if (!current.isEmpty() && samples + entry.predictions().size() > size) {
+        for (Item item : items) {
+            if (!current.isEmpty() && samples + item.entry().predictions().size() > size) {
                 batches.add(current);
                 current = new ArrayList<>();
                 samples = 0;
             }
-            current.add(entry);
-            samples += entry.predictions().size();
+            current.add(item);
+            samples += item.entry().predictions().size();
         }
         if (!current.isEmpty()) batches.add(current);
         return batches;
     }
 
-    private static List<SampleVerdict> gradeBatch(Sandbox sandbox, Map<String, HumanEvalVTask> byQid, List<Predictions.Entry> batch,
-                                                  Version version) {
+    private static List<SampleVerdict> gradeBatch(Sandbox sandbox, Map<String, HumanEvalVTask> byQid, List<Item> batch, Version version) {
         ArrayNode samples = JSON.createArrayNode();
-        for (Predictions.Entry entry : batch) {
-            HumanEvalVTask task = byQid.get(entry.qid());
-            for (int i = 0; i < entry.predictions().size(); i++) {
-                samples.addObject().put("qid", task.qid()).put("sample", i).put("prediction", entry.predictions().get(i))
+        for (Item item : batch) {
+            HumanEvalVTask task = byQid.get(item.entry().qid());
+            for (int i = 0; i < item.entry().predictions().size(); i++) {
+                samples.addObject().put("qid", task.qid()).put("sample", item.firstSample() + i).put("prediction", item.entry().predictions().get(i))
                         .put("signature", task.functionSignature()).put("test", task.testScript())
                         .put("version", version == Version.V1 ? "v1" : "v2").put("timeout", 2);
             }
@@ -150,10 +177,10 @@ public final class HumanEvalVGrader {
         String why = run.status() == ExecutionStatus.OK ? "the harness process ended early (a sample killed it?)"
                 : run.status().name().toLowerCase() + (run.message().isEmpty() ? "" : " (" + run.message() + ")");
         List<SampleVerdict> verdicts = new ArrayList<>();
-        for (Predictions.Entry entry : batch) {
-            for (int i = 0; i < entry.predictions().size(); i++) {
-                SampleVerdict verdict = byKey.get(entry.qid() + "/" + i);
-                verdicts.add(verdict != null ? verdict : new SampleVerdict(entry.qid(), i, false, false, "grading did not finish: " + why, ""));
+        for (Item item : batch) {
+            for (int i = item.firstSample(); i < item.firstSample() + item.entry().predictions().size(); i++) {
+                SampleVerdict verdict = byKey.get(item.entry().qid() + "/" + i);
+                verdicts.add(verdict != null ? verdict : new SampleVerdict(item.entry().qid(), i, false, false, "grading did not finish: " + why, ""));
             }
         }
         return verdicts;
@@ -170,16 +197,33 @@ public final class HumanEvalVGrader {
         return PassAtK.score(counts.values().stream().map(c -> new PassAtK.Counts(c[0], c[1])).toList(), k);
     }
 
-    /** The parse-success rate: the share of samples pylint let through, x100, rounded as the reference rounds. */
-    public static double parseSuccessRate(List<SampleVerdict> verdicts) {
-        long failed = verdicts.stream().filter(SampleVerdict::pylintFailed).count();
-        double rate = 100 * (1 - (double) failed / verdicts.size());
+    /**
+     * Whether the reference counts this result against the parse-success rate. It goes by the result's text, not by
+     * the pylint gate: v2 counts every result that starts with "Pylint" (its gate's text, and also what a program
+     * that raised an exception whose text starts so leaves), v0.1 every one that starts with "pylint fail" (only its
+     * gate's text: its other results start with "passed", "timed out" or "failed: ").
+     */
+    public static boolean countsAsParseFailure(String result, Version version) {
+        return result.startsWith(version == Version.V2 ? "Pylint" : "pylint fail");
+    }
+
+    /**
+     * The parse-success rate as the reference computes it: 1 - (results counted by {@link #countsAsParseFailure})
+     * / (the last item's sample count x the number of {@linkplain #items items}), x100, rounded as Python's
+     * round(x, 1). The reference assumes every item has as many samples as the last one; where they differ (a
+     * v0.1 file that lists a task twice) its quotient is kept, even below 0.
+     */
+    public static double parseSuccessRate(List<SampleVerdict> verdicts, List<Predictions.Entry> items, Version version) {
+        if (items.isEmpty()) throw new IllegalArgumentException("no predictions: the parse-success rate needs at least one task");
+        long failed = verdicts.stream().filter(v -> countsAsParseFailure(v.result(), version)).count();
+        double rate = 100 * (1 - (double) failed / ((double) items.get(items.size() - 1).predictions().size() * items.size()));
         return new BigDecimal(rate).setScale(1, RoundingMode.HALF_EVEN).doubleValue();
     }
 
-    /** The k the reference reports: 1 for one sample per task, else 3 (v2) or 10 (v0.1). */
-    public static int referenceK(int samplesPerTask, Version version) {
-        return samplesPerTask == 1 ? 1 : version == Version.V2 ? 3 : 10;
+    /** The k the reference reports, from the last item's sample count: 1 for one sample, else 3 (v2) or 10 (v0.1). */
+    public static int referenceK(List<Predictions.Entry> items, Version version) {
+        if (items.isEmpty()) throw new IllegalArgumentException("no predictions: there is no k to report");
+        return items.get(items.size() - 1).predictions().size() == 1 ? 1 : version == Version.V2 ? 3 : 10;
     }
 
     private static String harness() {

@@ -21,6 +21,18 @@ import time
 
 FENCE = "```"
 TIMEOUT_MESSAGE = "Test Case Execution Time Out (> %s seconds)"
+# The result texts of each release (the parse-success rate is counted on them: v2 counts what starts with
+# "Pylint", v0.1 what starts with "pylint fail").
+GATE_PREFIX = {"v1": "pylint fail:\n", "v2": "Pylint syntax check failed:\n"}
+
+
+def timeout_text(timeout, version="v2"):
+    return "timed out" if version == "v1" else TIMEOUT_MESSAGE % timeout
+
+
+def raised_text(exc, version="v2"):
+    # formatted as the reference formats it (an f-string), so a class with its own __format__ gets the same text
+    return f"failed: {exc}" if version == "v1" else f"{exc}"
 
 
 def closed_blocks(parts):
@@ -137,18 +149,21 @@ class Timeout(Exception):
 
 
 class NoInput(io.StringIO):
-    """stdin for the sample: reading it fails, as in the reference's run."""
+    """stdin for the sample: reading it raises an OSError without a message, as in the reference's run."""
 
     def read(self, *args, **kwargs):
-        raise IOError("stdin is not readable")
+        raise IOError
 
     readline = read
     readlines = read
 
+    def readable(self, *args, **kwargs):
+        return False
 
-def run_here(code, timeout):
+
+def run_here(code, timeout, version="v2"):
     """Runs the program in this (forked) process in a scratch directory, its output swallowed, stdin unreadable:
-    "passed", the timeout message, or the text of what it raised."""
+    "passed", the release's timeout text, or the release's text of what it raised."""
     def expire(signum, frame):
         raise Timeout()
     with tempfile.TemporaryDirectory() as scratch:
@@ -165,27 +180,29 @@ def run_here(code, timeout):
                     signal.setitimer(signal.ITIMER_REAL, 0)
             return "passed"
         except Timeout:
-            return TIMEOUT_MESSAGE % timeout
+            return timeout_text(timeout, version)
         except BaseException as exc:
-            return str(exc)
+            return raised_text(exc, version)
 
 
-def _child(code, timeout, report):
+def _child(code, timeout, version, report):
     # The harness's own stdin and stdout carry its commands: the sample must not reach them.
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
-    os.write(report, run_here(code, timeout).encode("utf-8", "replace"))
+    # A leading mark, so that an empty text (a bare `assert` that failed) is told apart from no report at all.
+    os.write(report, b"=" + run_here(code, timeout, version).encode("utf-8", "replace"))
 
 
-def execute(code, timeout):
-    """Runs the program in a forked process; "passed" when it raised nothing within the limit."""
+def execute(code, timeout, version="v2"):
+    """Runs the program in a forked process; "passed" when it raised nothing within the limit. A process that
+    reports nothing (it died, or formatting what it raised failed) gets the timeout text, as in the reference."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read_end)
         try:
-            _child(code, timeout, write_end)
+            _child(code, timeout, version, write_end)
         finally:
             os._exit(0)
     os.close(write_end)
@@ -206,8 +223,8 @@ def execute(code, timeout):
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
     if not chunks:
-        return TIMEOUT_MESSAGE % timeout
-    return b"".join(chunks).decode("utf-8", "replace")
+        return timeout_text(timeout, version)
+    return b"".join(chunks)[1:].decode("utf-8", "replace")
 
 
 def grade(samples, out):
@@ -216,9 +233,9 @@ def grade(samples, out):
     for sample, (completion, program), found in zip(samples, prepared, errors):
         verdict = {"qid": sample["qid"], "sample": sample["sample"], "completion": completion, "program": program}
         if found:
-            verdict.update(passed=False, pylint_failed=True, result="Pylint syntax check failed:\n" + "\n".join(found))
+            verdict.update(passed=False, pylint_failed=True, result=GATE_PREFIX[sample["version"]] + "\n".join(found))
         else:
-            result = execute(program, sample.get("timeout", 2))
+            result = execute(program, sample.get("timeout", 2), sample["version"])
             verdict.update(passed=result == "passed", pylint_failed=False, result=result)
         out.write(json.dumps(verdict) + "\n")
         out.flush()

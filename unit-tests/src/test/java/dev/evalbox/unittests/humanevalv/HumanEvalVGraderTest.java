@@ -68,8 +68,9 @@ class HumanEvalVGraderTest {
 
         assertEquals(OptionalDouble.of(50.0), HumanEvalVGrader.passAtK(verdicts, 1));
         assertEquals(OptionalDouble.of(95.0), HumanEvalVGrader.passAtK(verdicts, 3)); // 1 - C(3,3)/C(6,3)
-        assertEquals(83.3, HumanEvalVGrader.parseSuccessRate(verdicts));
-        assertEquals(3, HumanEvalVGrader.referenceK(6, HumanEvalVGrader.Version.V2));
+        List<Predictions.Entry> items = List.of(new Predictions.Entry("q1", List.of("", "", "", "", "", ""), Optional.empty()));
+        assertEquals(83.3, HumanEvalVGrader.parseSuccessRate(verdicts, items, HumanEvalVGrader.Version.V2));
+        assertEquals(3, HumanEvalVGrader.referenceK(items, HumanEvalVGrader.Version.V2));
     }
 
     @Test
@@ -78,6 +79,40 @@ class HumanEvalVGraderTest {
                 "```python\ndef helper(x):\n    return x\n```\n```python\ndef solution(a, b):\n    return helper(a) + b\n```");
         assertTrue(verdicts.get(0).passed(), verdicts.get(0).result());
         assertEquals("def helper(x):\n    return x\ndef solution(a, b):\n    return helper(a) + b", verdicts.get(0).completion());
+    }
+
+    @Test
+    void eachReleaseGivesItsOwnResultTexts() {
+        String[] answers = {"```python\ndef solution(a, b)\n    return a + b\n```", "```python\ndef solution(a, b):\n    return a - b\n```",
+                "```python\ndef solution(a, b):\n    raise ValueError('Pylint says no')\n```", "```python\ndef solution(a, b):\n    while True:\n        pass\n```"};
+        List<HumanEvalVGrader.SampleVerdict> v2 = grade(HumanEvalVGrader.Version.V2, answers);
+        assertTrue(v2.get(0).result().startsWith("Pylint syntax check failed:\n"), v2.get(0).result());
+        assertEquals("", v2.get(1).result(), "a bare assert that fails leaves an empty text, not the timeout's");
+        assertEquals("Pylint says no", v2.get(2).result());
+        assertEquals("Test Case Execution Time Out (> 2 seconds)", v2.get(3).result());
+        List<HumanEvalVGrader.SampleVerdict> v1 = grade(HumanEvalVGrader.Version.V1, answers);
+        assertTrue(v1.get(0).result().startsWith("pylint fail:\n"), v1.get(0).result());
+        assertEquals(List.of("failed: ", "failed: Pylint says no", "timed out"), v1.subList(1, 4).stream().map(HumanEvalVGrader.SampleVerdict::result).toList());
+        assertEquals(List.of(true, false, false, false), v1.stream().map(HumanEvalVGrader.SampleVerdict::pylintFailed).toList());
+    }
+
+    @Test
+    void versionTwoGradesATaskSplitOverEntriesAsOneAndVersionOneGradesEachEntry() {
+        HumanEvalVTask second = new HumanEvalVTask("q2", ADD.functionSignature(), ADD.testScript());
+        String good = "```python\ndef solution(a, b):\n    return a + b\n```";
+        String bad = "```python\ndef solution(a, b):\n    return a * b\n```";
+        List<Predictions.Entry> split = List.of(new Predictions.Entry("q2", List.of(bad), Optional.empty()),
+                new Predictions.Entry("q1", List.of(good, bad), Optional.empty()),
+                new Predictions.Entry("q2", List.of(good, good), Optional.empty()),
+                new Predictions.Entry("q1", List.of(bad), Optional.empty()));
+        for (HumanEvalVGrader.Version version : HumanEvalVGrader.Version.values()) {
+            List<String> verdicts = new HumanEvalVGrader(pool, SandboxSpec.python().build(), 2).grade(List.of(ADD, second), split, version)
+                    .stream().map(v -> v.qid() + "/" + v.sample() + ":" + v.passed()).toList();
+            List<String> expected = version == HumanEvalVGrader.Version.V2
+                    ? List.of("q2/0:false", "q2/1:true", "q2/2:true", "q1/0:true", "q1/1:false", "q1/2:false") // merged, in first-appearance order
+                    : List.of("q2/0:false", "q1/0:true", "q1/1:false", "q2/1:true", "q2/2:true", "q1/2:false"); // entry by entry
+            assertEquals(expected, verdicts, version.name());
+        }
     }
 
     @Test
@@ -103,7 +138,7 @@ class HumanEvalVGraderTest {
     @Test
     void floodsAndExitsGetVerdictsAndTheGradingGoesOn() {
         List<HumanEvalVGrader.SampleVerdict> verdicts = grade(HumanEvalVGrader.Version.V2,
-                "```python\ndef solution(a, b):\n    for i in range(200000):\n        print('flood', i)\n    print('x' * 50_000_000)\n    return a + b\n```",
+                "```python\ndef solution(a, b):\n    for i in range(20000):\n        print('flood', i)\n    print('x' * 5_000_000)\n    return a + b\n```",
                 "```python\nimport sys\ndef solution(a, b):\n    sys.exit(0)\n```",
                 "```python\nimport os\ndef solution(a, b):\n    os._exit(0)\n```",
                 "```python\ndef solution(a, b):\n    raise SystemExit('bye')\n```",

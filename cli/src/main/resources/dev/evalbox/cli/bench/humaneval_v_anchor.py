@@ -36,7 +36,7 @@ def pylint_errors(program, cache):
 
 
 def run_program(program, timeout, result):
-    result.append(grade_harness.run_here(program, timeout))
+    result.append(grade_harness.run_here(program, timeout)[1])  # the reference's verdict is its text
 
 
 def check_sample(index, program, timeout, cache):

@@ -162,8 +162,10 @@ class NoInput(io.StringIO):
 
 
 def run_here(code, timeout, version="v2"):
-    """Runs the program in this (forked) process in a scratch directory, its output swallowed, stdin unreadable:
-    "passed", the release's timeout text, or the release's text of what it raised."""
+    """Runs the program in this (forked) process in a scratch directory, its output swallowed, stdin unreadable.
+    Returns (returned, text): whether the program ran to its end, and the release's text for the outcome: "passed",
+    the timeout text, or the text of what it raised. The verdict is `returned`, never the text: a program that
+    raises an exception whose text is "passed" gets that text (the reference would count it as a pass) but fails."""
     def expire(signum, frame):
         raise Timeout()
     with tempfile.TemporaryDirectory() as scratch:
@@ -178,11 +180,11 @@ def run_here(code, timeout, version="v2"):
                     exec(code, {})
                 finally:
                     signal.setitimer(signal.ITIMER_REAL, 0)
-            return "passed"
+            return True, "passed"
         except Timeout:
-            return timeout_text(timeout, version)
+            return False, timeout_text(timeout, version)
         except BaseException as exc:
-            return raised_text(exc, version)
+            return False, raised_text(exc, version)
 
 
 def _child(code, timeout, version, report):
@@ -190,13 +192,15 @@ def _child(code, timeout, version, report):
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
-    # A leading mark, so that an empty text (a bare `assert` that failed) is told apart from no report at all.
-    os.write(report, b"=" + run_here(code, timeout, version).encode("utf-8", "replace"))
+    # A leading mark: "P" the program ran to its end, "F" it did not (followed by the text), so that an empty text
+    # (a bare `assert` that failed) is told apart from no report at all, and the verdict never rests on the text.
+    returned, text = run_here(code, timeout, version)
+    os.write(report, (b"P" if returned else b"F") + text.encode("utf-8", "replace"))
 
 
 def execute(code, timeout, version="v2"):
-    """Runs the program in a forked process; "passed" when it raised nothing within the limit. A process that
-    reports nothing (it died, or formatting what it raised failed) gets the timeout text, as in the reference."""
+    """Runs the program in a forked process: (returned, text) as run_here gives them. A process that reports
+    nothing (it died, or formatting what it raised failed) gets the timeout text, as in the reference."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -223,8 +227,9 @@ def execute(code, timeout, version="v2"):
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
     if not chunks:
-        return timeout_text(timeout, version)
-    return b"".join(chunks)[1:].decode("utf-8", "replace")
+        return False, timeout_text(timeout, version)
+    report = b"".join(chunks)
+    return report[:1] == b"P", report[1:].decode("utf-8", "replace")
 
 
 def grade(samples, out):
@@ -235,8 +240,8 @@ def grade(samples, out):
         if found:
             verdict.update(passed=False, pylint_failed=True, result=GATE_PREFIX[sample["version"]] + "\n".join(found))
         else:
-            result = execute(program, sample.get("timeout", 2), sample["version"])
-            verdict.update(passed=result == "passed", pylint_failed=False, result=result)
+            returned, result = execute(program, sample.get("timeout", 2), sample["version"])
+            verdict.update(passed=returned, pylint_failed=False, result=result)
         out.write(json.dumps(verdict) + "\n")
         out.flush()
 

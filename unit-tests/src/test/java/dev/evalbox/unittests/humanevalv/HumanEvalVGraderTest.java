@@ -74,6 +74,17 @@ class HumanEvalVGraderTest {
     }
 
     @Test
+    void aSampleCannotForgeAPassThroughTheResultText() {
+        // The reference takes a result text of exactly "passed" for a pass, so this sample would pass there.
+        List<HumanEvalVGrader.SampleVerdict> verdicts = grade(HumanEvalVGrader.Version.V2,
+                "```python\ndef solution(a, b):\n    raise Exception('passed')\n```",
+                "```python\ndef solution(a, b):\n    return a + b\n```");
+        assertEquals("passed", verdicts.get(0).result(), "the reference's text is kept as evidence");
+        assertFalse(verdicts.get(0).passed(), "an exception is a failure whatever its text says");
+        assertTrue(verdicts.get(1).passed(), verdicts.get(1).result());
+    }
+
+    @Test
     void versionOneConcatenatesEveryClosedBlock() {
         List<HumanEvalVGrader.SampleVerdict> verdicts = grade(HumanEvalVGrader.Version.V1,
                 "```python\ndef helper(x):\n    return x\n```\n```python\ndef solution(a, b):\n    return helper(a) + b\n```");

@@ -8,6 +8,7 @@ import dev.evalbox.unittests.humanevalv.HumanEvalVDataset;
 import dev.evalbox.unittests.humanevalv.HumanEvalVGrader;
 import dev.evalbox.unittests.humanevalv.HumanEvalVItem;
 import dev.evalbox.unittests.humanevalv.Predictions;
+import dev.evalbox.unittests.report.RunReport;
 import java.io.PrintWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -111,6 +112,7 @@ final class GradeHumanEvalVCommand implements Callable<Integer> {
                 System.out.println(failing.isEmpty() ? "every ground-truth solution passes" : "ground-truth solutions that fail: " + failing);
             }
         }
+        System.out.println("report: " + new RunReport(runPath).write().toAbsolutePath());
     }
 
     /** The dataset, parquet images written under RUN/images; unusable tasks are warnings, none usable an error. */

@@ -98,5 +98,9 @@ class GradeHumanEvalVTest {
                 .filter(n -> n.path("task_id").asText().equals("q1"))
                 .map(n -> n.path("sample").asInt() + ":" + n.path("passed").asBoolean()).sorted().toList();
         assertEquals(List.of("0:true", "1:false", "2:false", "3:false", "4:false", "5:false"), q1Samples);
+        String report = Files.readString(dir.resolve("run/report.html"));
+        assertTrue(report.contains("8.3% passed <span>(1 of 12 samples)"), "the report counts samples, as results.jsonl has them");
+        assertTrue(report.contains("pass@3: 25.0"), "the report shows the run's metrics");
+        assertTrue(report.contains("id=\"task-q1-sample-5\""), "each sample is listed");
     }
 }

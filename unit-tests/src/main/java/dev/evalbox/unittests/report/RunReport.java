@@ -49,7 +49,9 @@ public final class RunReport {
         }
         JsonNode run = Files.isRegularFile(runDir.resolve("run.json")) ? JSON.readTree(runDir.resolve("run.json").toFile()) : JSON.createObjectNode();
         if ("artifactsbench".equals(run.path("benchmark").asText())) return new ArtifactsReport(runDir).render(run);
-        Map<String, JsonNode> results = sortedByTask(jsonLines(runDir.resolve("results.jsonl"), "task_id"));
+        Map<String, JsonNode> results = sortedByTask(resultRows(runDir.resolve("results.jsonl")));
+        // HumanEval-V writes a row per sample: the rate is over samples then, and each sample is listed.
+        boolean perSample = results.values().stream().anyMatch(row -> row.has("sample"));
         Map<String, JsonNode> conversations = jsonLines(runDir.resolve("pybench_trajectory.jsonl"), "index");
         Map<String, JsonNode> traces = jsonLines(runDir.resolve("traces.jsonl"), "task_id");
         Map<String, Map<Integer, List<String>>> figures = figures(runDir.resolve("trajectories.jsonl"));
@@ -70,7 +72,16 @@ public final class RunReport {
                 List.of("kind", "backend", "image", "started", "finished", "evalbox_version"));
         double rate = results.isEmpty() ? 0 : 100.0 * passed / results.size();
         html.append("<p class=\"score\" id=\"pass-rate\">").append(String.format("%.1f%%", rate)).append(" passed <span>(")
-                .append(passed).append(" of ").append(results.size()).append(" tasks)</span></p>\n");
+                .append(passed).append(" of ").append(results.size()).append(perSample ? " samples)" : " tasks)").append("</span></p>\n");
+        JsonNode metrics = run.path("metrics");
+        if (metrics.isObject() && metrics.size() > 0) {
+            html.append("<p class=\"metrics\" id=\"metrics\">");
+            List<String> shown = new ArrayList<>();
+            metrics.fields().forEachRemaining(m -> {
+                if (m.getValue().isValueNode()) shown.add(Html.escape(m.getKey()) + ": " + Html.escape(m.getValue().asText()));
+            });
+            html.append(String.join(" · ", shown)).append("</p>\n");
+        }
 
         html.append("<h2>By category</h2>\n<table class=\"categories\"><tr><th>category</th><th>tasks</th><th>passed</th><th>pass rate</th></tr>\n");
         byCategory.forEach((c, n) -> html.append("<tr><td>").append(Html.escape(c)).append("</td><td>").append(n[0]).append("</td><td>")
@@ -78,10 +89,11 @@ public final class RunReport {
         html.append("</table>\n").append(chart(byCategory));
 
         html.append("<h2>Tasks</h2>\n<div id=\"tasks\">\n");
-        for (JsonNode row : results.values()) {
-            String task = row.path("task_id").asText();
+        for (Map.Entry<String, JsonNode> entry : results.entrySet()) {
+            JsonNode row = entry.getValue();
+            String task = entry.getKey();
             boolean pass = row.path("passed").asBoolean();
-            html.append("<details class=\"task ").append(pass ? "pass" : "fail").append("\" id=\"task-").append(Html.escape(task)).append("\">")
+            html.append("<details class=\"task ").append(pass ? "pass" : "fail").append("\" id=\"task-").append(Html.escape(task.replace(' ', '-'))).append("\">")
                     .append("<summary><span class=\"id\">").append(Html.escape(task)).append("</span>")
                     .append("<span class=\"verdict\">").append(pass ? "pass" : row.path("passed").isNull() ? "not graded" : "fail").append("</span>")
                     .append("<span class=\"turns\">").append(row.path("turns").asInt()).append(" turns</span>")
@@ -200,6 +212,17 @@ public final class RunReport {
     private static String shorten(String s) { return s.length() > 30 ? s.substring(0, 30) + "…" : s; }
 
     /** A JSON Lines file by one field; a line cut short by a crash is left out: the report shows what is whole. */
+    /** results.jsonl by task, or by task and sample ("q1 sample 2") where rows carry a sample number. */
+    private static Map<String, JsonNode> resultRows(Path file) {
+        Map<String, JsonNode> byKey = new LinkedHashMap<>();
+        JsonLines.read(file, (number, node) -> {
+            String key = node.path("task_id").asText() + (node.has("sample") ? " sample " + node.path("sample").asText() : "");
+            byKey.put(key, node);
+            return null;
+        });
+        return byKey;
+    }
+
     static Map<String, JsonNode> jsonLines(Path file, String key) {
         Map<String, JsonNode> byKey = new LinkedHashMap<>();
         if (!Files.isRegularFile(file)) return byKey;

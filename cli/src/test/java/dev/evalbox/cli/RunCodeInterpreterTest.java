@@ -31,9 +31,12 @@ class RunCodeInterpreterTest {
         return "Thought: run it\nAction: code_interpreter\nAction Input:\n```py\n" + code + "\n```\n";
     }
 
-    private static Map<String, JsonNode> results(Path run) throws Exception {
+    private static Map<String, JsonNode> results(Path run) throws Exception { return byTask(run.resolve("results.jsonl")); }
+
+    /** The lines of a run's JSONL file by their task_id. */
+    private static Map<String, JsonNode> byTask(Path jsonl) throws Exception {
         Map<String, JsonNode> rows = new HashMap<>();
-        for (String line : Files.readAllLines(run.resolve("results.jsonl"))) {
+        for (String line : Files.readAllLines(jsonl)) {
             JsonNode row = JSON.readTree(line);
             rows.put(row.path("task_id").asText(), row);
         }
@@ -226,11 +229,7 @@ class RunCodeInterpreterTest {
             assertEquals(expectedModelCalls, callsPerItem(model, questions));
             assertEquals(expectedJudgeCalls, callsPerItem(judge, questions));
 
-            Map<String, JsonNode> traces = new HashMap<>();
-            for (String line : Files.readAllLines(run.resolve("traces.jsonl"))) {
-                JsonNode trace = JSON.readTree(line);
-                traces.put(trace.path("task_id").asText(), trace);
-            }
+            Map<String, JsonNode> traces = byTask(run.resolve("traces.jsonl"));
             Map<String, String> expectedStops = Map.ofEntries(
                     Map.entry("ci-1", "3 execution_limit"), Map.entry("ci-2", "1 no_action"), Map.entry("ci-3", "4 execution_limit"),
                     Map.entry("ci-4", "2 error_observation"), Map.entry("ci-5", "1 execution_limit"), Map.entry("ci-6", "0 no_action"),

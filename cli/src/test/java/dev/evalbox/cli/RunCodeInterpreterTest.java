@@ -76,7 +76,7 @@ class RunCodeInterpreterTest {
                     "--concurrency", "1", "--backend", "docker", "--out", run.toString());
             assertEquals(0, result.exitCode(), result.out() + result.err());
             assertTrue(result.err().contains("line 5: field \"query\" missing or not a string (skipped)"), result.err());
-            String rowsText = Files.readString(run.resolve("results.jsonl"));
+            String rowsText = Files.readString(run.resolve("results.jsonl")) + Files.readString(run.resolve("traces.jsonl"));
             assertTrue(result.out().contains(String.format("%-32s %s", "executable rate: math", "100.0% (1/1)")), result.out() + rowsText);
             assertTrue(result.out().contains(String.format("%-32s %s", "executable rate: visualization", "100.0% (2/2)")), result.out() + rowsText);
             assertTrue(result.out().contains(String.format("%-32s %s", "executable rate: all", "100.0% (4/4)")), result.out() + rowsText);
@@ -226,10 +226,11 @@ class RunCodeInterpreterTest {
             ));
             Map<String, Integer> expectedJudgeCalls = new java.util.TreeMap<>(Map.of(
                     "ci-1", 1, "ci-2", 1, "ci-3", 1)); // ci-4's only figure follows "error:" in its observation: no call
-            assertEquals(expectedModelCalls, callsPerItem(model, questions));
-            assertEquals(expectedJudgeCalls, callsPerItem(judge, questions));
-
             Map<String, JsonNode> traces = byTask(run.resolve("traces.jsonl"));
+            String evidence = Files.readString(run.resolve("traces.jsonl"));
+            assertEquals(expectedModelCalls, callsPerItem(model, questions), evidence);
+            assertEquals(expectedJudgeCalls, callsPerItem(judge, questions), evidence);
+
             Map<String, String> expectedStops = Map.ofEntries(
                     Map.entry("ci-1", "3 execution_limit"), Map.entry("ci-2", "1 no_action"), Map.entry("ci-3", "4 execution_limit"),
                     Map.entry("ci-4", "2 error_observation"), Map.entry("ci-5", "1 execution_limit"), Map.entry("ci-6", "0 no_action"),
@@ -237,7 +238,7 @@ class RunCodeInterpreterTest {
                     Map.entry("gsm8k-2", "1 error_observation"), Map.entry("gsm8k-3", "3 execution_limit"));
             Map<String, String> stops = new HashMap<>();
             traces.forEach((task, t) -> stops.put(task, t.path("executions").asInt() + " " + t.path("stop_reason").asText()));
-            assertEquals(expectedStops, stops);
+            assertEquals(expectedStops, stops, evidence);
             assertTrue(traces.get("ci-3").path("trace").asText().contains("stdout:\n\n```\n(2, 2)\n\n```"),
                     "the Easy item's model code read its second input file: " + traces.get("ci-3").path("trace").asText());
 

@@ -90,7 +90,7 @@ public final class CodeInterpreterAgent {
         String completionBase = rendered + "\n";
         int limit = executionLimit(record);
         int executions = 0;
-        boolean prelude = true; // the session prelude goes with the item's first cell that runs
+        Session session = new Session(taskId, sandbox, trajectory);
         // The trace continues after "Thought:" (an Easy item's prefill ends with it; so does every observation).
         boolean afterThought = false;
         if (record.query().contains("<|im_start|>")) {
@@ -100,8 +100,7 @@ public final class CodeInterpreterAgent {
             // the output: the prefill already shows it.
             String code = ReActParser.latestCall(record.query()).map(call -> InterpreterCell.code(call.actionInput(), uploadPaths)).orElse("");
             if (!code.isEmpty()) {
-                String cell = InterpreterCell.first(code);
-                prelude = false;
+                String cell = session.cell(code);
                 ExecutionResult result = sandbox.execute(cell, CELL_TIMEOUT);
                 trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), 0, cell, result.status().name().toLowerCase(),
                         result.outputs(), result.duration().toMillis(), result.stateLost(), result.message()));
@@ -157,8 +156,7 @@ public final class CodeInterpreterAgent {
             String observation = "";
             ExecutionResult result = null;
             if (!code.isEmpty()) {
-                String cell = prelude ? InterpreterCell.first(code) : code;
-                prelude = false;
+                String cell = session.cell(code);
                 result = sandbox.execute(cell, CELL_TIMEOUT);
                 // Figures are numbered per call, as the benchmark numbers them.
                 observation = Observation.format(result, saveImage, 1, CELL_TIMEOUT);
@@ -181,5 +179,39 @@ public final class CodeInterpreterAgent {
         String finalAnswer = answerAt >= 0 ? text.substring(answerAt + "Final Answer:".length()).strip() : "";
         trajectory.write(new TrajectoryEvent.TaskFinished(taskId, Instant.now(), stop, executions, finalAnswer, usage));
         return new Outcome(text, finalAnswer, executions, stop, usage, error);
+    }
+
+    /**
+     * The item's interpreter session. The benchmark starts its kernel by running the prelude with no
+     * time limit, then prepends it to an item's first cell (after resetting the shared kernel), which is
+     * fast because the modules are loaded. evalbox's fresh sandbox does the same: the prelude runs as its
+     * own cell before the first one, so its imports (seconds on a busy machine) do not count against
+     * the first cell's 30 s. Should the prelude fail, it is prepended to the first cell, whose
+     * observation then shows the failure as the benchmark's would.
+     */
+    private static final class Session {
+        private static final Duration START_LIMIT = Duration.ofMinutes(2);
+        private final String taskId;
+        private final Sandbox sandbox;
+        private final TrajectoryWriter trajectory;
+        private boolean started;
+
+        Session(String taskId, Sandbox sandbox, TrajectoryWriter trajectory) {
+            this.taskId = taskId;
+            this.sandbox = sandbox;
+            this.trajectory = trajectory;
+        }
+
+        /** The cell to run for {@code code}, the session started first if it is not yet. */
+        String cell(String code) {
+            if (started) return code;
+            started = true;
+            ExecutionResult start = sandbox.execute(InterpreterCell.PRELUDE, START_LIMIT);
+            trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), 0, InterpreterCell.PRELUDE,
+                    start.status().name().toLowerCase(), start.outputs(), start.duration().toMillis(), start.stateLost(), start.message()));
+            if (start.ok()) return code;
+            if (!sandbox.isAlive()) sandbox.restart();
+            return InterpreterCell.first(code);
+        }
     }
 }

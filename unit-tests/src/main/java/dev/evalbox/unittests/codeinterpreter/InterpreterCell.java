@@ -8,11 +8,11 @@ import java.util.List;
  * executable-rate re-run builds its own program, {@link ExecutableCode}). As the benchmark: uploaded
  * files named by basename get their full path, the code is extracted ({@link ActionInputCode}) and
  * ends with a newline, the CJK font is set again after every line starting with "sns.set_theme(" (which
- * resets it), and "solution()" is called when the code defines it. An item's first cell starts with
- * the session prelude, as the benchmark's first cell of an item does after resetting its shared kernel:
- * the imports a model may use without importing them (os, math, re, json, seaborn as sns with its
- * theme, matplotlib, plt, numpy as np, pandas as pd, sympy's Eq, symbols and solve) and an input()
- * that raises instead of waiting. Empty code is not run at all (its observation is empty).
+ * resets it), and "solution()" is called when the code defines it. Every item's session first runs
+ * the prelude, as the benchmark's kernel does: the imports a model may use without importing them (os,
+ * math, re, json, seaborn as sns with its theme, matplotlib, plt, numpy as np, pandas as pd, sympy's
+ * Eq, symbols and solve) and an input() that raises instead of waiting. Empty code is not run at all
+ * (its observation is empty).
  */
 final class InterpreterCell {
     /**

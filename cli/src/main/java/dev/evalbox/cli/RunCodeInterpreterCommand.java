@@ -14,6 +14,7 @@ import dev.evalbox.unittests.codeinterpreter.CodeInterpreterRun;
 import dev.evalbox.unittests.codeinterpreter.CodeInterpreterScore;
 import dev.evalbox.unittests.codeinterpreter.CodeInterpreterSummary;
 import dev.evalbox.unittests.codeinterpreter.ExecutableRate;
+import dev.evalbox.unittests.codeinterpreter.FilePrefix;
 import dev.evalbox.unittests.codeinterpreter.ReActPrompt;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,8 +34,9 @@ import picocli.CommandLine.Option;
 /** `evalbox run code-interpreter`: the Qwen-Agent Code Interpreter benchmark with a ReAct agent, in sandboxes. */
 @Command(name = "code-interpreter", mixinStandardHelpOptions = true,
         description = {"Run the Qwen-Agent Code Interpreter benchmark: each item in a fresh sandbox with its input files, the model as",
-                "a ReAct agent (Observation: stop, 3 executions for visualization and math, 1 for general, Easy items' prefill first),",
-                "then executable rate, GSM8K accuracy and (with --judge) visualization accuracy. --resume continues a run."})
+                "a ReAct agent (Observation: stop; 3 executions for visualization and GSM8K, 1 for general and math; an Easy item's",
+                "prefill runs first and counts as one more), then executable rate, GSM8K accuracy and (with --judge) visualization",
+                "accuracy. --resume continues a run."})
 final class RunCodeInterpreterCommand implements Callable<Integer> {
     @Option(names = "--data", description = "eval_code_interpreter_v1.jsonl (query, tags, lang, input_file_path).")
     Path data;
@@ -57,6 +59,10 @@ final class RunCodeInterpreterCommand implements Callable<Integer> {
     @Option(names = "--prompt-style", description = "chat (messages to the chat endpoint) or completion (one prompt to the completions endpoint). Default: ${DEFAULT-VALUE}.")
     String promptStyle = "chat";
 
+    @Option(names = "--file-prefix", description = "How the question names the uploaded files, as the benchmark's prompt for that model"
+            + " family: qwen (\"[Upload file a.csv]\") or generic (Llama/InternLM: \"File `a.csv`. \"). Default: ${DEFAULT-VALUE}.")
+    String filePrefix = "qwen";
+
     @Mixin RunOptions runOptions;
     @Mixin SandboxOptions options;
 
@@ -65,7 +71,16 @@ final class RunCodeInterpreterCommand implements Callable<Integer> {
         if (modelOptions.isReplay() || "reference".equals(modelOptions.model)) {
             throw new UserException("the Code Interpreter benchmark runs against a model server; replay and reference are not offered for it yet");
         }
+        FilePrefix prefix;
+        try {
+            prefix = FilePrefix.parse(filePrefix);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--file-prefix: " + e.getMessage());
+        }
         List<CodeInterpreterItem> items = items();
+        if (uploadDir == null && items.stream().anyMatch(i -> !i.record().inputFiles().isEmpty())) {
+            System.err.println("warning: no --upload-dir: the items' input files are missing, so code that reads them fails");
+        }
         items = runOptions.limited(items);
         Path runPath = runOptions.runPath("code-interpreter");
         ReActPrompt prompt = promptFile == null ? ReActPrompt.DEFAULT : new ReActPrompt(Files.readString(promptFile));
@@ -87,7 +102,7 @@ final class RunCodeInterpreterCommand implements Callable<Integer> {
             ObjectNode runJson = runJson(provider.backend(), model.name());
             run.writeRunJson(runJson);
             Progress progress = new Progress(System.err, "code-interpreter", todo.size());
-            try (CodeInterpreterRun ci = new CodeInterpreterRun(pool, spec, new CodeInterpreterAgent(model, prompt, modelOptions.sampling(), style),
+            try (CodeInterpreterRun ci = new CodeInterpreterRun(pool, spec, new CodeInterpreterAgent(model, prompt, modelOptions.sampling(), style, prefix),
                     score, uploadDir, run)) {
                 ci.run(todo, runOptions.concurrency, result -> progress.step(result.path("passed").asBoolean()));
             } finally {
@@ -135,7 +150,7 @@ final class RunCodeInterpreterCommand implements Callable<Integer> {
                 .put("data", data == null ? null : data.toAbsolutePath().toString())
                 .put("gsm8k", gsm8k == null ? null : gsm8k.toAbsolutePath().toString())
                 .put("upload_dir", uploadDir == null ? null : uploadDir.toAbsolutePath().toString())
-                .put("task", task).put("prompt_style", promptStyle).put("prompt", promptFile == null ? "evalbox default" : promptFile.toAbsolutePath().toString())
+                .put("task", task).put("prompt_style", promptStyle).put("file_prefix", filePrefix).put("prompt", promptFile == null ? "evalbox default" : promptFile.toAbsolutePath().toString())
                 .put("judge", judgeOptions.judge == null ? null : judgeOptions.judge).put("judge_rule", judgeOptions.rule)
                 .put("cell_timeout_s", CodeInterpreterAgent.CELL_TIMEOUT.toSeconds()).put("started", Instant.now().toString());
         return run;

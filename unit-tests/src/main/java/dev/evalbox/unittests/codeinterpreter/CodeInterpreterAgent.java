@@ -22,44 +22,60 @@ import java.util.function.Function;
  * The benchmark's ReAct agent over a chat model: the model writes Thought / Action / Action Input and
  * stops at "Observation:"; the Action Input's code runs in the sandbox and the observation goes back
  * as a user message "Observation: ...". The trace (what the metrics read) is the benchmark's single
- * text: replies and observations joined as one ReAct transcript. Visualization and math items may run
- * code 3 times, general items once; an Easy item's prefilled code runs first (its output is already in
- * the query) and the model gets one more execution. The loop ends at the limit, on an observation
- * containing "error:" or "Traceback", or on a reply without an Action.
+ * text: replies and observations joined as one ReAct transcript, each observation followed by
+ * "\nThought:" as the benchmark appends it. The question is preceded by the uploaded files' names
+ * ({@link FilePrefix}).
+ *
+ * <p>The stop rules are the benchmark's (see docs/code-interpreter.md): an item may run code
+ * {@link #executionLimit} times; an item whose query holds a prefilled turn ("&lt;|im_start|&gt;")
+ * first runs the prefill's code, which counts as one execution and raises the limit by one; the model
+ * is asked only while executions are below the limit, so none is asked after the last one; the loop
+ * ends early on an observation containing "error:" or "Traceback", or on a reply without an action.
  */
 public final class CodeInterpreterAgent {
     public static final Duration CELL_TIMEOUT = Duration.ofSeconds(30);
     public static final String STOP = "Observation:";
+    /** What the benchmark appends after each observation; the model continues from it. */
+    static final String THOUGHT = "\nThought:";
 
     /** How the conversation reaches the model: chat messages, or one completion prompt with the whole transcript. */
     public enum PromptStyle { CHAT, COMPLETION }
 
-    /** What happened: the trace, the final answer, executions made, why it stopped. */
+    /** What happened: the trace, the final answer, executions made (an Easy item's prefill included), why it stopped. */
     public record Outcome(String trace, String finalAnswer, int executions, String stopReason, Usage usage, String error) { }
 
     private final ChatModel model;
     private final ReActPrompt prompt;
     private final SamplingParams sampling;
     private final PromptStyle style;
+    private final FilePrefix filePrefix;
 
     public CodeInterpreterAgent(ChatModel model, ReActPrompt prompt, SamplingParams sampling) {
-        this(model, prompt, sampling, PromptStyle.CHAT);
+        this(model, prompt, sampling, PromptStyle.CHAT, FilePrefix.QWEN);
     }
 
-    public CodeInterpreterAgent(ChatModel model, ReActPrompt prompt, SamplingParams sampling, PromptStyle style) {
+    public CodeInterpreterAgent(ChatModel model, ReActPrompt prompt, SamplingParams sampling, PromptStyle style, FilePrefix filePrefix) {
         this.model = model;
         this.prompt = prompt;
         this.style = style;
+        this.filePrefix = filePrefix;
         List<String> stops = new ArrayList<>(sampling.stop());
         if (!stops.contains(STOP)) stops.add(STOP);
         this.sampling = sampling.withStop(stops);
     }
 
-    public static int executionLimit(CodeInterpreterRecord.Kind kind) {
-        return switch (kind) {
-            case GENERAL, OTHER, VISUALIZATION_EASY -> 1;
-            case VISUALIZATION_HARD, MATH -> 3;
-        };
+    /**
+     * The benchmark's execution limit before any prefill: 3 for an item tagged visualization and for a
+     * GSM8K question (the loop's default), 1 for every other item of the benchmark's file (general,
+     * math, or only all_ci).
+     */
+    public static int executionLimit(CodeInterpreterRecord record) {
+        return record.tags().contains("visualization") || record.kind() == CodeInterpreterRecord.Kind.GSM8K ? 3 : 1;
+    }
+
+    /** The question as the model sees it: the uploaded files' names, then the question. */
+    String question(CodeInterpreterRecord record) {
+        return filePrefix.of(record.lang(), record.inputBasenames()) + record.question();
     }
 
     /**
@@ -68,14 +84,31 @@ public final class CodeInterpreterAgent {
      */
     public Outcome run(String taskId, CodeInterpreterRecord record, Sandbox sandbox, List<String> uploadPaths,
                        Function<byte[], String> saveImage, TrajectoryWriter trajectory) {
+        String rendered = prompt.render(question(record));
         List<ChatMessage> messages = new ArrayList<>();
-        messages.add(ChatMessage.user(prompt.render(record.question())));
-        String completionBase = prompt.render(record.question()) + "\n";
-        if (record.kind() == CodeInterpreterRecord.Kind.VISUALIZATION_EASY) {
-            completionBase += record.prefill();
+        messages.add(ChatMessage.user(rendered));
+        String completionBase = rendered + "\n";
+        int limit = executionLimit(record);
+        int executions = 0;
+        Session session = new Session(taskId, sandbox, trajectory);
+        // The trace continues after "Thought:" (an Easy item's prefill ends with it; so does every observation).
+        boolean afterThought = false;
+        if (record.query().contains("<|im_start|>")) {
             String prefill = record.prefill();
-            String code = ExecutableCode.actionInputCode(prefill, false);
-            if (!code.isEmpty()) sandbox.execute(ActionInputCode.withUploadPaths(code, uploadPaths), CELL_TIMEOUT);
+            completionBase += prefill;
+            // The benchmark runs the query's latest Action Input, whatever the action's name, and discards
+            // the output: the prefill already shows it.
+            String code = ReActParser.latestCall(record.query()).map(call -> InterpreterCell.code(call.actionInput(), uploadPaths)).orElse("");
+            if (!code.isEmpty()) {
+                String cell = session.cell(code);
+                ExecutionResult result = sandbox.execute(cell, CELL_TIMEOUT);
+                trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), 0, cell, result.status().name().toLowerCase(),
+                        result.outputs(), result.duration().toMillis(), result.stateLost(), result.message()));
+                if (!result.ok() && !sandbox.isAlive()) sandbox.restart();
+            }
+            executions++;
+            limit++;
+            afterThought = true;
             int observation = prefill.indexOf(ReActParser.OBSERVATION);
             if (observation >= 0) {
                 messages.add(ChatMessage.assistant(prefill.substring(0, observation).strip()));
@@ -85,12 +118,9 @@ public final class CodeInterpreterAgent {
         trajectory.write(new TrajectoryEvent.TaskStarted(taskId, Instant.now(), "code-interpreter", model.name(), List.copyOf(messages)));
         StringBuilder trace = new StringBuilder();
         Usage usage = Usage.NONE;
-        int limit = executionLimit(record.kind());
-        int executions = 0;
-        int figures = 1;
         String stop = "execution_limit";
         String error = null;
-        for (int turn = 1; ; turn++) {
+        for (int turn = 1; executions < limit; turn++) {
             ChatCompletion completion;
             try {
                 trajectory.write(new TrajectoryEvent.ModelRequest(taskId, Instant.now(), turn, messages.size()));
@@ -107,38 +137,81 @@ public final class CodeInterpreterAgent {
             trajectory.write(new TrajectoryEvent.ModelResponse(taskId, Instant.now(), turn, reply, completion.usage(),
                     completion.latency().toMillis(), completion.attempts(), completion.finishReason()));
             messages.add(ChatMessage.assistant(reply));
-            // Each reply continues the benchmark's single ReAct text.
-            String part = trace.length() == 0 || style == PromptStyle.COMPLETION ? reply
-                    : (reply.stripLeading().startsWith("Thought:") ? "\n" : "\nThought: ") + reply.stripLeading();
+            // Each reply continues the benchmark's single ReAct text, which stands after "Thought:" once an
+            // observation (or a prefill) was added; a chat model starts its reply with "Thought:" again.
+            String part = reply;
+            if (afterThought && style == PromptStyle.CHAT) {
+                String lead = reply.stripLeading();
+                part = lead.startsWith("Thought:") ? lead.substring("Thought:".length()) : " " + lead;
+            }
+            afterThought = false;
             Optional<ReActCall> call = ReActParser.latestCall(part);
-            if (call.isEmpty()) {
-                trace.append(part);
+            if (call.isEmpty() || call.get().action().isEmpty()) {
+                // No action (an empty name counts as none): the reply joins the trace as the parser left it.
+                trace.append(call.map(ReActCall::textBeforeObservation).orElse(part));
                 stop = "no_action";
                 break;
             }
-            String code = ActionInputCode.withUploadPaths(ActionInputCode.extract(call.get().actionInput()), uploadPaths);
-            ExecutionResult result = sandbox.execute(code, CELL_TIMEOUT);
+            String code = InterpreterCell.code(call.get().actionInput(), uploadPaths);
+            String observation = "";
+            ExecutionResult result = null;
+            if (!code.isEmpty()) {
+                String cell = session.cell(code);
+                result = sandbox.execute(cell, CELL_TIMEOUT);
+                // Figures are numbered per call, as the benchmark numbers them.
+                observation = Observation.format(result, saveImage, 1, CELL_TIMEOUT);
+                trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), turn, cell, result.status().name().toLowerCase(),
+                        result.outputs(), result.duration().toMillis(), result.stateLost(), result.message()));
+            }
             executions++;
-            int first = figures;
-            figures += result.images().size();
-            String observation = Observation.format(result, saveImage, first, CELL_TIMEOUT);
-            trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), turn, code, result.status().name().toLowerCase(),
-                    result.outputs(), result.duration().toMillis(), result.stateLost(), result.message()));
             trajectory.write(new TrajectoryEvent.Observation(taskId, Instant.now(), turn, "user", "Observation: " + observation));
-            trace.append(call.get().textBeforeObservation()).append(ReActParser.OBSERVATION).append(' ').append(observation);
-            if (style == PromptStyle.COMPLETION) trace.append("\nThought:"); // the model continues the transcript from here
+            trace.append(call.get().textBeforeObservation()).append(ReActParser.OBSERVATION).append(' ').append(observation).append(THOUGHT);
+            afterThought = true;
             messages.add(ChatMessage.user("Observation: " + observation));
-            if (!result.ok() && !sandbox.isAlive()) sandbox.restart();
+            if (result != null && !result.ok() && !sandbox.isAlive()) sandbox.restart();
             if (observation.contains("error:") || observation.contains("Traceback")) {
                 stop = "error_observation";
                 break;
             }
-            if (executions >= limit) break;
         }
         String text = trace.toString();
         int answerAt = text.lastIndexOf("Final Answer:");
         String finalAnswer = answerAt >= 0 ? text.substring(answerAt + "Final Answer:".length()).strip() : "";
         trajectory.write(new TrajectoryEvent.TaskFinished(taskId, Instant.now(), stop, executions, finalAnswer, usage));
         return new Outcome(text, finalAnswer, executions, stop, usage, error);
+    }
+
+    /**
+     * The item's interpreter session. The benchmark starts its kernel by running the prelude with no
+     * time limit, then prepends it to an item's first cell (after resetting the shared kernel), which is
+     * fast because the modules are loaded. evalbox's fresh sandbox does the same: the prelude runs as its
+     * own cell before the first one, so its imports (seconds on a busy machine) do not count against
+     * the first cell's 30 s. Should the prelude fail, it is prepended to the first cell, whose
+     * observation then shows the failure as the benchmark's would.
+     */
+    private static final class Session {
+        private static final Duration START_LIMIT = Duration.ofMinutes(2);
+        private final String taskId;
+        private final Sandbox sandbox;
+        private final TrajectoryWriter trajectory;
+        private boolean started;
+
+        Session(String taskId, Sandbox sandbox, TrajectoryWriter trajectory) {
+            this.taskId = taskId;
+            this.sandbox = sandbox;
+            this.trajectory = trajectory;
+        }
+
+        /** The cell to run for {@code code}, the session started first if it is not yet. */
+        String cell(String code) {
+            if (started) return code;
+            started = true;
+            ExecutionResult start = sandbox.execute(InterpreterCell.PRELUDE, START_LIMIT);
+            trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), 0, InterpreterCell.PRELUDE,
+                    start.status().name().toLowerCase(), start.outputs(), start.duration().toMillis(), start.stateLost(), start.message()));
+            if (start.ok()) return code;
+            if (!sandbox.isAlive()) sandbox.restart();
+            return InterpreterCell.first(code);
+        }
     }
 }

@@ -12,6 +12,6 @@ public record CodeInterpreterItem(String taskId, CodeInterpreterRecord record, S
 
     public static CodeInterpreterItem of(CodeInterpreterData.Gsm8kRecord gsm8k) {
         return new CodeInterpreterItem("gsm8k-" + gsm8k.line(),
-                new CodeInterpreterRecord(gsm8k.line(), gsm8k.question(), Set.of("math"), "en", List.of()), gsm8k.answer());
+                new CodeInterpreterRecord(gsm8k.line(), gsm8k.question(), Set.of(CodeInterpreterRecord.GSM8K_TAG), "en", List.of()), gsm8k.answer());
     }
 }

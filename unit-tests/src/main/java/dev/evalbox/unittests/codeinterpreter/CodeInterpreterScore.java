@@ -26,7 +26,7 @@ public final class CodeInterpreterScore {
     /** The results.jsonl line of an item, with its evidence. {@code gold} is the GSM8K answer field, when there is one. */
     public ObjectNode score(String taskId, CodeInterpreterRecord record, String trace, String gold) {
         ObjectNode line = RunDirectory.object();
-        line.put("task_id", taskId).put("kind", gold != null ? "gsm8k" : record.kind().name().toLowerCase())
+        line.put("task_id", taskId).put("kind", record.kind().name().toLowerCase())
                 .put("lang", record.lang()).put("line", record.line());
         ExecutableRate.Verdict exec = executableRate.check(record, trace);
         line.put("executable", exec.executable()).put("missing_code", exec.missingCode()).put("exec_error", exec.errorInfo())

@@ -62,7 +62,7 @@ class CodeInterpreterAgentTest {
         Files.writeString(csv, "month,amount\n1,10\n2,30\n3,20\n");
         OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(server.baseUrl()).model("agent").apiKey("")
                 .completions(style == CodeInterpreterAgent.PromptStyle.COMPLETION).build();
-        CodeInterpreterAgent agent = new CodeInterpreterAgent(model, ReActPrompt.DEFAULT, SamplingParams.DEFAULT, style);
+        CodeInterpreterAgent agent = new CodeInterpreterAgent(model, ReActPrompt.DEFAULT, SamplingParams.DEFAULT, style, FilePrefix.QWEN);
         int[] figure = {0};
         Function<byte[], String> save = png -> {
             Path file = dir.resolve("fig-" + (++figure[0]) + ".png");
@@ -130,7 +130,7 @@ class CodeInterpreterAgentTest {
     void aCompletionStyleRunSendsTheWholeTranscriptAsOnePrompt(@TempDir Path dir) throws Exception {
         try (ScriptedChatServer server = new ScriptedChatServer()) {
             server.then(Step.reply(act("count", "print(2 + 3)")), Step.reply(" I now know the final answer\nFinal Answer: 5"));
-            CodeInterpreterRecord math = new CodeInterpreterRecord(5, "What is 2 + 3?", Set.of("math"), "en", List.of());
+            CodeInterpreterRecord math = new CodeInterpreterRecord(5, "What is 2 + 3?", Set.of(CodeInterpreterRecord.GSM8K_TAG), "en", List.of());
             CodeInterpreterAgent.Outcome outcome = run(server, math, dir, CodeInterpreterAgent.PromptStyle.COMPLETION).outcome();
             assertEquals("5", outcome.finalAnswer());
             var first = server.received().get(0).body();
@@ -143,15 +143,23 @@ class CodeInterpreterAgentTest {
     }
 
     @Test
-    void anEasyItemRunsItsPrefillFirstThenGetsOneExecution(@TempDir Path dir) throws Exception {
+    void anEasyItemRunsItsPrefillAsOneExecutionAndStillGetsThreeMore(@TempDir Path dir) throws Exception {
         try (ScriptedChatServer server = new ScriptedChatServer()) {
-            server.then(Step.reply(act("use the loaded frame", "print(int(df.amount.sum()))")));
+            server.then(Step.reply(act("use the loaded frame", "print(int(df.amount.sum()))")),
+                    Step.reply(act("again", "print(len(df))")), Step.reply(act("once more", "print(df.month.max())")));
             CodeInterpreterRecord easy = new CodeInterpreterRecord(4, "Sum the amounts<|im_end|>\n<|im_start|>assistant\nThought: load\n"
-                    + "Action: code_interpreter\nAction Input:\n```py\nimport pandas as pd\ndf = pd.read_csv('sales.csv')\n```\n"
+                    + "Action: code_interpreter\nAction Input:\n```py\ndf = pd.read_csv('sales.csv')\n```\n"
                     + "Observation: (loaded)\nThought:", Set.of("visualization"), "en", List.of("upload_file_clean/sales.csv"));
             CodeInterpreterAgent.Outcome outcome = run(server, easy, dir).outcome();
-            assertEquals(1, outcome.executions());
-            assertTrue(outcome.trace().contains("stdout:\n\n```\n60\n\n```"), "the prefilled code defined df: " + outcome.trace());
+            // The benchmark: the prefill counts as execution 1 and raises the limit from 3 to 4, so the
+            // model runs code three times and is not asked again after the third.
+            assertEquals(4, outcome.executions());
+            assertEquals("execution_limit", outcome.stopReason());
+            assertEquals(3, server.received().size());
+            String trace = outcome.trace();
+            assertTrue(trace.startsWith(" use the loaded frame\nAction: code_interpreter"), "the trace continues the prefill's Thought: " + trace);
+            assertTrue(trace.contains("stdout:\n\n```\n60\n\n```\nThought: again"), "the prefilled code defined df (pd from the prelude): " + trace);
+            assertTrue(trace.endsWith("stdout:\n\n```\n3\n\n```\nThought:"), trace);
             var messages = server.received().get(0).body().path("messages");
             assertEquals(3, messages.size());
             assertEquals("assistant", messages.get(1).path("role").asText());

@@ -81,4 +81,21 @@ class ExecutableRateTest {
         assertEquals("timed out after 10 s", slow.errorInfo());
         assertEquals(Duration.ofSeconds(60), error.limit(), "general items get evalbox's cap, and it is recorded");
     }
+
+    @Test
+    void withoutAnUploadFolderCodeThatReadsAnInputFailsOnItAndTheRestRuns() {
+        // The benchmark gives the code the file's path whether or not the file is there; without it,
+        // reading fails inside the program and the item is not executable. Nothing else changes.
+        ExecutableRate noUploads = new ExecutableRate(pool, SandboxSpec.python().build(), null, Duration.ofSeconds(60));
+        var reads = noUploads.check(record("Plot the sales.", "visualization", "upload_file_clean/sales.csv"),
+                call("df = pd.read_csv('sales.csv')\nprint(len(df))"));
+        assertFalse(reads.executable());
+        assertTrue(reads.errorInfo().startsWith("FileNotFoundError"), reads.errorInfo());
+        assertTrue(reads.code().contains("'/work/upload_file/sales.csv'"), reads.code());
+        var ignores = noUploads.check(record("Plot a line.", "visualization", "upload_file_clean/sales.csv"),
+                call("plt.plot([1, 2, 3])\nplt.show()"));
+        assertTrue(ignores.executable(), ignores.errorInfo());
+        var plain = noUploads.check(record("What is 2**10?", "math"), call("print(2 ** 10)"));
+        assertTrue(plain.executable(), plain.errorInfo());
+    }
 }

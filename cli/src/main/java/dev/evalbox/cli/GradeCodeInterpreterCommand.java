@@ -85,6 +85,7 @@ final class GradeCodeInterpreterCommand implements Callable<Integer> {
             run.writeRunJson(runJson);
         }
         System.out.println("run directory: " + outPath.toAbsolutePath());
+        System.out.println("report: " + new dev.evalbox.unittests.report.RunReport(outPath).write().toAbsolutePath());
         return 0;
     }
 }

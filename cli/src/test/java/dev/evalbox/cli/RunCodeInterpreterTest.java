@@ -109,6 +109,8 @@ class RunCodeInterpreterTest {
             assertTrue(graded.out().contains(String.format("%-32s %s", "Vis-Hard", "0.0% (0/1)")), graded.out());
             assertTrue(graded.out().contains(String.format("%-32s %s", "Vis-Easy", "100.0% (1/1)")), graded.out());
             assertEquals("original", JSON.readTree(regrade.resolve("run.json").toFile()).path("judge_rule").asText());
+            String regradeReport = Files.readString(regrade.resolve("report.html"));
+            assertTrue(regradeReport.contains("visualization_easy") && regradeReport.contains("Vis-Easy: 100.0% (1/1)"), "the re-grade writes its report with its metrics");
         }
     }
 

@@ -78,7 +78,10 @@ public final class RunReport {
             html.append("<p class=\"metrics\" id=\"metrics\">");
             List<String> shown = new ArrayList<>();
             metrics.fields().forEachRemaining(m -> {
-                if (m.getValue().isValueNode()) shown.add(Html.escape(m.getKey()) + ": " + Html.escape(m.getValue().asText()));
+                JsonNode v = m.getValue();
+                if (v.isValueNode()) shown.add(Html.escape(m.getKey()) + ": " + Html.escape(v.asText()));
+                else if (v.has("total")) shown.add(Html.escape(m.getKey()) + ": " + (v.path("percent").isNumber()
+                        ? String.format("%.1f%%", v.path("percent").asDouble()) : "-") + " (" + v.path("passed").asInt() + "/" + v.path("total").asInt() + ")");
             });
             html.append(String.join(" · ", shown)).append("</p>\n");
         }

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /** A minimal Jupyter front end for tests: DEALER sockets sharing one identity, a SUB on iopub, a REQ heartbeat. */
 final class KernelClient implements AutoCloseable {
@@ -113,6 +114,32 @@ final class KernelClient implements AutoCloseable {
             }
         }
         throw new AssertionError("no idle status for " + request.type() + " within " + timeout + "; got " + types(messages));
+    }
+
+    /**
+     * The first iopub message caused by {@code request} that matches, such as the stream a running
+     * cell printed: what a test waits for to know the cell runs, instead of sleeping. Messages before
+     * it are consumed.
+     */
+    Message firstIopub(Message request, Predicate<Message> matching, Duration timeout) {
+        List<Message> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Message message = receive(iopub, Duration.ofMillis(200));
+            if (message == null || !message.parentHeader().path("msg_id").asText().equals(request.id())) {
+                continue;
+            }
+            if (matching.test(message)) {
+                return message;
+            }
+            seen.add(message);
+        }
+        throw new AssertionError("no matching iopub message for " + request.type() + " within " + timeout + "; got " + types(seen));
+    }
+
+    /** A stream message whose text contains {@code text}. */
+    static Predicate<Message> streamContaining(String text) {
+        return m -> m.type().equals("stream") && m.content().path("text").asText().contains(text);
     }
 
     static List<String> types(List<Message> messages) {

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -56,17 +57,12 @@ class KernelLifecycleTest {
     }
 
     private static void assertKernelGone(ConnectionInfo connection, Set<String> threadsBefore) throws Exception {
+        // The kernel's threads end after close() returns: wait for each to end (join), as a hang guard.
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        Set<String> leaked;
-        do {
-            leaked = threadNames();
-            leaked.removeAll(threadsBefore);
-            leaked.removeIf(name -> !(name.startsWith("evalbox") || name.startsWith("reaper") || name.startsWith("iothread")));
-            if (leaked.isEmpty()) {
-                break;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
+        for (Thread thread : kernelThreads(threadsBefore)) {
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
+        Set<String> leaked = kernelThreads(threadsBefore).stream().map(Thread::getName).collect(Collectors.toSet());
         assertEquals(Set.of(), leaked, "threads left after shutdown");
         for (int port : List.of(connection.shellPort(), connection.iopubPort(), connection.stdinPort(),
                 connection.controlPort(), connection.hbPort())) {
@@ -76,6 +72,14 @@ class KernelLifecycleTest {
                 fail("port " + port + " is still held after shutdown: " + e.getMessage());
             }
         }
+    }
+
+    /** The live threads a kernel starts (by name) that were not there before it. */
+    private static Set<Thread> kernelThreads(Set<String> before) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(t -> !before.contains(t.getName()))
+                .filter(t -> t.getName().startsWith("evalbox") || t.getName().startsWith("reaper") || t.getName().startsWith("iothread"))
+                .collect(Collectors.toSet());
     }
 
     private static Set<String> threadNames() {

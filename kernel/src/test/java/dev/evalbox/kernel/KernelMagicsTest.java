@@ -105,8 +105,8 @@ class KernelMagicsTest extends RunningKernel {
     @Test
     void interruptReachesAPythonCell() throws Exception {
         assertEquals("ok", run("%sandbox open --backend local").status());
-        Message sleeping = client.execute("%%python\nimport time\ntime.sleep(60)");
-        Thread.sleep(2000);
+        Message sleeping = client.execute("%%python\nimport time\nprint('sleeping', flush=True)\ntime.sleep(60)");
+        client.firstIopub(sleeping, KernelClient.streamContaining("sleeping"), WAIT);
         client.reply(client.control, client.send(client.control, "interrupt_request", Message.object()), WAIT);
         Message reply = client.reply(client.shell, sleeping, WAIT);
         assertEquals("KeyboardInterrupt", reply.content().path("ename").asText(), reply.content().toString());

@@ -60,9 +60,9 @@ class KernelProtocolTest extends RunningKernel {
     }
 
     @Test
-    void interruptStopsARunningCellAndTheKernelGoesOn() throws Exception {
-        Message looping = client.execute("long spins = 0; while (true) { spins++; }");
-        Thread.sleep(1500);
+    void interruptStopsARunningCellAndTheKernelGoesOn() {
+        Message looping = client.execute("System.out.println(\"spinning\");\nlong spins = 0; while (true) { spins++; }");
+        client.firstIopub(looping, KernelClient.streamContaining("spinning"), WAIT);
         Message interrupt = client.send(client.control, "interrupt_request", Message.object());
         assertEquals("ok", client.reply(client.control, interrupt, WAIT).content().path("status").asText());
         Message reply = client.reply(client.shell, looping, WAIT);
@@ -72,13 +72,18 @@ class KernelProtocolTest extends RunningKernel {
     }
 
     @Test
-    void controlAnswersWhileACellRuns() throws Exception {
-        Message sleeping = client.execute("Thread.sleep(3000)");
-        Thread.sleep(300);
+    void controlAnswersWhileACellRuns() {
+        // The cell waits for a latch nobody counts down: it ends only when interrupted, so a kernel_info
+        // reply that arrives before the interrupt was answered while the cell ran.
+        Message blocked = client.execute("System.out.println(\"waiting\");\nnew java.util.concurrent.CountDownLatch(1).await();");
+        client.firstIopub(blocked, KernelClient.streamContaining("waiting"), WAIT);
         Message info = client.send(client.control, "kernel_info_request", Message.object());
-        Message infoReply = client.reply(client.control, info, Duration.ofSeconds(2));
+        Message infoReply = client.reply(client.control, info, WAIT);
         assertEquals("java", infoReply.content().path("language_info").path("name").asText());
-        assertEquals("ok", client.reply(client.shell, sleeping, WAIT).content().path("status").asText());
+        Message interrupt = client.send(client.control, "interrupt_request", Message.object());
+        assertEquals("ok", client.reply(client.control, interrupt, WAIT).content().path("status").asText());
+        Message reply = client.reply(client.shell, blocked, WAIT);
+        assertEquals("Interrupted", reply.content().path("ename").asText(), reply.content().toString());
     }
 
     @Test

@@ -66,6 +66,8 @@ final class DockerSandboxProcess implements SandboxProcess {
         Map<String, String> env = new HashMap<>();
         env.put("EVALBOX_DRIVER_MODE", spec.driverMode().name().toLowerCase());
         env.put("HOME", spec.workDir());
+        // The container's pid namespace is the sandbox's: a timeout may stop every process in it but the driver.
+        env.put("EVALBOX_PROCESS_SCOPE", "container");
         env.putAll(spec.env());
         List<String> list = new ArrayList<>();
         env.forEach((k, v) -> list.add(k + "=" + v));

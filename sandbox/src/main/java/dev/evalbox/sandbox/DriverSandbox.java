@@ -99,8 +99,7 @@ final class DriverSandbox implements Sandbox {
                     case "timeout" -> ExecutionStatus.TIMEOUT;
                     default -> ExecutionStatus.ERROR;
                 };
-                String message = status == ExecutionStatus.TIMEOUT
-                        ? "interrupted at the " + seconds(timeout) + " time limit; the session's state is kept" : "";
+                String message = status == ExecutionStatus.TIMEOUT ? timeoutMessage(timeout, reply.path("killed_processes").asInt()) : "";
                 return new ExecutionResult(status, ExecutionResult.coalesce(execution.snapshot()),
                         count.isNumber() ? count.asInt() : null, Duration.between(started, Instant.now()), false,
                         reply.path("dropped_bytes").asLong(), message);
@@ -145,6 +144,12 @@ final class DriverSandbox implements Sandbox {
                 : "the interpreter " + how + "; its state is lost; call restart()";
         return new ExecutionResult(oom ? ExecutionStatus.OOM : ExecutionStatus.CRASHED, ExecutionResult.coalesce(outputs),
                 null, Duration.between(started, Instant.now()), true, 0, message);
+    }
+
+    private static String timeoutMessage(Duration timeout, int killed) {
+        return "interrupted at the " + seconds(timeout) + " time limit"
+                + (killed == 0 ? "" : killed == 1 ? "; 1 process the cell started was killed" : "; " + killed + " processes the cell started were killed")
+                + "; the session's state is kept";
     }
 
     private static String seconds(Duration d) {

@@ -11,6 +11,7 @@ import base64
 import builtins
 import codecs
 import fcntl
+import functools
 import io
 import json
 import os
@@ -75,6 +76,13 @@ class Cell:
         self.dropped_bytes = 0
         self.dropped_displays = 0
         self.timed_out = False
+        self.started_ticks = 0
+        self.paused = []  # processes of earlier cells that the timeout paused; resumed when the cell ends
+        self.killed = 0  # processes the cell started that the timeout killed
+        self.copies = []  # of those, the driver's own copies (forks without exec): its children to reap
+        self.insisting = False
+        self.interrupt_requested = False  # a SIGINT reached the driver while the cell's code ran
+        self.error_shown = False  # the cell's code ended in an exception, which is being shown
         self.lock = threading.Lock()
 
     def admit_stream(self, n):
@@ -148,7 +156,17 @@ class Capture:
 
 
 class Watchdog:
-    """One long-lived thread that interrupts the running cell at its deadline (a thread per cell costs time)."""
+    """The driver's side of a cell's deadline: one long-lived thread (a thread per cell costs time).
+
+    At the deadline it stops the cell's processes and interrupts the cell itself only when the
+    timekeeper cannot (it needs the GIL and the CPU share of one process among the cell's, so under a
+    fork bomb it may act late; the timekeeper does not). Then, as long as the cell's code still runs,
+    it repeats the interrupt every INSIST seconds: a KeyboardInterrupt raised while the code is in
+    an os.fork() hook (logging and threading register some) is only reported as unraisable, and
+    the interrupt is lost; a fork bomb spends most of its time there.
+    """
+
+    INSIST = 0.5
 
     def __init__(self, driver):
         self.driver = driver
@@ -176,10 +194,376 @@ class Watchdog:
                 if left > 0:
                     self.condition.wait(left)
                     continue
-                cell, self.cell, self.deadline = self.cell, None, None
-                if cell is not None and self.driver.cell is cell:
+                cell, driver = self.cell, self.driver
+                if cell is None or driver.cell is not cell or not driver.in_cell_code:
+                    self.cell, self.deadline = None, None
+                    continue
+                if not cell.timed_out and not driver.timekeeper.healthy():
                     cell.timed_out = True
-                    self.driver.interrupt()
+                    # Under the lock, so the cell's end (disarm) waits for this before resuming what it paused.
+                    cell.paused, cell.killed, cell.copies = driver.processes.stop_cell(cell.started_ticks)
+                    self.interrupt()
+                elif cell.insisting:
+                    self.interrupt()
+                cell.insisting = True
+                self.deadline = time.monotonic() + self.INSIST
+
+    def interrupt(self):
+        # Only the driver's main thread: the paused processes of earlier cells must not get a SIGINT.
+        signal.pthread_kill(self.driver.main_thread.ident, signal.SIGINT)
+
+
+class ProcessInfo:
+    __slots__ = ("pid", "state", "ppid", "pgrp", "starttime")
+
+    def __init__(self, pid, state, ppid, pgrp, starttime):
+        self.pid, self.state, self.ppid, self.pgrp, self.starttime = pid, state, ppid, pgrp, starttime
+
+
+def read_process(pid):
+    """The fields of /proc/<pid>/stat a timeout needs, or None if the process is gone."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as handle:
+            data = handle.read()
+        # The command name (field 2) may hold spaces and parentheses: the fields after it follow its last ')'.
+        rest = data[data.rindex(b")") + 2:].split()
+        return ProcessInfo(pid, rest[0].decode("ascii", "replace"), int(rest[1]), int(rest[2]), int(rest[19]))
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def read_command(pid):
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+class SandboxProcesses:
+    """The sandbox's processes other than the driver and the timekeeper, as a timed-out cell leaves them.
+
+    At a deadline they are first stopped with SIGSTOP: it cannot be caught, ignored or outrun (a
+    stopped process forks no more and keeps its pid, so repeated passes reach a fixed point), and
+    neither a new session nor a new process group hides a process from /proc. Then the ones the
+    timed-out cell started are SIGKILLed, and only then is the driver interrupted: it has the CPU
+    to itself, however many processes the cell started. Processes of earlier cells (a server the
+    session relies on) are paused, not killed, and resumed once the cell has ended.
+
+    Scope "container" (Docker): the pid namespace is the sandbox's; every process in it but init is
+    the sandbox's, and one kill(-1, SIGSTOP) stops them all at once (the kernel walks the task list
+    with forks held off); it stops the driver too, which is continued after the kills. Scope
+    "descendants" (local backend): the driver's descendants and process group, found by walking
+    /proc; a process that detaches (double fork and setsid) escapes, as everything escapes the local
+    backend.
+    """
+
+    MAX_ROUNDS = 200
+
+    def __init__(self, scope):
+        self.driver = os.getpid()
+        self.keeper = None
+        # kill(-1) is only sound where every other process is the sandbox's: refuse it anywhere but
+        # directly under the container's init (or as init).
+        self.container = scope == "container" and (self.driver == 1 or os.getppid() == 1)
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.clock = self.start_clock()
+        self.pidfds = hasattr(os, "pidfd_open") and hasattr(signal, "pidfd_send_signal")
+
+    def start_clock(self):
+        """The clock /proc/<pid>/stat start times count on: boot time since Linux 5.3, monotonic before."""
+        own = read_process(self.driver)
+        if own is None:
+            return time.CLOCK_MONOTONIC
+        started = own.starttime / self.tick
+        clocks = [time.CLOCK_MONOTONIC] + ([time.CLOCK_BOOTTIME] if hasattr(time, "CLOCK_BOOTTIME") else [])
+        return min(clocks, key=lambda c: abs(time.clock_gettime(c) - started))
+
+    def now_ticks(self):
+        return int(time.clock_gettime(self.clock) * self.tick)
+
+    def others(self):
+        """The sandbox's other live processes now, by pid."""
+        exclude = (1, self.driver, self.keeper, os.getpid())
+        table = {}
+        for name in os.listdir("/proc"):
+            if name.isdigit() and int(name) not in exclude:
+                info = read_process(int(name))
+                if info is not None and info.state not in "ZX":
+                    table[info.pid] = info
+        if self.container:
+            return table
+        children = {}
+        for info in table.values():
+            children.setdefault(info.ppid, []).append(info.pid)
+        group = os.getpgid(self.driver)
+        found = {pid for pid, info in table.items() if info.pgrp == group}
+        stack = [self.driver] + list(found)
+        while stack:
+            for child in children.get(stack.pop(), ()):
+                if child not in found:
+                    found.add(child)
+                    stack.append(child)
+        return {pid: table[pid] for pid in found}
+
+    def signal(self, info, signum):
+        """Signals the process only if it is still the one that started at info.starttime (pids are reused)."""
+        if self.pidfds:
+            try:
+                fd = os.pidfd_open(info.pid)
+            except ProcessLookupError:
+                return False
+            except OSError:
+                self.pidfds = False  # no pidfds here (old kernel, seccomp): fall back to a checked kill
+            else:
+                try:
+                    again = read_process(info.pid)
+                    if again is None or again.starttime != info.starttime:
+                        return False
+                    signal.pidfd_send_signal(fd, signum)
+                    return True
+                except OSError:
+                    return False
+                finally:
+                    os.close(fd)
+        again = read_process(info.pid)
+        if again is None or again.starttime != info.starttime:
+            return False
+        try:
+            os.kill(info.pid, signum)
+            return True
+        except OSError:
+            return False
+
+    def stop(self):
+        """SIGSTOPs every other process of the sandbox; returns them as they were found."""
+        stopped = {}
+        for _ in range(self.MAX_ROUNDS):
+            if self.container:
+                try:
+                    os.kill(-1, signal.SIGSTOP)
+                except OSError:
+                    pass  # ESRCH: nothing else is running
+            fresh = [info for pid, info in self.others().items() if pid not in stopped or info.state not in "Tt"]
+            if not fresh:
+                break
+            for info in fresh:
+                if self.container or self.signal(info, signal.SIGSTOP):
+                    stopped[info.pid] = info
+            if self.container:
+                # A signalled process stops on its way back to user space; let the ones still running get there.
+                time.sleep(0.001)
+        return list(stopped.values())
+
+    def stop_cell(self, started_ticks):
+        """Stops the others, kills those started since started_ticks; returns (paused, killed count,
+        killed copies of the driver). In the container scope kill(-1) stops the driver as well,
+        unless it is the caller.
+
+        A killed child of the driver stays a zombie, holding one of the sandbox's pids, until the
+        driver waits for it. The driver's copies (os.fork() without exec: the same command line) are
+        reported so that the driver reaps them; a subprocess the cell started is left to its Popen
+        object, which would otherwise report a return code of 0 for it."""
+        paused, killed, copies = [], 0, []
+        own_command = read_command(self.driver)
+        for info in self.stop():
+            if info.starttime >= started_ticks:
+                copy = info.ppid == self.driver and own_command is not None and read_command(info.pid) == own_command
+                # Stopped, nothing in the sandbox runs that could reuse its pid: no identity check needed.
+                try:
+                    os.kill(info.pid, signal.SIGKILL)
+                    killed += 1
+                except OSError:
+                    continue
+                if copy:
+                    copies.append(info.pid)
+            else:
+                paused.append(info)
+        return paused, killed, copies
+
+    def resume(self, paused):
+        for info in paused:
+            self.signal(info, signal.SIGCONT)
+
+
+def main_thread_interrupter():
+    """A function sending SIGINT to the main thread of another process (whose thread id is its pid):
+    glibc's tgkill (2.30 and later) through ctypes, else a signal to the process."""
+    try:
+        import ctypes
+        tgkill = ctypes.CDLL(None, use_errno=True).tgkill
+    except (ImportError, OSError, AttributeError):
+        tgkill = None
+
+    def interrupt(pid):
+        if tgkill is not None and tgkill(pid, pid, signal.SIGINT) == 0:
+            return
+        try:
+            os.kill(pid, signal.SIGINT)
+        except OSError:
+            pass
+    return interrupt
+
+
+class Timekeeper:
+    """Enforces cell deadlines from a small process of its own, forked by the driver at start.
+
+    A thread of the driver cannot be relied on for this: it needs the GIL, which the cell's code
+    holds, and the CPU share of one process among all the cell started (a fork bomb: the pids limit
+    worth of runnable copies). The timekeeper sleeps in select() until the deadline; a waking
+    sleeper is scheduled promptly, and all it then needs is a few system calls (SandboxProcesses).
+    Requests (one line each): "arm <cell> <monotonic deadline> <start ticks>", "disarm <cell>",
+    answered by "done <cell> <1 if it fired> <processes killed> <killed copies of the driver, comma
+    separated, or ->" (the driver reaps them: they are its children). It ignores SIGINT (it shares the
+    driver's process group) and ends with the driver.
+    """
+
+    NAME = b"timekeeper"  # its /proc/<pid>/comm, so that it can be told from the cell's processes
+
+    def __init__(self, processes):
+        self.processes = processes
+        self.pid = None
+        self.commands = self.answers = None
+        self.start()
+
+    def start(self):
+        commands_read, commands_write = os.pipe()
+        answers_read, answers_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                self.serve(commands_read, answers_write)
+            finally:
+                os._exit(0)
+        os.close(commands_read)
+        os.close(answers_write)
+        self.pid, self.commands, self.answers = pid, commands_write, answers_read
+        self.processes.keeper = pid
+
+    def healthy(self):
+        if self.pid is None:
+            return False
+        info = read_process(self.pid)
+        return info is not None and info.state not in "TtZX"
+
+    def ensure_running(self):
+        """A cell may have killed it (kill(-1, 9) spares only the caller): fork a new one."""
+        if self.healthy():
+            return
+        self.close()
+        try:
+            self.start()
+        except OSError:
+            self.pid = None  # no process slot left: the driver's own watchdog stands in
+
+    def close(self):
+        if self.pid is None:
+            return
+        for fd in (self.commands, self.answers):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+        self.pid = None
+
+    def arm(self, cell_id, deadline, started_ticks):
+        try:
+            os.write(self.commands, b"arm %d %r %d\n" % (cell_id, deadline, started_ticks))
+            return True
+        except OSError:
+            self.close()
+            return False
+
+    def disarm(self, cell_id, wait):
+        """Whether the timekeeper fired for this cell, how many processes it killed, and which of them
+        were copies of the driver."""
+        try:
+            os.write(self.commands, b"disarm %d\n" % cell_id)
+            answer = b""
+            give_up = time.monotonic() + wait
+            while not answer.endswith(b"\n"):
+                left = give_up - time.monotonic()
+                if left <= 0 or not select.select([self.answers], [], [], left)[0]:
+                    raise OSError("no answer")
+                chunk = os.read(self.answers, 256)
+                if not chunk:
+                    raise OSError("ended")
+                answer += chunk
+            _, answered_id, fired, killed, copies = answer.split()
+            if int(answered_id) == cell_id:
+                return fired == b"1", int(killed), [int(pid) for pid in copies.split(b",") if pid != b"-"]
+        except (OSError, ValueError):
+            pass
+        self.close()  # stopped or killed by the cell: replaced at the next cell
+        return False, 0, []
+
+    # ---- in the timekeeper process ------------------------------------------------------------
+    def serve(self, commands, answers):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        keep = {commands, answers}
+        # Nothing of the driver's: the JVM must see the protocol's end when the driver ends.
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        for name in os.listdir("/proc/self/fd"):
+            fd = int(name)
+            if fd > 2 and fd not in keep:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        try:
+            with open("/proc/self/comm", "wb") as comm:
+                comm.write(self.NAME)
+        except OSError:
+            pass
+        processes, driver = self.processes, self.processes.driver
+        processes.keeper = os.getpid()
+        interrupt_main_thread = main_thread_interrupter()  # loaded now: at a deadline only system calls are left
+        armed = None  # (cell, deadline, start ticks)
+        fired = None  # (cell, paused, killed)
+        pending = b""
+        while True:
+            wait = 1.0 if armed is None else max(0.0, armed[1] - time.monotonic())
+            ready = select.select([commands], [], [], wait)[0]
+            if os.getppid() != driver:
+                return  # the driver is gone
+            if ready:
+                chunk = os.read(commands, 4096)
+                if not chunk:
+                    return
+                pending += chunk
+                while b"\n" in pending:
+                    line, pending = pending.split(b"\n", 1)
+                    words = line.split()
+                    if words[0] == b"arm":
+                        armed, fired = (int(words[1]), float(words[2]), int(words[3])), None
+                    elif words[0] == b"disarm":
+                        cell = int(words[1])
+                        if fired is not None and fired[0] == cell:
+                            processes.resume(fired[1])
+                            copies = b",".join(b"%d" % pid for pid in fired[3]) or b"-"
+                            os.write(answers, b"done %d 1 %d %s\n" % (cell, fired[2], copies))
+                        else:
+                            os.write(answers, b"done %d 0 0 -\n" % cell)
+                        armed = fired = None
+            elif armed is not None and time.monotonic() >= armed[1]:
+                paused, killed, copies = processes.stop_cell(armed[2])
+                # Queued before the driver runs again, so the cell's code sees it first; and for the main
+                # thread, which runs the cell: a signal to a stopped process goes to whichever thread wakes
+                # first, and one in time.sleep() would then sleep on.
+                interrupt_main_thread(driver)
+                if processes.container:
+                    try:
+                        os.kill(driver, signal.SIGCONT)
+                    except OSError:
+                        pass
+                fired, armed = (armed[0], paused, killed, copies), None
 
 
 class PlainRunner:
@@ -236,6 +620,7 @@ class PlainRunner:
             tb = exc.__traceback__
             while tb is not None and not tb.tb_frame.f_code.co_filename.startswith("<cell-"):
                 tb = tb.tb_next
+            self.driver.error_shown()
             lines = traceback.format_exception(type(exc), exc, tb)
             self.driver.emit_error(type(exc).__name__, str(exc), [l.rstrip("\n") for l in lines])
             ok = False
@@ -299,6 +684,10 @@ def make_ipython_runner(driver):
         displayhook_class = Type(Hook)
         display_pub_class = Type(Publisher)
 
+        def showtraceback(self, *args, **kwargs):
+            driver.error_shown()
+            return super().showtraceback(*args, **kwargs)
+
         def _showtraceback(self, etype, evalue, stb):
             driver.emit_error(getattr(etype, "__name__", str(etype)), str(evalue), list(stb))
 
@@ -324,12 +713,21 @@ def make_ipython_runner(driver):
 
 class Driver:
     def __init__(self):
+        try:
+            os.setpgid(0, 0)  # a group of its own, which cells' processes join (and the timekeeper)
+        except OSError:
+            pass
         self.channel = Channel()
+        # Forked before any thread of the driver starts (a fork copies only the calling thread).
+        self.processes = SandboxProcesses(os.environ.get("EVALBOX_PROCESS_SCOPE", "descendants"))
+        self.timekeeper = Timekeeper(self.processes)
+        self.cells = 0
         # Protocol fds are private now; point the standard ones at things user code may use.
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.close(devnull)
         self.cell = None
+        self.in_cell_code = False  # a SIGINT raises KeyboardInterrupt only while the cell's own code runs
         self.cell_lock = threading.Lock()
         self.stream_limit = env_int("EVALBOX_MAX_OUTPUT_BYTES", 1 << 20)
         self.display_limit = env_int("EVALBOX_MAX_DISPLAY_BYTES", 16 << 20)
@@ -436,8 +834,39 @@ class Driver:
         if os.getpid() != self.channel.pid:
             os._exit(0 if success else 1)
 
+    def error_shown(self):
+        """The cell's code has ended in an exception (its own, or the interrupt) and it is being
+        shown: an interrupt now (a late deadline, a repeated one) would only cut the traceback short,
+        and formatting one can take a while on a starved CPU."""
+        cell = self.cell
+        if cell is not None:
+            cell.error_shown = True
+
+    def install_fork_guard(self):
+        """os.fork() of an interrupted cell raises KeyboardInterrupt instead of forking.
+
+        Python runs a signal handler in whatever Python code comes next, and in a loop of os.fork()
+        that is mostly one of the os.fork() hooks (logging's, threading's), where the handler's
+        KeyboardInterrupt is only reported as unraisable: the interrupt is lost, however often it is
+        repeated. The guard raises it again from the cell's own call, where it propagates."""
+        real_fork = os.fork
+        driver = self
+
+        @functools.wraps(real_fork)
+        def fork():
+            cell = driver.cell
+            if driver.in_cell_code and cell is not None and cell.interrupt_requested \
+                    and not cell.error_shown and os.getpid() == driver.channel.pid:
+                raise KeyboardInterrupt()
+            return real_fork()
+        os.fork = fork
+
     def on_sigint(self, signum, frame):
-        if self.cell is not None:
+        # Outside the cell's code (sending its outputs, its reply) an interrupt that arrives late must
+        # not cut the driver's own bookkeeping short: the reply would never be sent.
+        cell = self.cell
+        if self.in_cell_code and cell is not None and not cell.error_shown:
+            cell.interrupt_requested = True
             raise KeyboardInterrupt()
 
     # ---- executing ----------------------------------------------------------------------------
@@ -448,12 +877,22 @@ class Driver:
                     content.get("max_display_bytes", self.display_limit))
         signal.signal(signal.SIGINT, self.on_sigint)
         started = time.monotonic()
+        cell.started_ticks = self.processes.now_ticks()
+        self.cells += 1
+        number = self.cells
+        keeper_armed = False
         self.cell = cell
         success, count = False, None
         try:
             if timeout:
+                self.timekeeper.ensure_running()
+                keeper_armed = self.timekeeper.arm(number, started + float(timeout), cell.started_ticks)
                 self.watchdog.arm(cell, float(timeout))
-            success, count = self.runner.run(code)
+            self.in_cell_code = True
+            try:
+                success, count = self.runner.run(code)
+            finally:
+                self.in_cell_code = False
         except KeyboardInterrupt:
             self.end_if_copy(False)
             self.emit_error("KeyboardInterrupt", "", ["KeyboardInterrupt"])
@@ -462,7 +901,19 @@ class Driver:
             self.emit_error("SystemExit", str(exc.code), ["SystemExit: %s" % exc.code])
         finally:
             self.end_if_copy(success)
-            self.watchdog.disarm()
+            self.watchdog.disarm()  # waits for a stop in progress
+            self.processes.resume(cell.paused)
+            if keeper_armed:
+                # The answer says whether it fired; when it did, its stopping is over (the driver was
+                # continued only after it) and it resumes the paused processes before answering.
+                fired, killed, copies = self.timekeeper.disarm(number, wait=10.0)
+                if fired:
+                    cell.timed_out, cell.killed, cell.copies = True, killed, copies
+            for pid in cell.copies:
+                try:
+                    os.waitpid(pid, 0)
+                except ChildProcessError:
+                    pass
         try:
             for stream in (sys.stdout, sys.stderr):
                 stream.flush()
@@ -481,13 +932,11 @@ class Driver:
         self.channel.send(request_id, "execute_reply", {
             "status": status, "execution_count": count,
             "duration": time.monotonic() - started,
-            "dropped_bytes": cell.dropped_bytes})
+            "dropped_bytes": cell.dropped_bytes,
+            "killed_processes": cell.killed})
 
     def serve(self):
-        try:
-            os.setpgid(0, 0)
-        except OSError:
-            pass
+        self.install_fork_guard()
         signal.signal(signal.SIGINT, self.on_sigint)
         prepare_environment()
         runner_error = None

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -69,13 +70,25 @@ class JavaEvaluatorTest {
 
     @Test
     void stopEndsAnEndlessLoop() throws Exception {
-        CompletableFuture<CellOutcome> running = CompletableFuture.supplyAsync(() -> java.execute("while (true) { }"));
-        Thread.sleep(300);
-        java.stop();
-        CellOutcome outcome = running.get(10, TimeUnit.SECONDS);
-        assertEquals("Interrupted", outcome.error().ename());
-        assertEquals(2, java.execute("1 + 1").value());
+        // The cell runs in this JVM: it tells the test it has started through a latch left in the system
+        // properties (a Hashtable any class loader reaches), so stop() comes while the loop runs.
+        CountDownLatch started = new CountDownLatch(1);
+        System.getProperties().put(STARTED, started);
+        try {
+            CompletableFuture<CellOutcome> running = CompletableFuture.supplyAsync(() -> java.execute(
+                    "((java.util.concurrent.CountDownLatch) System.getProperties().get(\"" + STARTED + "\")).countDown();\n"
+                            + "while (true) { }"));
+            assertTrue(started.await(60, TimeUnit.SECONDS), "the cell did not start");
+            java.stop();
+            CellOutcome outcome = running.get(60, TimeUnit.SECONDS);
+            assertEquals("Interrupted", outcome.error().ename());
+            assertEquals(2, java.execute("1 + 1").value());
+        } finally {
+            System.getProperties().remove(STARTED);
+        }
     }
+
+    private static final String STARTED = "evalbox.test.cell-started";
 
     @Test
     void completionReplacesThePartialName() {

@@ -41,7 +41,12 @@ final class ArtifactsReport {
         html.append("</p>\n<p class=\"score\" id=\"mean-score\">")
                 .append(metrics.path("mean_score").isNull() ? "-" : String.format("%.1f", metrics.path("mean_score").asDouble()))
                 .append(" mean judge score <span>(").append(metrics.path("scored").asInt()).append(" scored, ")
-                .append(metrics.path("unscored").asInt()).append(" unscored, of ").append(results.size()).append(" tasks)</span></p>\n");
+                .append(metrics.path("unscored").asInt()).append(" unscored, of ").append(metrics.path("answered").asInt())
+                .append(" answered tasks)</span></p>\n");
+        if (metrics.path("no_answer").asInt() > 0) {
+            html.append("<p class=\"meta\" id=\"no-answer\">").append(metrics.path("no_answer").asInt())
+                    .append(" task(s) had no answer: left out of the metrics, as the reference only sees the answers file.</p>\n");
+        }
         breakdown(html, "By category", "by-category", metrics.path("by_category"));
         breakdown(html, "By difficulty", "by-difficulty", metrics.path("by_difficulty"));
 
@@ -103,7 +108,14 @@ final class ArtifactsReport {
         if (row.hasNonNull("judge_reply")) {
             html.append("<div class=\"msg assistant\"><div class=\"role\">judge · ").append(row.path("judge_attempts").asInt())
                     .append(" attempt(s) · score ").append(scored ? Html.escape(row.path("score_text").asText()) : "none")
-                    .append("</div><pre class=\"text judge\">").append(Html.escape(row.path("judge_reply").asText())).append("</pre></div>\n");
+                    .append("</div><pre class=\"text judge\">").append(Html.escape(row.path("judge_reply").asText())).append("</pre>");
+            // the score was read from the reply after its thinking; the thinking is there to read, folded
+            String full = row.path("judge_reply_full").asText("");
+            if (!full.isEmpty() && !full.equals(row.path("judge_reply").asText())) {
+                html.append("<details><summary>the judge's whole reply, with its thinking</summary><pre class=\"text\">")
+                        .append(Html.escape(full)).append("</pre></details>");
+            }
+            html.append("</div>\n");
         }
         if (answer != null) {
             html.append("<details><summary>the model's answer</summary><pre class=\"text\">").append(Html.escape(answer.path("answer").asText()))

@@ -142,7 +142,8 @@ public final class ArtifactsGrading {
         List<Path> screenshots = new ArrayList<>();
         if (rendering != null) {
             screenshots.addAll(rendering.screenshots());
-            line.put("page_type", page(item).orElseThrow().type()).put("render_outcome", rendering.outcome()).put("render_error", rendering.error());
+            line.put("page_type", page(item).orElseThrow().type()).put("render_outcome", rendering.outcome()).put("render_error", rendering.error())
+                    .put("render_note", rendering.note());
             ArrayNode shots = line.putArray("screenshots");
             rendering.screenshots().forEach(s -> shots.add(run.path().relativize(s).toString()));
             ArrayNode blocked = line.putArray("blocked_requests");

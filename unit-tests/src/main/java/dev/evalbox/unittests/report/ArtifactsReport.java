@@ -88,6 +88,7 @@ final class ArtifactsReport {
         }
         html.append("<p class=\"outcome\">page: <b>").append(Html.escape(row.path("page_type").asText("-"))).append("</b> · rendering: <b>")
                 .append(Html.escape(row.path("render_outcome").asText("-"))).append("</b> ").append(Html.escape(row.path("render_error").asText("")));
+        if (!row.path("render_note").asText("").isEmpty()) html.append(" · ").append(Html.escape(row.path("render_note").asText()));
         Path page = runDir.resolve("artifacts").resolve(task).resolve("page.html");
         if (Files.isRegularFile(page)) {
             html.append(" · <a href=\"").append(Html.escape(runDir.relativize(page).toString().replace('\\', '/'))).append("\">the page</a>");

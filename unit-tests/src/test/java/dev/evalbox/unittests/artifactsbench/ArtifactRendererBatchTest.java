@@ -180,6 +180,25 @@ class ArtifactRendererBatchTest {
     }
 
     @Test
+    void aTallPageWhoseLoadingUsedNearlyAllItsTimeStillGetsItsScreenshot(@TempDir Path dir) throws Exception {
+        ChromiumRequired.check();
+        // its script holds the load event until 1.5 s before the page's 10 s are up; capturing 24,000 px takes longer
+        // than that (and than the few seconds a page that loops is given), so the screenshot needs a time of its own
+        ArtifactRenderer.Settings settings = new ArtifactRenderer.Settings(ChromiumRequired.CHROMIUM, 1280, 720, 1, Duration.ofSeconds(1),
+                Duration.ofSeconds(10), 2);
+        String slow = tallPage(24_000, 3).replace("</body>", "<script>const end = Date.now() + 8500; while (Date.now() < end) {}</script></body>");
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < 24; i++) expected.add(Integer.parseInt(band(i).substring(1), 16));
+        try (ArtifactRenderer renderer = new ArtifactRenderer(settings)) {
+            ArtifactRenderer.Rendering r = renderer.render(slow, dir, "slow");
+            assertTrue(r.ok(), r.toString());
+            assertEquals(expected, sectionBands(r.screenshots().get(0), 1280, 24_000));
+            ArtifactRenderer.Rendering loop = renderer.render("<html><body><script>while(true){}</script></body></html>", dir, "loop");
+            assertEquals("timeout", loop.outcome(), "a page that loops still times out: " + loop);
+        }
+    }
+
+    @Test
     void aPageBeyondTheCaptureLimitIsClippedTheSameWayEveryTimeAndSaysSo(@TempDir Path dir) throws Exception {
         ChromiumRequired.check();
         // a narrow viewport keeps the capture cheap: a 320 px wide page 40,000 px tall, clipped at 32,768 px

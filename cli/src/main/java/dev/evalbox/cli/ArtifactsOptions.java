@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** How ArtifactsBench answers are rendered and judged: the options `grade artifactsbench` and `run artifactsbench` share. */
@@ -42,7 +41,7 @@ final class ArtifactsOptions {
     /** The released code's rendering (3 screenshots 1 s apart) at the chosen viewport, with a minute per page, --pages-in-flight at once. */
     ArtifactRenderer.Settings renderSettings() {
         try {
-            return ArtifactRenderer.Settings.defaults().withViewport(viewport).withTimeout(Duration.ofSeconds(60)).withPagesInFlight(pagesInFlight);
+            return ArtifactRenderer.Settings.defaults().withViewport(viewport).withPagesInFlight(pagesInFlight);
         } catch (IllegalArgumentException e) {
             throw new UserException("--viewport " + viewport + ": must look like 1280x720");
         }

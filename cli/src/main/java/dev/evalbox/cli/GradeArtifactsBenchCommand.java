@@ -83,9 +83,13 @@ final class GradeArtifactsBenchCommand implements Callable<Integer> {
             runJson.put("finished", Instant.now().toString());
             runJson.set("metrics", metrics);
             run.writeRunJson(runJson);
-            System.out.printf("%nmean score: %s over %d scored task(s); %d unscored%n",
+            System.out.printf("%nmean score: %s over %d scored task(s) of %d answered; %d unscored%n",
                     metrics.path("mean_score").isNull() ? "-" : String.format("%.1f", metrics.path("mean_score").asDouble()),
-                    metrics.path("scored").asInt(), metrics.path("unscored").asInt());
+                    metrics.path("scored").asInt(), metrics.path("answered").asInt(), metrics.path("unscored").asInt());
+            int noAnswer = metrics.path("no_answer").asInt();
+            if (noAnswer > 0) {
+                System.out.printf("%d task(s) had no answer: left out of the metrics, as the reference only sees the answers file%n", noAnswer);
+            }
             metrics.path("by_category").fields().forEachRemaining(e -> System.out.printf("  %-28s %5.1f  (%d)%n", e.getKey(),
                     e.getValue().path("mean_score").asDouble(), e.getValue().path("tasks").asInt()));
         }

@@ -47,7 +47,7 @@ class GradeArtifactsBenchTest {
             CommandRunner.Result result = CommandRunner.run("grade", "artifactsbench", "--dataset", dataset.toString(), "--answers", answers.toString(),
                     "--judge", "judge", "--judge-base-url", server.baseUrl(), "--concurrency", "1", "--pages-in-flight", "1", "--out", run.toString());
             assertEquals(0, result.exitCode(), result.out() + result.err());
-            assertTrue(result.out().contains("mean score: 70.0 over 2 scored task(s); 1 unscored"), result.out());
+            assertTrue(result.out().contains("mean score: 70.0 over 2 scored task(s) of 3 answered; 1 unscored"), result.out());
             Map<String, JsonNode> rows = new HashMap<>();
             ObjectMapper json = new ObjectMapper();
             for (String line : Files.readAllLines(run.resolve("results.jsonl"))) rows.put(json.readTree(line).path("task_id").asText(), json.readTree(line));

@@ -48,8 +48,9 @@ public final class ArtifactRenderer implements AutoCloseable {
             this(chromium, width, height, screenshots, interval, timeout, DEFAULT_PAGES_IN_FLIGHT);
         }
 
+        /** What grading uses: the released code's 1280x720 and 3 screenshots 1 s apart, a minute for a page to load. */
         public static Settings defaults() {
-            return new Settings(Path.of("/usr/bin/chromium"), 1280, 720, 3, Duration.ofSeconds(1), Duration.ofSeconds(30));
+            return new Settings(Path.of("/usr/bin/chromium"), 1280, 720, 3, Duration.ofSeconds(1), Duration.ofSeconds(60));
         }
 
         /** These settings with another viewport, from "WIDTHxHEIGHT". */
@@ -76,11 +77,12 @@ public final class ArtifactRenderer implements AutoCloseable {
 
     /**
      * What rendering a page gave: its screenshots, how it went ({@code ok}, {@code navigation_blocked},
-     * {@code timeout}, {@code crashed}, {@code error}), what was blocked, the dialogs it opened, and the
-     * navigations away (and popups) that were stopped.
+     * {@code timeout}, {@code crashed}, {@code error}), what was blocked, the dialogs it opened, the
+     * navigations away (and popups) that were stopped, and a note when the screenshots show less than the
+     * whole page (a page beyond {@link #MAX_CAPTURE_PX}).
      */
     public record Rendering(List<Path> screenshots, String outcome, List<String> blockedRequests, List<String> dialogs,
-                            List<String> navigations, String error) {
+                            List<String> navigations, String error, String note) {
         public boolean ok() { return "ok".equals(outcome); }
     }
 
@@ -89,6 +91,27 @@ public final class ArtifactRenderer implements AutoCloseable {
     private static final String JS_HEAP_MB = "512";
     // how often pages still loading are looked at again while no screenshot is due
     private static final long POLL_NANOS = 20_000_000;
+
+    /**
+     * The largest width or height a screenshot shows, in CSS pixels, and the largest area (a 1280 px wide page
+     * 32,768 px tall); a larger page is captured from its top-left corner to that size, and the rendering says so.
+     * Measured with Debian's Chromium (software compositing): full pages 1280 px wide and 12,000 to 70,000 px tall
+     * come out whole, but a 140,000 px page came out white below about 86,600 px; and capture time grows with the
+     * area (a 33,000 px page took 30 to 35 s a screenshot on a busy 2-core machine).
+     */
+    public static final int MAX_CAPTURE_PX = 32_768;
+    public static final long MAX_CAPTURE_PIXELS = 1280L * MAX_CAPTURE_PX;
+    /**
+     * What a screenshot may take beyond the page timeout, per megapixel captured: capturing and PNG-encoding a
+     * full page costs time in proportion to its area (measured: 10 to 43 s for a 1280x12,000 page on a busy
+     * 2-core machine, most of it the PNG encoding), which a fixed timeout cannot cover for every page.
+     */
+    private static final long CAPTURE_MILLIS_PER_MEGAPIXEL = 4_000;
+    // Playwright's own measure of the full page (its screenshotter's), as WIDTHxHEIGHT; a string, read from the
+    // handle's preview without another call into a page that may have hung since
+    private static final String PAGE_SIZE = "() => { const d = document.documentElement, b = document.body || d;"
+            + " return Math.max(b.scrollWidth, d.scrollWidth, b.offsetWidth, d.offsetWidth, b.clientWidth, d.clientWidth) + 'x'"
+            + " + Math.max(b.scrollHeight, d.scrollHeight, b.offsetHeight, d.offsetHeight, b.clientHeight, d.clientHeight); }";
 
     private final Settings settings;
     private final boolean browserPerPage;
@@ -241,7 +264,7 @@ public final class ArtifactRenderer implements AutoCloseable {
         Stage stage = Stage.LOADING;
         long deadline;
         long due;
-        double shotTimeout;
+        String note = "";
         Rendering result;
 
         InFlight(Job job, String own) {
@@ -308,14 +331,18 @@ public final class ArtifactRenderer implements AutoCloseable {
                 if (stage == Stage.SETTLING) {
                     // a page that never goes idle is still photographed, as it is, at its deadline
                     if (millisLeft(deadline) > 0 && !networkIdle()) return;
-                    // a page that used its time loading still gets a few seconds per screenshot; one that loops fails here
-                    shotTimeout = Math.max(millisLeft(deadline), Math.min(settings.timeout().toMillis(), 5000));
                     stage = Stage.SHOOTING;
                     due = System.nanoTime();
                 }
                 if (System.nanoTime() < due) return;
                 Path shot = job.dir().resolve(job.name() + "_" + (shots.size() + 1) + ".png");
-                page.screenshot(new Page.ScreenshotOptions().setPath(shot).setFullPage(true).setTimeout(shotTimeout));
+                // each screenshot has a time of its own, sized for the page, as the reference gives each its own timeout:
+                // what loading left of the page's time (less, the more other pages' captures held this thread) is no
+                // measure of what capturing a tall page takes, and a tall page must not come back without screenshots
+                Capture capture = measure();
+                // Playwright trims the clip to the page (its own measure): a page smaller than the clip is captured whole
+                page.screenshot(new Page.ScreenshotOptions().setPath(shot).setFullPage(true)
+                        .setClip(0, 0, capture.clipWidth(), capture.clipHeight()).setTimeout(capture.timeout()));
                 shots.add(shot);
                 if (shots.size() < settings.screenshots()) {
                     due = System.nanoTime() + settings.interval().toNanos();
@@ -325,6 +352,35 @@ public final class ArtifactRenderer implements AutoCloseable {
             } catch (PlaywrightException e) {
                 fail(e);
             }
+        }
+
+        /**
+         * The page's full size, asked within what is left of its time but at least a few seconds: a page that
+         * loops (or hangs) fails here, before a screenshot is given the time a large page needs.
+         */
+        private Capture measure() {
+            double answer = Math.max(millisLeft(deadline), Math.min(settings.timeout().toMillis(), 5000));
+            String size = page.waitForFunction(PAGE_SIZE, null, new Page.WaitForFunctionOptions().setTimeout(answer).setPollingInterval(50))
+                    .toString();
+            int width = settings.width();
+            int height = settings.height();
+            String[] parts = size.split("x");
+            try {
+                if (parts.length == 2) {
+                    width = Integer.parseInt(parts[0]);
+                    height = Integer.parseInt(parts[1]);
+                }
+            } catch (NumberFormatException e) {
+                // the page's script can change what the measure reads (it runs in the page's world): the viewport then
+                // stands for its size. Whatever it claims, the clip below bounds the area captured.
+            }
+            Capture capture = Capture.of(width, height, settings);
+            if (width > capture.clipWidth() || height > capture.clipHeight()) {
+                note = "the page is " + width + "x" + height + " px: its screenshots show its top-left " + Math.min(width, capture.clipWidth())
+                        + "x" + Math.min(height, capture.clipHeight()) + " px (evalbox captures at most " + MAX_CAPTURE_PX + " px each way and "
+                        + MAX_CAPTURE_PIXELS + " px in all)";
+            }
+            return capture;
         }
 
         private boolean networkIdle() {
@@ -342,7 +398,22 @@ public final class ArtifactRenderer implements AutoCloseable {
         }
 
         private Rendering rendering(String outcome, String error) {
-            return new Rendering(List.copyOf(shots), outcome, List.copyOf(blocked), List.copyOf(dialogs), List.copyOf(navigations), error);
+            return new Rendering(List.copyOf(shots), outcome, List.copyOf(blocked), List.copyOf(dialogs), List.copyOf(navigations), error, note);
+        }
+    }
+
+    /**
+     * How one screenshot of a page of {@code width}x{@code height} is taken: the clip (at most {@link #MAX_CAPTURE_PX}
+     * each way and {@link #MAX_CAPTURE_PIXELS} in all, from the top-left corner) and the time it may take: the page
+     * timeout, and more for a page larger than the viewport in proportion to the area captured.
+     */
+    record Capture(int clipWidth, int clipHeight, double timeout) {
+        static Capture of(int width, int height, Settings settings) {
+            int clipWidth = Math.min(Math.max(width, settings.width()), MAX_CAPTURE_PX);
+            int clipHeight = (int) Math.min(MAX_CAPTURE_PX, MAX_CAPTURE_PIXELS / clipWidth);
+            double megapixels = (double) Math.min(Math.max(width, 1), clipWidth) * Math.min(Math.max(height, 1), clipHeight) / 1e6;
+            double viewport = (double) settings.width() * settings.height() / 1e6;
+            return new Capture(clipWidth, clipHeight, settings.timeout().toMillis() + CAPTURE_MILLIS_PER_MEGAPIXEL * Math.max(0, megapixels - viewport));
         }
     }
 

@@ -60,7 +60,6 @@ public final class ArtifactsData {
                 break;
             }
         }
-        int think = answer.lastIndexOf("</think>");
-        return (think < 0 ? answer : answer.substring(think + "</think>".length())).strip();
+        return ThinkCut.after(answer);
     }
 }

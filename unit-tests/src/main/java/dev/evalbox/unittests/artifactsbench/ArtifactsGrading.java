@@ -32,7 +32,11 @@ import java.util.stream.IntStream;
  * keeps one browser for all its pages and renders several at once. With no judge, only rendering happens (render-only).
  */
 public final class ArtifactsGrading {
-    /** The reason of a task graded without an answer; such a task is graded again when it gets one (a resumed run). */
+    /**
+     * The reason of a task the answers file has no line for; such a task is left out of the metrics (the reference
+     * only sees the answers file) and graded when it gets an answer (a resumed run). A line whose answer is empty
+     * is an answer: the reference judges it on its text alone, and so does evalbox.
+     */
     public static final String NO_ANSWER = "no answer for this task";
 
     private final ArtifactRenderer.Settings renderSettings;
@@ -45,7 +49,7 @@ public final class ArtifactsGrading {
         this.run = run;
     }
 
-    /** One task with its answer ({@code null} when the answers file has none). */
+    /** One task with its answer ({@code null} when the answers file has no line for it). */
     public record Item(ArtifactsTask task, String answer) { }
 
     /**
@@ -91,7 +95,7 @@ public final class ArtifactsGrading {
     }
 
     private static Optional<ArtifactPage> page(Item item) {
-        return item.answer() == null || item.answer().isEmpty() ? Optional.empty() : ArtifactPage.of(item.answer());
+        return item.answer() == null ? Optional.empty() : ArtifactPage.of(item.answer());
     }
 
     /**
@@ -132,13 +136,14 @@ public final class ArtifactsGrading {
         ArtifactsTask task = item.task();
         ObjectNode line = RunDirectory.object().put("task_id", task.index()).put("category", task.categoryPrefix())
                 .put("difficulty", task.difficulty());
-        if (item.answer() == null || item.answer().isEmpty()) {
+        if (item.answer() == null) {
             return line.putNull("score").put("reason", NO_ANSWER);
         }
         List<Path> screenshots = new ArrayList<>();
         if (rendering != null) {
             screenshots.addAll(rendering.screenshots());
-            line.put("page_type", page(item).orElseThrow().type()).put("render_outcome", rendering.outcome()).put("render_error", rendering.error());
+            line.put("page_type", page(item).orElseThrow().type()).put("render_outcome", rendering.outcome()).put("render_error", rendering.error())
+                    .put("render_note", rendering.note());
             ArrayNode shots = line.putArray("screenshots");
             rendering.screenshots().forEach(s -> shots.add(run.path().relativize(s).toString()));
             ArrayNode blocked = line.putArray("blocked_requests");
@@ -152,7 +157,9 @@ public final class ArtifactsGrading {
         }
         if (judge == null) return line.putNull("score").put("reason", "render only");
         ArtifactsJudge.Verdict verdict = judge.judge(task, item.answer(), screenshots);
-        line.put("judge_reply", verdict.reply()).put("judge_attempts", verdict.attempts());
+        // judge_reply is what the reference keeps as the judge's reason (the reply after its last </think>), and
+        // the whole reply is kept beside it
+        line.put("judge_reply", verdict.reason()).put("judge_reply_full", verdict.reply()).put("judge_attempts", verdict.attempts());
         if (verdict.score().isPresent()) {
             line.put("score", verdict.score().get().value()).put("score_text", verdict.score().get().text()).put("reason", "");
         } else {
@@ -177,16 +184,25 @@ public final class ArtifactsGrading {
         return latest.values();
     }
 
-    /** Mean score overall, by category prefix and by difficulty, with counts; unscored tasks are counted apart. */
+    /**
+     * Mean score overall, by category prefix and by difficulty, over the answered tasks whose score parsed, as the
+     * reference's average (unparsed scores are its error count, left out of the mean). Tasks without an answer
+     * ({@code no_answer}) are counted apart and left out of everything else: the reference never sees them.
+     */
     public static ObjectNode metrics(Collection<JsonNode> allResults) {
         Collection<JsonNode> results = latestByTask(allResults);
         ObjectNode metrics = RunDirectory.object();
         double sum = 0;
         int scored = 0;
         int unscored = 0;
+        int noAnswer = 0;
         Map<String, double[]> byCategory = new TreeMap<>();
         Map<String, double[]> byDifficulty = new TreeMap<>();
         for (var r : results) {
+            if (NO_ANSWER.equals(r.path("reason").asText())) {
+                noAnswer++;
+                continue;
+            }
             if (r.path("score").isNull() || r.path("score").isMissingNode()) {
                 unscored++;
                 continue;
@@ -197,7 +213,8 @@ public final class ArtifactsGrading {
             add(byCategory, r.path("category").asText(), score);
             add(byDifficulty, r.path("difficulty").asText(), score);
         }
-        metrics.put("mean_score", scored == 0 ? null : sum / scored).put("scored", scored).put("unscored", unscored);
+        metrics.put("mean_score", scored == 0 ? null : sum / scored).put("answered", scored + unscored).put("scored", scored)
+                .put("unscored", unscored).put("no_answer", noAnswer);
         ObjectNode categories = metrics.putObject("by_category");
         byCategory.forEach((k, v) -> categories.putObject(k).put("mean_score", v[0] / v[1]).put("tasks", (int) v[1]));
         ObjectNode difficulties = metrics.putObject("by_difficulty");

@@ -15,8 +15,9 @@ import java.util.Optional;
 /**
  * The multimodal judge of an ArtifactsBench task: one chat call with the prompt (persona, strict
  * scoring, the checklist, the question and the full answer, asking for {"Overall Score": "NN"}) and
- * the screenshots as image parts, retried up to 4 attempts until a score parses. The prompt is cut to
- * a character budget; an answer that never yields a score is reported as such.
+ * the screenshots as image parts, retried up to 4 attempts until a score parses from the reply's text
+ * after its last "&lt;/think&gt;". The prompt is cut to a character budget; an answer that never yields a
+ * score is reported as such.
  */
 public final class ArtifactsJudge {
     public static final int ATTEMPTS = 4;
@@ -41,8 +42,13 @@ public final class ArtifactsJudge {
             "End your reply with exactly this JSON, the total as a number between 0 and 100:",
             "{\"Overall Score\": \"NN\"}");
 
-    /** The outcome: the reply that was scored (or the last one), the score, and the attempts used. */
-    public record Verdict(Optional<JudgeScore> score, String reply, int attempts, String error) { }
+    /**
+     * The outcome of the last attempt, as the reference keeps it: {@code reason} is the judge's reply cut
+     * after its last "&lt;/think&gt;" (the reference's {@code gemini_reason}; the score is read from it alone,
+     * so a reasoning judge's draft score never counts), {@code reply} the whole reply, both empty when that
+     * attempt's call failed; {@code error} says why there is no score.
+     */
+    public record Verdict(Optional<JudgeScore> score, String reason, String reply, int attempts, String error) { }
 
     private final ChatModel judge;
     private final String template;
@@ -61,18 +67,22 @@ public final class ArtifactsJudge {
         ChatMessage message = ChatMessage.user(prompt);
         for (Path shot : screenshots) message = message.withPng(read(shot));
         String reply = "";
+        String reason = "";
         String error = "";
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
                 reply = judge.complete(new ChatRequest(List.of(message), SamplingParams.DEFAULT)).text();
+                error = "";
             } catch (ModelException e) {
+                // the reference's request gives "" once its own retries are spent, and that attempt is scored as ""
+                reply = "";
                 error = e.getMessage();
-                continue;
             }
-            Optional<JudgeScore> score = JudgeScore.parse(reply);
-            if (score.isPresent()) return new Verdict(score, reply, attempt, "");
+            reason = ThinkCut.after(reply);
+            Optional<JudgeScore> score = JudgeScore.parse(reason);
+            if (score.isPresent()) return new Verdict(score, reason, reply, attempt, "");
         }
-        return new Verdict(Optional.empty(), reply, ATTEMPTS, error.isEmpty() ? "no score in the judge's replies" : error);
+        return new Verdict(Optional.empty(), reason, reply, ATTEMPTS, error.isEmpty() ? "no score in the judge's replies" : error);
     }
 
     /** The checklist as a Python-style list of dicts, the rendering the official template shows. */

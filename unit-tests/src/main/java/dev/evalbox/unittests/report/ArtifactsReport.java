@@ -35,7 +35,12 @@ final class ArtifactsReport {
         html.append("<p class=\"score\" id=\"mean-score\">")
                 .append(metrics.path("mean_score").isNull() ? "-" : String.format("%.1f", metrics.path("mean_score").asDouble()))
                 .append(" mean judge score <span>(").append(metrics.path("scored").asInt()).append(" scored, ")
-                .append(metrics.path("unscored").asInt()).append(" unscored, of ").append(results.size()).append(" tasks)</span></p>\n");
+                .append(metrics.path("unscored").asInt()).append(" unscored, of ").append(metrics.path("answered").asInt())
+                .append(" answered tasks)</span></p>\n");
+        if (metrics.path("no_answer").asInt() > 0) {
+            html.append("<p class=\"meta\" id=\"no-answer\">").append(metrics.path("no_answer").asInt())
+                    .append(" task(s) had no answer: left out of the metrics, as the reference only sees the answers file.</p>\n");
+        }
         breakdown(html, "By category", "by-category", metrics.path("by_category"));
         breakdown(html, "By difficulty", "by-difficulty", metrics.path("by_difficulty"));
 
@@ -77,6 +82,7 @@ final class ArtifactsReport {
         }
         html.append("<p class=\"outcome\">page: <b>").append(Html.escape(row.path("page_type").asText("-"))).append("</b> · rendering: <b>")
                 .append(Html.escape(row.path("render_outcome").asText("-"))).append("</b> ").append(Html.escape(row.path("render_error").asText("")));
+        if (!row.path("render_note").asText("").isEmpty()) html.append(" · ").append(Html.escape(row.path("render_note").asText()));
         Path page = runDir.resolve("artifacts").resolve(task).resolve("page.html");
         if (Files.isRegularFile(page)) {
             html.append(" · <a href=\"").append(Html.escape(runDir.relativize(page).toString().replace('\\', '/'))).append("\">the page</a>");
@@ -97,7 +103,14 @@ final class ArtifactsReport {
         if (row.hasNonNull("judge_reply")) {
             html.append("<div class=\"msg assistant\"><div class=\"role\">judge · ").append(row.path("judge_attempts").asInt())
                     .append(" attempt(s) · score ").append(scored ? Html.escape(row.path("score_text").asText()) : "none")
-                    .append("</div><pre class=\"text judge\">").append(Html.escape(row.path("judge_reply").asText())).append("</pre></div>\n");
+                    .append("</div><pre class=\"text judge\">").append(Html.escape(row.path("judge_reply").asText())).append("</pre>");
+            // the score was read from the reply after its thinking; the thinking is there to read, folded
+            String full = row.path("judge_reply_full").asText("");
+            if (!full.isEmpty() && !full.equals(row.path("judge_reply").asText())) {
+                html.append("<details><summary>the judge's whole reply, with its thinking</summary><pre class=\"text\">")
+                        .append(Html.escape(full)).append("</pre></details>");
+            }
+            html.append("</div>\n");
         }
         if (answer != null) {
             html.append("<details><summary>the model's answer</summary><pre class=\"text\">").append(Html.escape(answer.path("answer").asText()))

@@ -20,7 +20,11 @@ class ArtifactsGradingTest {
         rows.add(json.readTree("{\"task_id\": \"3\", \"category\": \"SVG\", \"difficulty\": \"hard\", \"score\": null, \"reason\": \"unscored: x\"}"));
         assertEquals(java.util.Set.of("1", "3"), ArtifactsGrading.graded(rows), "task 2 had no answer: graded again on resume");
         rows.add(json.readTree("{\"task_id\": \"2\", \"category\": \"Games\", \"difficulty\": \"hard\", \"score\": 40}"));
+        rows.add(json.readTree("{\"task_id\": \"4\", \"category\": \"SVG\", \"difficulty\": \"easy\", \"score\": null, \"reason\": \""
+                + ArtifactsGrading.NO_ANSWER + "\"}"));
         JsonNode metrics = ArtifactsGrading.metrics(rows);
+        assertEquals(1, metrics.path("no_answer").asInt(), "task 4 has no answer");
+        assertEquals(3, metrics.path("answered").asInt(), "the reference's denominator: the tasks of the answers file");
         assertEquals(60.0, metrics.path("mean_score").asDouble(), "task 2's new line replaces its old one");
         assertEquals(2, metrics.path("scored").asInt());
         assertEquals(1, metrics.path("unscored").asInt());

@@ -44,7 +44,8 @@ class RunArtifactsBenchTest {
                     "--base-url", server.baseUrl(), "--max-attempts", "1", "--judge", "judge", "--concurrency", "1", "--out", run.toString());
             assertEquals(0, first.exitCode(), first.err());
             assertTrue(first.err().contains("task 12: model error"), first.err());
-            assertTrue(first.out().contains("mean score: 80.0 over 1 scored task(s); 1 unscored"), first.out());
+            assertTrue(first.out().contains("mean score: 80.0 over 1 scored task(s) of 1 answered; 0 unscored"), first.out());
+            assertTrue(first.out().contains("1 task(s) had no answer"), "task 12's generation failed: " + first.out());
             JsonNode generation = server.received().get(0).body();
             assertEquals("coder", generation.path("model").asText());
             assertEquals(1, generation.path("messages").size(), "one user turn, no system prompt");
@@ -59,7 +60,8 @@ class RunArtifactsBenchTest {
                     "--base-url", server.baseUrl(), "--judge", "judge", "--concurrency", "1", "--out", run.toString(), "--resume");
             assertEquals(0, resumed.exitCode(), resumed.err());
             assertEquals(5, server.received().size(), "only task 12 was answered and judged again");
-            assertTrue(resumed.out().contains("mean score: 70.0 over 2 scored task(s); 0 unscored"), resumed.out());
+            assertTrue(resumed.out().contains("mean score: 70.0 over 2 scored task(s) of 2 answered; 0 unscored"), resumed.out());
+            assertTrue(!resumed.out().contains("had no answer"), resumed.out());
         }
         List<String> answers = Files.readAllLines(run.resolve("answers.jsonl"));
         assertEquals(2, answers.size());

@@ -73,7 +73,8 @@ class ArtifactsReportChromiumTest {
             assertEquals(6, widths.size(), "three screenshots for each of the two rendered tasks");
             for (Object width : widths) assertTrue(((Number) width).intValue() > 0, "every screenshot loaded: " + widths);
             assertTrue(page.textContent("#mean-score").startsWith("75.0 mean judge score"), page.textContent("#mean-score"));
-            assertTrue(page.textContent("#mean-score").contains("2 scored, 1 unscored, of 3 tasks"), page.textContent("#mean-score"));
+            assertTrue(page.textContent("#mean-score").contains("2 scored, 0 unscored, of 2 answered tasks"), page.textContent("#mean-score"));
+            assertTrue(page.textContent("#no-answer").startsWith("1 task(s) had no answer"), "task 10 has none: " + page.textContent("#no-answer"));
             assertTrue(page.textContent("#by-category").contains("SVG Generation"), page.textContent("#by-category"));
             assertTrue(page.textContent("#by-difficulty").contains("hard"), page.textContent("#by-difficulty"));
             assertEquals(Boolean.TRUE, page.evaluate("document.getElementById('task-2').open"), "#task-2 opens that task");

@@ -415,7 +415,8 @@ class Timekeeper:
     Requests (one line each): "arm <cell> <monotonic deadline> <start ticks>", "disarm <cell>",
     answered by "done <cell> <1 if it fired> <processes killed> <killed copies of the driver, comma
     separated, or ->" (the driver reaps them: they are its children). It ignores SIGINT (it shares the
-    driver's process group) and ends with the driver.
+    driver's process group) and ends with the driver, taking that group with it: processes the cells
+    left behind do not outlive a driver that was ended (by the exit of the local backend's JVM, say).
     """
 
     NAME = b"timekeeper"  # its /proc/<pid>/comm, so that it can be told from the cell's processes
@@ -459,16 +460,16 @@ class Timekeeper:
     def close(self):
         if self.pid is None:
             return
+        try:
+            os.kill(self.pid, signal.SIGKILL)  # before its pipe closes, which it would take for the driver's end
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
         for fd in (self.commands, self.answers):
             try:
                 os.close(fd)
             except OSError:
                 pass
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-        except OSError:
-            pass
         self.pid = None
 
     def arm(self, cell_id, deadline, started_ticks):
@@ -503,6 +504,15 @@ class Timekeeper:
         return False, 0, []
 
     # ---- in the timekeeper process ------------------------------------------------------------
+    @staticmethod
+    def abandon(driver):
+        """The driver is gone: its process group, which the cells' processes joined, goes with it (this
+        process too). Only a group the driver leads: never the one of whoever started it."""
+        try:
+            if os.getpgid(0) == driver:
+                os.killpg(driver, signal.SIGKILL)
+        except OSError:
+            pass
     def serve(self, commands, answers):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         keep = {commands, answers}
@@ -532,10 +542,16 @@ class Timekeeper:
             wait = 1.0 if armed is None else max(0.0, armed[1] - time.monotonic())
             ready = select.select([commands], [], [], wait)[0]
             if os.getppid() != driver:
-                return  # the driver is gone
+                return self.abandon(driver)
             if ready:
                 chunk = os.read(commands, 4096)
                 if not chunk:
+                    # The pipe closes while the driver exits, a moment before this process is handed to
+                    # init; a driver that closed it on purpose (replacing this process) stays the parent.
+                    for _ in range(100):
+                        if os.getppid() != driver:
+                            return self.abandon(driver)
+                        time.sleep(0.01)
                     return
                 pending += chunk
                 while b"\n" in pending:

@@ -83,6 +83,8 @@ class Cell:
         self.insisting = False
         self.interrupt_requested = False  # a SIGINT reached the driver while the cell's code ran
         self.error_shown = False  # the cell's code ended in an exception, which is being shown
+        self.deadline = None
+        self.ending_sent = False
         self.lock = threading.Lock()
 
     def admit_stream(self, n):
@@ -855,8 +857,17 @@ class Driver:
         shown: an interrupt now (a late deadline, a repeated one) would only cut the traceback short,
         and formatting one can take a while on a starved CPU."""
         cell = self.cell
-        if cell is not None:
+        if cell is not None and not cell.error_shown:
             cell.error_shown = True
+            self.code_ended(cell)
+
+    def code_ended(self, cell):
+        """Tells the JVM that a cell with a time limit has stopped running its code: what is left (its
+        traceback, its reply) is the driver's own work, which a starved CPU can make late but not
+        endless, so the JVM waits for it instead of taking the cell for one that ignores its deadline."""
+        if cell.deadline is not None and not cell.ending_sent:
+            cell.ending_sent = True
+            self.channel.send(cell.request_id, "execute_ending", {})
 
     def install_fork_guard(self):
         """os.fork() of an interrupted cell raises KeyboardInterrupt instead of forking.
@@ -901,6 +912,7 @@ class Driver:
         success, count = False, None
         try:
             if timeout:
+                cell.deadline = started + float(timeout)
                 self.timekeeper.ensure_running()
                 keeper_armed = self.timekeeper.arm(number, started + float(timeout), cell.started_ticks)
                 self.watchdog.arm(cell, float(timeout))
@@ -909,8 +921,11 @@ class Driver:
                 success, count = self.runner.run(code)
             finally:
                 self.in_cell_code = False
+            if cell.deadline is not None and time.monotonic() >= cell.deadline:
+                self.code_ended(cell)
         except KeyboardInterrupt:
             self.end_if_copy(False)
+            self.code_ended(cell)
             self.emit_error("KeyboardInterrupt", "", ["KeyboardInterrupt"])
         except SystemExit as exc:
             self.end_if_copy(False)

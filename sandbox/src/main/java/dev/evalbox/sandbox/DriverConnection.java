@@ -43,6 +43,8 @@ final class DriverConnection implements SandboxProcess.ProtocolSink {
         final OutputListener listener;
         final List<Output> outputs = new ArrayList<>();
         final CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+        /** The driver said the cell's code has stopped; its reply is on the way. */
+        volatile boolean ending;
 
         Execution(String id, OutputListener listener) {
             this.id = id;
@@ -211,6 +213,10 @@ final class DriverConnection implements SandboxProcess.ProtocolSink {
                     content.path("ipython_unavailable").isNull() ? null : content.path("ipython_unavailable").asText()));
             case "stream", "execute_result", "display_data", "update_display_data", "error", "clear_output" ->
                     route(id, OutputJson.fromMessage(type, content));
+            case "execute_ending" -> {
+                Execution execution = current;
+                if (execution != null && execution.id.equals(id)) execution.ending = true;
+            }
             case "protocol_error" -> LOG.warn("sandbox driver reported a protocol error: {}", content.path("evalue").asText());
             default -> {
                 CompletableFuture<JsonNode> reply = id == null ? null : replies.remove(id);

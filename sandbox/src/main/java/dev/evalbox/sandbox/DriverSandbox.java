@@ -24,6 +24,8 @@ final class DriverSandbox implements Sandbox {
     private static final int UPLOAD_CHUNK = 1 << 20;
     private static final Duration FILE_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration REPLY_MARGIN = Duration.ofSeconds(3);
+    /** How long a reply is waited for once the driver has said the cell's code stopped (a hang guard). */
+    private static final Duration ENDING_LIMIT = Duration.ofSeconds(60);
 
     private final String backend;
     private final SandboxSpec spec;
@@ -129,7 +131,15 @@ final class DriverSandbox implements Sandbox {
             return execution.reply.get();
         }
         Duration wait = timeout.plus(spec.interruptGrace()).plus(REPLY_MARGIN);
-        return execution.reply.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return execution.reply.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // The cell's code has stopped and the driver is finishing it (a traceback, the reply) on a CPU
+            // that a fork bomb or a loaded host leaves it little of: late, but no reason to lose the session.
+            if (!execution.ending) throw e;
+            LOG.info("sandbox {}: the cell stopped at its deadline; waiting for the driver to finish it", id());
+            return execution.reply.get(ENDING_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private ExecutionResult died(List<Output> outputs, Instant started, Throwable cause) {

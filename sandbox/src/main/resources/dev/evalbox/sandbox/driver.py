@@ -83,6 +83,8 @@ class Cell:
         self.insisting = False
         self.interrupt_requested = False  # a SIGINT reached the driver while the cell's code ran
         self.error_shown = False  # the cell's code ended in an exception, which is being shown
+        self.deadline = None
+        self.ending_sent = False
         self.lock = threading.Lock()
 
     def admit_stream(self, n):
@@ -415,7 +417,8 @@ class Timekeeper:
     Requests (one line each): "arm <cell> <monotonic deadline> <start ticks>", "disarm <cell>",
     answered by "done <cell> <1 if it fired> <processes killed> <killed copies of the driver, comma
     separated, or ->" (the driver reaps them: they are its children). It ignores SIGINT (it shares the
-    driver's process group) and ends with the driver.
+    driver's process group) and ends with the driver, taking that group with it: processes the cells
+    left behind do not outlive a driver that was ended (by the exit of the local backend's JVM, say).
     """
 
     NAME = b"timekeeper"  # its /proc/<pid>/comm, so that it can be told from the cell's processes
@@ -459,16 +462,16 @@ class Timekeeper:
     def close(self):
         if self.pid is None:
             return
+        try:
+            os.kill(self.pid, signal.SIGKILL)  # before its pipe closes, which it would take for the driver's end
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
         for fd in (self.commands, self.answers):
             try:
                 os.close(fd)
             except OSError:
                 pass
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-        except OSError:
-            pass
         self.pid = None
 
     def arm(self, cell_id, deadline, started_ticks):
@@ -503,6 +506,15 @@ class Timekeeper:
         return False, 0, []
 
     # ---- in the timekeeper process ------------------------------------------------------------
+    @staticmethod
+    def abandon(driver):
+        """The driver is gone: its process group, which the cells' processes joined, goes with it (this
+        process too). Only a group the driver leads: never the one of whoever started it."""
+        try:
+            if os.getpgid(0) == driver:
+                os.killpg(driver, signal.SIGKILL)
+        except OSError:
+            pass
     def serve(self, commands, answers):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         keep = {commands, answers}
@@ -532,10 +544,16 @@ class Timekeeper:
             wait = 1.0 if armed is None else max(0.0, armed[1] - time.monotonic())
             ready = select.select([commands], [], [], wait)[0]
             if os.getppid() != driver:
-                return  # the driver is gone
+                return self.abandon(driver)
             if ready:
                 chunk = os.read(commands, 4096)
                 if not chunk:
+                    # The pipe closes while the driver exits, a moment before this process is handed to
+                    # init; a driver that closed it on purpose (replacing this process) stays the parent.
+                    for _ in range(100):
+                        if os.getppid() != driver:
+                            return self.abandon(driver)
+                        time.sleep(0.01)
                     return
                 pending += chunk
                 while b"\n" in pending:
@@ -839,8 +857,17 @@ class Driver:
         shown: an interrupt now (a late deadline, a repeated one) would only cut the traceback short,
         and formatting one can take a while on a starved CPU."""
         cell = self.cell
-        if cell is not None:
+        if cell is not None and not cell.error_shown:
             cell.error_shown = True
+            self.code_ended(cell)
+
+    def code_ended(self, cell):
+        """Tells the JVM that a cell with a time limit has stopped running its code: what is left (its
+        traceback, its reply) is the driver's own work, which a starved CPU can make late but not
+        endless, so the JVM waits for it instead of taking the cell for one that ignores its deadline."""
+        if cell.deadline is not None and not cell.ending_sent:
+            cell.ending_sent = True
+            self.channel.send(cell.request_id, "execute_ending", {})
 
     def install_fork_guard(self):
         """os.fork() of an interrupted cell raises KeyboardInterrupt instead of forking.
@@ -885,6 +912,7 @@ class Driver:
         success, count = False, None
         try:
             if timeout:
+                cell.deadline = started + float(timeout)
                 self.timekeeper.ensure_running()
                 keeper_armed = self.timekeeper.arm(number, started + float(timeout), cell.started_ticks)
                 self.watchdog.arm(cell, float(timeout))
@@ -893,8 +921,11 @@ class Driver:
                 success, count = self.runner.run(code)
             finally:
                 self.in_cell_code = False
+            if cell.deadline is not None and time.monotonic() >= cell.deadline:
+                self.code_ended(cell)
         except KeyboardInterrupt:
             self.end_if_copy(False)
+            self.code_ended(cell)
             self.emit_error("KeyboardInterrupt", "", ["KeyboardInterrupt"])
         except SystemExit as exc:
             self.end_if_copy(False)

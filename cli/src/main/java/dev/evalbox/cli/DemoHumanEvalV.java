@@ -6,6 +6,7 @@ import dev.evalbox.cli.host.HostCommand;
 import dev.evalbox.cli.host.HostCommandException;
 import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.unittests.RunDirectory;
+import dev.evalbox.unittests.eval.SandboxOptions;
 import dev.evalbox.unittests.humanevalv.HumanEvalVDataset;
 import dev.evalbox.unittests.humanevalv.Predictions;
 import java.awt.BasicStroke;
@@ -58,11 +59,11 @@ final class DemoHumanEvalV {
 
     /** Docker's image has pylint; the local backend runs this machine's Python, which may not. */
     private static boolean pylintInSandboxes(SandboxOptions options) {
-        boolean docker = "docker".equals(options.backend)
-                || "auto".equals(options.backend) && DockerEngine.problem() == null && ImageStore.exists(options.image);
+        boolean docker = "docker".equals(options.backend())
+                || "auto".equals(options.backend()) && DockerEngine.problem() == null && ImageStore.exists(options.image());
         if (docker) return true;
         try {
-            return HostCommand.of(options.python, "-c", "import pylint").timeout(Duration.ofSeconds(60)).run().ok();
+            return HostCommand.of(options.python(), "-c", "import pylint").timeout(Duration.ofSeconds(60)).run().ok();
         } catch (HostCommandException e) {
             return false;
         }

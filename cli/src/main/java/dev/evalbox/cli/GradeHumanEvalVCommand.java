@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.sandbox.SandboxPool;
 import dev.evalbox.sandbox.SandboxProvider;
 import dev.evalbox.unittests.RunDirectory;
+import dev.evalbox.unittests.eval.SandboxOptions;
+import dev.evalbox.unittests.eval.UserException;
 import dev.evalbox.unittests.humanevalv.HumanEvalVDataset;
 import dev.evalbox.unittests.humanevalv.HumanEvalVGrader;
 import dev.evalbox.unittests.humanevalv.HumanEvalVItem;
@@ -76,7 +78,7 @@ final class GradeHumanEvalVCommand implements Callable<Integer> {
                     + " tasks; HumanEval-V's v2 evaluate.py refuses such a file, evalbox grades the tasks given");
         }
         try (RunDirectory run = RunDirectory.open(runPath);
-             SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
+             SandboxProvider provider = BackendChoice.open(options.backend(), options.image(), new PrintWriter(System.err, true));
              SandboxPool pool = new SandboxPool(provider, 0, runOptions.concurrency)) {
             HumanEvalVGrader grader = new HumanEvalVGrader(pool, options.spec(), runOptions.concurrency);
             List<HumanEvalVGrader.SampleVerdict> verdicts =

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.sandbox.SandboxPool;
 import dev.evalbox.sandbox.SandboxProvider;
 import dev.evalbox.unittests.RunDirectory;
+import dev.evalbox.unittests.eval.SandboxOptions;
+import dev.evalbox.unittests.eval.UserException;
 import dev.evalbox.unittests.pybench.PyBenchReplay;
 import dev.evalbox.unittests.pybench.PyBenchTasks;
 import java.io.PrintWriter;
@@ -95,7 +97,7 @@ final class ReplayCommand implements Callable<Integer> {
         PyBenchTasks checkout = PyBenchTasks.load(pybenchDir);
         Progress progress = new Progress(System.err, "replaying", tasks.size());
         int[] reproduced = {0};
-        try (SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
+        try (SandboxProvider provider = BackendChoice.open(options.backend(), options.image(), new PrintWriter(System.err, true));
              SandboxPool pool = new SandboxPool(provider, Math.min(concurrency, 4), concurrency * 2)) {
             PyBenchReplay replay = new PyBenchReplay(checkout, pool, options.spec(), options.timeout());
             ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, concurrency));

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.unittests.RunDirectory;
 import dev.evalbox.unittests.Workers;
+import dev.evalbox.unittests.eval.ModelOptions;
+import dev.evalbox.unittests.eval.SandboxOptions;
+import dev.evalbox.unittests.eval.UserException;
 import dev.evalbox.unittests.humanevalv.HumanEvalVDataset;
 import dev.evalbox.unittests.humanevalv.HumanEvalVGeneration;
 import dev.evalbox.unittests.humanevalv.HumanEvalVItem;
@@ -70,11 +73,11 @@ final class RunHumanEvalVCommand implements Callable<Integer> {
         if (!todo.isEmpty()) generate(todo, parsed, runPath, done);
         List<Predictions.Entry> predictions = items.stream().map(i -> done.get(i.qid())).filter(java.util.Objects::nonNull).toList();
         writeReferenceFile(runPath.resolve("predictions.json"), predictions);
-        ObjectNode runJson = RunDirectory.object().put("kind", "run").put("benchmark", "humaneval-v").put("model", modelOptions.model)
+        ObjectNode runJson = RunDirectory.object().put("kind", "run").put("benchmark", "humaneval-v").put("model", modelOptions.model())
                 .put("setting", setting).put("samples", samples).put("version", dataset.version().name().toLowerCase())
                 .put("data", data.toAbsolutePath().toString()).put("evalbox_version", VersionInfo.version());
         GradeHumanEvalVCommand.gradeAndReport(new HumanEvalVDataset.Loaded(items, dataset.version(), List.of()), predictions, runPath, runJson,
-                null, "reference".equals(modelOptions.model), runOptions, options);
+                null, "reference".equals(modelOptions.model()), runOptions, options);
         System.out.println("run directory: " + runPath.toAbsolutePath());
         return 0;
     }
@@ -82,7 +85,7 @@ final class RunHumanEvalVCommand implements Callable<Integer> {
     private void generate(List<HumanEvalVItem> todo, HumanEvalVGeneration.Setting setting, Path runPath, Map<String, Predictions.Entry> done)
             throws IOException {
         Path file = runPath.resolve("predictions.jsonl");
-        if ("reference".equals(modelOptions.model)) {
+        if ("reference".equals(modelOptions.model())) {
             for (HumanEvalVItem item : todo) {
                 if (item.groundTruthSolution() == null) throw new UserException("task " + item.qid() + " has no ground_truth_solution");
                 Predictions.Entry entry = new Predictions.Entry(item.qid(), List.of("```python\n" + item.groundTruthSolution() + "\n```"),

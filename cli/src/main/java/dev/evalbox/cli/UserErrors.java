@@ -1,6 +1,7 @@
 package dev.evalbox.cli;
 
 import dev.evalbox.sandbox.SandboxException;
+import dev.evalbox.unittests.eval.UserException;
 import dev.evalbox.unittests.pybench.PyBenchDataException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;

@@ -11,6 +11,7 @@ import dev.evalbox.agentloop.ScriptedChatServer.Step;
 import dev.evalbox.sandbox.DockerRequired;
 import dev.evalbox.unittests.artifactsbench.ArtifactsSample;
 import dev.evalbox.unittests.artifactsbench.ChromiumRequired;
+import dev.evalbox.unittests.eval.SandboxOptions;
 import dev.evalbox.unittests.pybench.PyBenchSample;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +106,7 @@ class ReportHeaderTest {
     @Test
     void aHumanEvalVRunNamesItsModel(@TempDir Path dir) throws Exception {
         SandboxOptions options = new SandboxOptions();
-        options.backend = "docker";
+        new picocli.CommandLine(options).parseArgs("--backend", "docker");
         assertEquals(0, DemoHumanEvalV.run(dir, options));
         Path run = dir.resolve("run");
         CommandRunner.Result result = CommandRunner.run("run", "humaneval-v", "--data",

@@ -114,6 +114,21 @@ public final class RunDirectory implements AutoCloseable {
         }
     }
 
+    /**
+     * Appends the rows of one task together and flushes them: a reader (and {@code --resume}) sees all
+     * of a task's rows or, after a crash mid-write, a torn last line that the next open cuts.
+     */
+    public synchronized void appendResults(java.util.List<ObjectNode> rows) {
+        StringBuilder lines = new StringBuilder();
+        try {
+            for (ObjectNode row : rows) lines.append(JSON.writeValueAsString(row)).append('\n');
+            results.write(lines.toString());
+            results.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + dir.resolve("results.jsonl"), e);
+        }
+    }
+
     public static ObjectNode object() { return JSON.createObjectNode(); }
 
     @Override

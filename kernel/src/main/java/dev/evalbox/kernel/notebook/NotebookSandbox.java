@@ -4,6 +4,7 @@ import dev.evalbox.agentloop.trajectory.TaskTrajectory;
 import dev.evalbox.agentloop.trajectory.Trajectories;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.sandbox.DockerEngine;
+import dev.evalbox.unittests.eval.RunRecord;
 import dev.evalbox.unittests.pybench.PyBenchTasks;
 import dev.evalbox.sandbox.DockerSandboxProvider;
 import dev.evalbox.sandbox.ExecutionResult;
@@ -87,7 +88,8 @@ final class NotebookSandbox {
                     + (trajectories.byTask().size() > 10 ? ", ..." : "") + ")");
         }
         JsonNode runJson = readRunJson(run);
-        Sandbox opened = open(backend, SandboxSpec.python().image(runJson.path("image").asText(SandboxSpec.DEFAULT_IMAGE)).build());
+        JsonNode image = runJson.path("sandbox").path("image").isTextual() ? runJson.path("sandbox").path("image") : runJson.path("image");
+        Sandbox opened = open(backend, SandboxSpec.python().image(image.asText(SandboxSpec.DEFAULT_IMAGE)).build());
         List<String> replayed = new ArrayList<>();
         uploadPyBenchInputs(runJson, taskId, opened, replayed);
         for (TrajectoryEvent.CodeExecution execution : trajectory.executions()) {
@@ -106,10 +108,11 @@ final class NotebookSandbox {
 
     /** PyBench runs name their checkout in run.json; the task's inputs come from there, laid out as the run had them. */
     private static void uploadPyBenchInputs(JsonNode runJson, String taskId, Sandbox sandbox, List<String> notes) {
-        if (!runJson.path("benchmark").asText().equals("pybench") || !runJson.hasNonNull("pybench_dir")) {
+        JsonNode checkout = RunRecord.setting(runJson, "pybench_dir");
+        if (!runJson.path("benchmark").asText().equals("pybench") || !checkout.isTextual()) {
             return;
         }
-        PyBenchTasks tasks = PyBenchTasks.load(Path.of(runJson.path("pybench_dir").asText()));
+        PyBenchTasks tasks = PyBenchTasks.load(Path.of(checkout.asText()));
         notes.addAll(tasks.prepareSandbox(tasks.get(taskId), sandbox));
     }
 

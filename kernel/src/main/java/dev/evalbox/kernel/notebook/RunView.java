@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evalbox.unittests.RunDirectory;
 
+import dev.evalbox.unittests.eval.RunRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,10 +67,10 @@ public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> 
     /** PyBench results carry no category; the checkout named in run.json has them (category1, one line). */
     private Map<String, String> pybenchCategories() {
         Map<String, String> categories = new java.util.HashMap<>();
-        if (run.path("benchmark").asText().equals("pybench") && run.hasNonNull("pybench_dir")
-                && Files.isDirectory(Path.of(run.path("pybench_dir").asText()))) {
+        JsonNode checkout = RunRecord.setting(run, "pybench_dir");
+        if (run.path("benchmark").asText().equals("pybench") && checkout.isTextual() && Files.isDirectory(Path.of(checkout.asText()))) {
             try {
-                dev.evalbox.unittests.pybench.PyBenchTasks.load(Path.of(run.path("pybench_dir").asText())).all()
+                dev.evalbox.unittests.pybench.PyBenchTasks.load(Path.of(checkout.asText())).all()
                         .forEach(task -> categories.put(task.index(), task.category1().replaceAll("\\s+", " ")));
             } catch (RuntimeException e) {
                 // a checkout that no longer loads: results are summarised without categories
@@ -94,7 +95,7 @@ public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> 
         boolean scored = results.stream().anyMatch(r -> r.has("score"));
         StringBuilder html = new StringBuilder("<div class=\"evalbox-run\"><h4>run ").append(escape(path.toString()))
                 .append("</h4><p>").append(escape(run.path("benchmark").asText("?"))).append(", model ")
-                .append(escape(run.path("model").asText("?"))).append(", ").append(results.size()).append(" results</p>");
+                .append(escape(java.util.Objects.requireNonNullElse(RunRecord.modelName(run), "?"))).append(", ").append(results.size()).append(" results</p>");
         StringBuilder text = new StringBuilder("run " + path + ": " + results.size() + " results\n");
         html.append("<table><tr><th>category</th><th>tasks</th><th>").append(scored ? "scored</th><th>mean score" : "passed</th><th>pass rate")
                 .append("</th></tr>");

@@ -2,6 +2,7 @@ package dev.evalbox.unittests.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.evalbox.unittests.eval.RunRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +41,7 @@ public record RunHeader(String benchmark, String model, Instant date) {
         for (int i = 0; benchmark == null && i < FILES.size(); i++) {
             if (Files.isRegularFile(runDir.resolve(FILES.get(i).getKey()))) benchmark = FILES.get(i).getValue();
         }
-        String model = text(run, "model");
+        String model = RunRecord.modelName(run);
         if (model == null) model = text(started, "model");
         if (model == null) model = gradedFrom(run);
         Instant date = instant(text(run, "started"));
@@ -94,7 +95,7 @@ public record RunHeader(String benchmark, String model, Instant date) {
             Path sourceRun = Path.of(source).resolve("run.json");
             if (Files.isRegularFile(sourceRun)) {
                 try {
-                    String model = text(JSON.readTree(sourceRun.toFile()), "model");
+                    String model = RunRecord.modelName(JSON.readTree(sourceRun.toFile()));
                     if (model != null) return model;
                 } catch (IOException e) {
                     // the source run's run.json is unreadable: say what was graded instead, below

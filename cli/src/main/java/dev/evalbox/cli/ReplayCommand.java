@@ -101,29 +101,32 @@ final class ReplayCommand implements Callable<Integer> {
              SandboxPool pool = new SandboxPool(provider, Math.min(concurrency, 4), concurrency * 2)) {
             PyBenchReplay replay = new PyBenchReplay(checkout, pool, options.spec(), options.timeout());
             ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, concurrency));
-            List<Future<PyBenchReplay.TaskReplay>> futures = new ArrayList<>();
-            for (String task : tasks) futures.add(workers.submit(() -> replay.replay(task, recorded.byTask().get(task))));
-            for (Future<PyBenchReplay.TaskReplay> future : futures) {
-                PyBenchReplay.TaskReplay result = future.get();
-                boolean same = result.firstDivergence().isEmpty();
-                if (same) reproduced[0]++;
-                ObjectNode line = RunDirectory.object().put("task_id", result.taskId()).put("passed", same)
-                        .put("reason", result.firstDivergence().map(t -> "turn " + t.turn() + " diverges: " + t.firstDifference())
-                                .orElse("all " + result.turns().size() + " observations reproduced"));
-                ArrayNode turns = line.putArray("turns");
-                for (PyBenchReplay.Turn t : result.turns()) {
-                    turns.addObject().put("turn", t.turn()).put("same", t.same()).put("difference", t.firstDifference())
-                            .put("recorded", t.recorded()).put("replayed", t.replayed());
+            try {
+                List<Future<PyBenchReplay.TaskReplay>> futures = new ArrayList<>();
+                for (String task : tasks) futures.add(workers.submit(() -> replay.replay(task, recorded.byTask().get(task))));
+                for (Future<PyBenchReplay.TaskReplay> future : futures) {
+                    PyBenchReplay.TaskReplay result = future.get();
+                    boolean same = result.firstDivergence().isEmpty();
+                    if (same) reproduced[0]++;
+                    ObjectNode line = RunDirectory.object().put("task_id", result.taskId()).put("passed", same)
+                            .put("reason", result.firstDivergence().map(t -> "turn " + t.turn() + " diverges: " + t.firstDifference())
+                                    .orElse("all " + result.turns().size() + " observations reproduced"));
+                    ArrayNode turns = line.putArray("turns");
+                    for (PyBenchReplay.Turn t : result.turns()) {
+                        turns.addObject().put("turn", t.turn()).put("same", t.same()).put("difference", t.firstDifference())
+                                .put("recorded", t.recorded()).put("replayed", t.replayed());
+                    }
+                    ArrayNode notes = line.putArray("notes");
+                    result.notes().forEach(notes::add);
+                    run.appendResult(line);
+                    progress.step(same);
+                    long diverged = result.turns().stream().filter(t -> !t.same()).count();
+                    System.out.printf("task %-5s %2d code turns, %2d diverge%s%n", result.taskId(), result.turns().size(), diverged,
+                            result.firstDivergence().map(t -> "; first at turn " + t.turn() + ": " + t.firstDifference()).orElse(""));
                 }
-                ArrayNode notes = line.putArray("notes");
-                result.notes().forEach(notes::add);
-                run.appendResult(line);
-                progress.step(same);
-                long diverged = result.turns().stream().filter(t -> !t.same()).count();
-                System.out.printf("task %-5s %2d code turns, %2d diverge%s%n", result.taskId(), result.turns().size(), diverged,
-                        result.firstDivergence().map(t -> "; first at turn " + t.turn() + ": " + t.firstDifference()).orElse(""));
+            } finally {
+                workers.shutdownNow(); // a failed task or an interrupt must not leave replay threads behind (in the kernel too)
             }
-            workers.shutdown();
         }
         progress.finish();
         System.out.printf("%n%d of %d tasks reproduced every observation%n", reproduced[0], tasks.size());

@@ -12,6 +12,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.evalbox.sandbox.DockerRequired;
 import dev.evalbox.unittests.RunDirectory;
+import dev.evalbox.unittests.eval.SandboxOptions;
 import dev.evalbox.unittests.pybench.PyBenchSample;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +60,23 @@ class RunRecordSchemaTest {
         assertFalse(schema("run.schema.json").validate(run).isEmpty(), "an unknown status and missing fields are errors");
         JsonNode row = JSON.readTree("{\"task_id\": \"1\", \"epoch\": 0, \"sample\": 0, \"reason\": \"\"}");
         assertFalse(schema("result.schema.json").validate(row).isEmpty(), "epoch 0 and no verdict are errors");
+    }
+
+    @Test
+    void humanevalVRunAndGrade(@TempDir Path dir) throws Exception {
+        SandboxOptions options = new SandboxOptions();
+        new picocli.CommandLine(options).parseArgs("--backend", "docker");
+        assertEquals(0, DemoHumanEvalV.run(dir, options));
+        JsonNode graded = assertValidRun(dir.resolve("humaneval-v-sample/run"));
+        assertEquals("grade", graded.path("kind").asText());
+        Path run = dir.resolve("run");
+        CommandRunner.Result result = CommandRunner.run("run", "humaneval-v", "--data",
+                dir.resolve("humaneval-v-sample/data/humaneval_v_sample.jsonl").toString(), "--model", "reference",
+                "--backend", "docker", "--out", run.toString());
+        assertEquals(0, result.exitCode(), result.out() + result.err());
+        JsonNode record = assertValidRun(run);
+        assertEquals(100.0, record.path("metrics").path("pass@1").asDouble(), record.toString());
+        assertTrue(Files.isRegularFile(run.resolve("predictions.json")), "the reference's own format is written too");
     }
 
     @Test

@@ -103,6 +103,15 @@ public final class RunDirectory implements AutoCloseable {
         }
     }
 
+    /** metrics.json: the run's headline metrics alone, for tools that want only them. */
+    public synchronized void writeMetricsJson(ObjectNode metrics) {
+        try {
+            Files.writeString(dir.resolve("metrics.json"), JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(metrics) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write metrics.json in " + dir, e);
+        }
+    }
+
     /** Appends one task's result line and flushes it to the file. */
     public synchronized void appendResult(ObjectNode result) {
         try {

@@ -113,13 +113,25 @@ public final class EvalRunner {
             Runtime.getRuntime().addShutdownHook(onExit);
             settings.listener().started(benchmark.name(), todo.size(), tasks.size() - todo.size());
             AtomicInteger attempted = new AtomicInteger();
-            Workers.run(todo, settings.concurrency(), TaskContext.WorkerState::new, (worker, task) -> {
-                TaskContext context = new TaskContext(task.id(), 1, dir.path(), trajectories, pool, spec, worker);
-                A attempt = evaluation.attempt(task, context);
-                List<ResultRow> rows = evaluation.score(task, attempt, context);
-                dir.appendResults(rows.stream().map(row -> rowJson(task, 1, row)).toList());
-                attempted.incrementAndGet();
-                settings.listener().taskDone(task.id(), !rows.isEmpty() && rows.stream().allMatch(r -> Boolean.TRUE.equals(r.passed())));
+            int batch = Math.max(1, evaluation.scoreBatchSize(todo.size(), settings.concurrency()));
+            List<List<T>> batches = new ArrayList<>();
+            for (int i = 0; i < todo.size(); i += batch) batches.add(todo.subList(i, Math.min(todo.size(), i + batch)));
+            Workers.run(batches, settings.concurrency(), TaskContext.WorkerState::new, (worker, some) -> {
+                List<TaskContext> contexts = new ArrayList<>();
+                List<A> attempts = new ArrayList<>();
+                for (T task : some) {
+                    TaskContext context = new TaskContext(task.id(), 1, dir.path(), trajectories, pool, spec, worker);
+                    contexts.add(context);
+                    attempts.add(evaluation.attempt(task, context));
+                }
+                List<List<ResultRow>> scored = evaluation.scoreBatch(some, attempts, contexts);
+                for (int i = 0; i < some.size(); i++) {
+                    T task = some.get(i);
+                    List<ResultRow> rows = scored.get(i);
+                    dir.appendResults(rows.stream().map(row -> rowJson(task, 1, row)).toList());
+                    attempted.incrementAndGet();
+                    settings.listener().taskDone(task.id(), !rows.isEmpty() && rows.stream().allMatch(r -> Boolean.TRUE.equals(r.passed())));
+                }
             });
             settings.listener().tasksOver();
             if (attempted.get() < todo.size()) {
@@ -135,6 +147,7 @@ public final class EvalRunner {
             record.metrics(metrics.values());
             record.status(RunRecord.Status.FINISHED, Instant.now());
             dir.writeRunJson(record.json());
+            dir.writeMetricsJson(metrics.values());
             settings.out().println();
             metrics.summary().forEach(settings.out()::println);
             settings.out().println("run directory: " + dir.path().toAbsolutePath());

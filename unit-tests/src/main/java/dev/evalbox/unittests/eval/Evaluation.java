@@ -27,6 +27,20 @@ public interface Evaluation<T extends EvalTask, A> extends AutoCloseable {
     /** Scores an attempt: one row, or one per sample. */
     List<ResultRow> score(T task, A attempt, TaskContext context);
 
+    /**
+     * How many tasks a worker attempts before it scores them together with {@link #scoreBatch} (1: each
+     * task alone). A benchmark whose scoring has a high fixed cost per call (a sandbox round trip, a linter
+     * start) batches; {@code todo} and {@code concurrency} let it keep every worker busy.
+     */
+    default int scoreBatchSize(int todo, int concurrency) { return 1; }
+
+    /** Scores several tasks' attempts at once; by default one by one with {@link #score}. Returns each task's rows, in order. */
+    default List<List<ResultRow>> scoreBatch(List<T> tasks, List<A> attempts, List<TaskContext> contexts) {
+        List<List<ResultRow>> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) rows.add(score(tasks.get(i), attempts.get(i), contexts.get(i)));
+        return rows;
+    }
+
     /** The headline metrics over the rows of {@code tasks} (the rows of earlier sessions of a resumed run included). */
     Metrics metrics(List<T> tasks, List<JsonNode> rows);
 

@@ -2,6 +2,8 @@ package dev.evalbox.unittests.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.evalbox.unittests.eval.Benchmark;
+import dev.evalbox.unittests.eval.Benchmarks;
 import dev.evalbox.unittests.eval.RunRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -54,7 +56,7 @@ public record RunHeader(String benchmark, String model, Instant date) {
 
     /** The benchmark as its authors write it (PyBench, HumanEval-V, ...), else as run.json has it. */
     public String benchmarkName() {
-        return NAMES.getOrDefault(benchmark, benchmark);
+        return Benchmarks.named(benchmark).map(Benchmark::title).orElse(NAMES.getOrDefault(benchmark, benchmark));
     }
 
     /** The date shown, in UTC to the minute ("date unknown" when nothing in the run directory says). */

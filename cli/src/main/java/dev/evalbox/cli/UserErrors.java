@@ -2,7 +2,6 @@ package dev.evalbox.cli;
 
 import dev.evalbox.sandbox.SandboxException;
 import dev.evalbox.unittests.eval.UserException;
-import dev.evalbox.unittests.pybench.PyBenchDataException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -13,7 +12,7 @@ final class UserErrors implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
         if (e instanceof SandboxException || e instanceof IllegalArgumentException || e instanceof UncheckedIOException
-                || e instanceof UserException || e instanceof PyBenchDataException) {
+                || e instanceof UserException) {
             commandLine.getErr().println("evalbox: " + e.getMessage());
             return 1;
         }

@@ -4,8 +4,7 @@ import dev.evalbox.agentloop.trajectory.TaskTrajectory;
 import dev.evalbox.agentloop.trajectory.Trajectories;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.sandbox.DockerEngine;
-import dev.evalbox.unittests.eval.RunRecord;
-import dev.evalbox.unittests.pybench.PyBenchTasks;
+import dev.evalbox.unittests.eval.Benchmarks;
 import dev.evalbox.sandbox.DockerSandboxProvider;
 import dev.evalbox.sandbox.ExecutionResult;
 import dev.evalbox.sandbox.LocalSandboxProvider;
@@ -91,7 +90,7 @@ final class NotebookSandbox {
         JsonNode image = runJson.path("sandbox").path("image").isTextual() ? runJson.path("sandbox").path("image") : runJson.path("image");
         Sandbox opened = open(backend, SandboxSpec.python().image(image.asText(SandboxSpec.DEFAULT_IMAGE)).build());
         List<String> replayed = new ArrayList<>();
-        uploadPyBenchInputs(runJson, taskId, opened, replayed);
+        Benchmarks.named(runJson.path("benchmark").asText()).ifPresent(b -> replayed.addAll(b.prepareSandbox(runJson, taskId, opened)));
         for (TrajectoryEvent.CodeExecution execution : trajectory.executions()) {
             if (turn != null && execution.turn() > turn) {
                 break;
@@ -104,16 +103,6 @@ final class NotebookSandbox {
         description = description + ", task " + taskId + " of " + run.getFileName()
                 + (turn == null ? " after all turns" : " after turn " + turn);
         return replayed;
-    }
-
-    /** PyBench runs name their checkout in run.json; the task's inputs come from there, laid out as the run had them. */
-    private static void uploadPyBenchInputs(JsonNode runJson, String taskId, Sandbox sandbox, List<String> notes) {
-        JsonNode checkout = RunRecord.setting(runJson, "pybench_dir");
-        if (!runJson.path("benchmark").asText().equals("pybench") || !checkout.isTextual()) {
-            return;
-        }
-        PyBenchTasks tasks = PyBenchTasks.load(Path.of(checkout.asText()));
-        notes.addAll(tasks.prepareSandbox(tasks.get(taskId), sandbox));
     }
 
     private static JsonNode readRunJson(Path run) {

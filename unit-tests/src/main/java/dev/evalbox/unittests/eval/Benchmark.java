@@ -28,6 +28,16 @@ public interface Benchmark {
     /** A fresh options object for this mode, picocli-annotated; its fields are set before {@link #open}. */
     Object options(EvalMode mode);
 
+    /**
+     * Puts a recorded task's inputs into a fresh sandbox as its run had them, so that a notebook can
+     * re-create the task's sandbox ({@code %sandbox open --task ID --run RUN}); returns notes on what it did.
+     * {@code run} is the run's run.json. By default nothing: the task had no inputs of its own.
+     */
+    default java.util.List<String> prepareSandbox(com.fasterxml.jackson.databind.JsonNode run, String taskId,
+                                                  dev.evalbox.sandbox.Sandbox sandbox) {
+        return java.util.List.of();
+    }
+
     /** Starts an evaluation with the options as the user gave them; errors the user can fix are {@link UserException}s. */
     Evaluation<?, ?> open(EvalMode mode, Object options, EvalContext context);
 }

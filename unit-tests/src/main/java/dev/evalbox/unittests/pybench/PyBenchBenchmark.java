@@ -96,6 +96,15 @@ public final class PyBenchBenchmark implements Benchmark {
         return mode == EvalMode.RUN ? new Run((RunOptions) options, context) : new Grade((GradeOptions) options, context);
     }
 
+    /** The task's inputs from the checkout the run names (config.pybench_dir), laid out as the run had them. */
+    @Override
+    public List<String> prepareSandbox(JsonNode run, String taskId, Sandbox sandbox) {
+        JsonNode checkout = RunRecord.setting(run, "pybench_dir");
+        if (!checkout.isTextual()) return List.of("run.json names no PyBench checkout: the task's inputs are not in the sandbox");
+        PyBenchTasks tasks = PyBenchTasks.load(Path.of(checkout.asText()));
+        return tasks.prepareSandbox(tasks.get(taskId), sandbox);
+    }
+
     /** What an attempt leaves for grading: the conversation (PyBench's messages) and its turns. */
     record Attempt(ArrayNode messages, int turns, AgentOutcome outcome, List<String> notes) { }
 

@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 
 /** Rebuilds a recorded run without the model: its conversations and scores, or (--actions) its code re-executed. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Replay a recorded PyBench run: a run directory, an evalbox trajectories.jsonl or a PyBench trajectory file.",
+        description = {"Replay a recorded run: a run directory of any benchmark, an evalbox trajectories.jsonl or a PyBench trajectory file.",
                 "By default, observation replay: rebuild each task's conversation and recorded verdict, with no model and no sandbox.",
                 "With --actions: re-execute each task's recorded code turn by turn in a fresh sandbox holding its inputs,",
                 "and report, per turn, where the new observation diverges from the recorded one."})

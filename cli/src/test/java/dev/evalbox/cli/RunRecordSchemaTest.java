@@ -77,6 +77,7 @@ class RunRecordSchemaTest {
         JsonNode record = assertValidRun(run);
         assertEquals(100.0, record.path("metrics").path("pass@1").asDouble(), record.toString());
         assertTrue(Files.isRegularFile(run.resolve("predictions.json")), "the reference's own format is written too");
+        assertReplays(run, 3);
     }
 
     @Test
@@ -100,5 +101,16 @@ class RunRecordSchemaTest {
         JsonNode graded = assertValidRun(grade);
         assertEquals("grade", graded.path("kind").asText());
         assertEquals(record.path("metrics").path("passed"), graded.path("metrics").path("passed"), "grading the run's own trajectory agrees with it");
+        assertReplays(grade, 4);
+    }
+
+    /** Observation replay of a run directory rebuilds every task's conversation from its trajectories.jsonl. */
+    static void assertReplays(Path runDir, int tasks) throws Exception {
+        Path replay = runDir.resolveSibling(runDir.getFileName() + "-replay");
+        CommandRunner.Result result = CommandRunner.run("replay", runDir.toString(), "--out", replay.toString());
+        assertEquals(0, result.exitCode(), result.out() + result.err());
+        List<JsonNode> rows = RunDirectory.readResults(replay);
+        assertEquals(tasks, rows.size(), result.out());
+        for (JsonNode row : rows) assertTrue(row.path("messages").size() > 0, "a conversation for task " + row.path("task_id"));
     }
 }

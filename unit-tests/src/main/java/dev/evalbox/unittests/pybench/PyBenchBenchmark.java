@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.agentloop.loop.AgentLoop;
 import dev.evalbox.agentloop.loop.AgentOutcome;
 import dev.evalbox.agentloop.loop.AgentProtocol;
+import dev.evalbox.agentloop.model.ChatMessage;
 import dev.evalbox.agentloop.model.ChatModel;
 import dev.evalbox.agentloop.model.ReplayChatModel;
+import dev.evalbox.agentloop.model.Usage;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.unittests.RunDirectory;
@@ -26,6 +28,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -274,7 +277,19 @@ public final class PyBenchBenchmark implements Benchmark {
 
         @Override
         public Attempt attempt(PyBenchTask task, TaskContext context) {
-            return trajectories.get(task.index()).map(t -> new Attempt(t.messages(), t.turns(), null, List.of())).orElse(null);
+            Optional<PyBenchTrajectory> recorded = trajectories.get(task.index());
+            recorded.ifPresent(t -> record(t, context));
+            return recorded.map(t -> new Attempt(t.messages(), t.turns(), null, List.of())).orElse(null);
+        }
+
+        /** The recorded conversation goes into trajectories.jsonl too, so a grade's run directory replays like a run's. */
+        private void record(PyBenchTrajectory recorded, TaskContext context) {
+            List<ChatMessage> conversation = new ArrayList<>();
+            recorded.messages().forEach(m -> conversation.add(new ChatMessage(m.path("role").asText(), m.path("content").asText(), List.of())));
+            context.trajectory().write(new TrajectoryEvent.TaskStarted(recorded.index(), Instant.now(), "pybench",
+                    "recorded:" + trajectories.path().getFileName(), conversation));
+            context.trajectory().write(new TrajectoryEvent.TaskFinished(recorded.index(), Instant.now(), "recorded", recorded.turns(),
+                    recorded.finalAnswer(), Usage.NONE));
         }
 
         @Override

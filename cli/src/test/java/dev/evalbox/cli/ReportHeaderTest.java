@@ -68,7 +68,9 @@ class ReportHeaderTest {
         try (Stream<Path> dirs = Files.list(runs)) {
             runDir = dirs.findFirst().orElseThrow();
         }
-        assertEquals("PyBench | replay:sample", header(runDir.resolve("pybench-sample/run"), "started"));
+        // the demo runs the sample as `evalbox run pybench --model replay:FILE` does, and its record names that file
+        assertEquals("PyBench | replay:" + runDir.resolve("pybench-sample/checkout/recorded_trajectory.jsonl"),
+                header(runDir.resolve("pybench-sample/run"), "started"));
         assertTrue(Files.isRegularFile(runDir.resolve("humaneval-v-sample/run/report.html")), "the demo writes every part's report");
         assertEquals("HumanEval-V | reference solutions", header(runDir.resolve("humaneval-v-sample/run"), "finished"));
         assertEquals("ArtifactsBench | evalbox sample answers", header(runDir.resolve("artifactsbench-sample/run"), "started"));

@@ -85,14 +85,15 @@ public record RunHeader(String benchmark, String model, Instant date) {
         }
         html.append("</h1>\n<p class=\"meta\">").append(Html.escape(runDir.toAbsolutePath().toString())).append("<br>");
         for (String key : settings) {
-            if (run.hasNonNull(key)) html.append(key).append(": <b>").append(Html.escape(run.path(key).asText())).append("</b> &nbsp; ");
+            JsonNode value = RunRecord.setting(run, key);
+            if (value.isValueNode() && !value.isNull()) html.append(key).append(": <b>").append(Html.escape(value.asText())).append("</b> &nbsp; ");
         }
         html.append("</p>\n");
     }
 
     /** What a grade without a model graded: the run it re-scored (its model), the reference solutions, or the file. */
     private static String gradedFrom(JsonNode run) {
-        String source = text(run, "source");
+        String source = setting(run, "source");
         if (source != null) {
             Path sourceRun = Path.of(source).resolve("run.json");
             if (Files.isRegularFile(sourceRun)) {
@@ -104,12 +105,18 @@ public record RunHeader(String benchmark, String model, Instant date) {
                 }
             }
         }
-        if ("reference".equals(text(run, "predictions"))) return "reference solutions";
+        if ("reference".equals(setting(run, "predictions"))) return "reference solutions";
         for (String key : List.of("predictions", "answers", "trajectory", "source")) {
-            String file = text(run, key);
+            String file = setting(run, key);
             if (file != null) return key + " " + Path.of(file).getFileName();
         }
         return null;
+    }
+
+    /** A benchmark setting as text, wherever run.json's version keeps it. */
+    private static String setting(JsonNode run, String key) {
+        JsonNode value = RunRecord.setting(run, key);
+        return value.isValueNode() && !value.isNull() ? value.asText() : null;
     }
 
     /** The first task_started event, read line by line so that a long trajectory file is not read whole. */

@@ -3,6 +3,7 @@ package dev.evalbox.cli;
 import dev.evalbox.agentloop.model.OpenAiChatModel;
 import dev.evalbox.unittests.artifactsbench.ArtifactRenderer;
 import dev.evalbox.unittests.artifactsbench.ArtifactsJudge;
+import dev.evalbox.unittests.eval.UserException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.sandbox.DockerSandboxProvider;
 import dev.evalbox.sandbox.LocalSandboxProvider;
 import dev.evalbox.sandbox.SandboxProvider;
+import dev.evalbox.unittests.eval.UserException;
 import java.io.PrintWriter;
 
 /** Picks the sandbox backend: Docker where an engine answers and has the image, the local backend otherwise. */

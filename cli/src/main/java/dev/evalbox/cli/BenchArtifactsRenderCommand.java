@@ -3,6 +3,7 @@ package dev.evalbox.cli;
 import dev.evalbox.cli.bench.ArtifactsRenderBenchmark;
 import dev.evalbox.cli.bench.BenchReport;
 import dev.evalbox.unittests.artifactsbench.ArtifactRenderer;
+import dev.evalbox.unittests.eval.UserException;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -5,6 +5,7 @@ import dev.evalbox.cli.bench.BenchReport;
 import dev.evalbox.cli.bench.HumanEvalVBenchmark;
 import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.sandbox.SandboxSpec;
+import dev.evalbox.unittests.eval.UserException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

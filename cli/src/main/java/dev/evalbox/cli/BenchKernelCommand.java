@@ -4,6 +4,7 @@ import dev.evalbox.cli.bench.BenchException;
 import dev.evalbox.cli.bench.BenchReport;
 import dev.evalbox.cli.bench.KernelBenchmark;
 import dev.evalbox.cli.bench.ScratchDirectory;
+import dev.evalbox.unittests.eval.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

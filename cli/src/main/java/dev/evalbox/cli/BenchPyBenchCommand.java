@@ -4,6 +4,7 @@ import dev.evalbox.cli.bench.BenchReport;
 import dev.evalbox.cli.bench.PyBenchBenchmark;
 import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.sandbox.SandboxSpec;
+import dev.evalbox.unittests.eval.UserException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

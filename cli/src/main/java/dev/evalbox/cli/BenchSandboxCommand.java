@@ -6,6 +6,7 @@ import dev.evalbox.cli.bench.BenchSettings;
 import dev.evalbox.cli.bench.SandboxBenchmark;
 import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.sandbox.SandboxSpec;
+import dev.evalbox.unittests.eval.UserException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

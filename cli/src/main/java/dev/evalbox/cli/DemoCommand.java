@@ -1,5 +1,6 @@
 package dev.evalbox.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +12,7 @@ import dev.evalbox.sandbox.SandboxException;
 import dev.evalbox.sandbox.SandboxPool;
 import dev.evalbox.sandbox.SandboxProvider;
 import dev.evalbox.sandbox.SandboxSpec;
+import dev.evalbox.unittests.eval.SandboxOptions;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,17 +25,10 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import dev.evalbox.agentloop.loop.AgentLoop;
-import dev.evalbox.agentloop.model.ReplayChatModel;
 import dev.evalbox.unittests.RunDirectory;
-import dev.evalbox.unittests.pybench.PyBenchGrader;
-import dev.evalbox.unittests.pybench.PyBenchProtocol;
-import dev.evalbox.unittests.pybench.PyBenchRun;
 import dev.evalbox.unittests.pybench.PyBenchSample;
 import dev.evalbox.unittests.pybench.PyBenchTasks;
-import dev.evalbox.unittests.pybench.RecordedTrajectories;
 import dev.evalbox.unittests.report.RunReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,40 +61,26 @@ final class DemoCommand implements Callable<Integer> {
      * Part two: evalbox's own PyBench-format sample tasks, replayed from their recorded trajectory through
      * the agent loop (each task in a fresh sandbox) and graded by their unit tests. Returns the failures.
      */
-    private int pybenchSample(Path runDir, SandboxSpec spec) throws IOException {
+    private int pybenchSample(Path runDir) throws IOException {
         System.out.println("\n── PyBench sample: evalbox's own tasks replayed through the agent loop and graded by their unit tests");
         Path checkout = PyBenchSample.extract(runDir.resolve("pybench-sample/checkout"));
         Path sampleRun = runDir.resolve("pybench-sample/run");
-        PyBenchTasks tasks = PyBenchTasks.load(checkout);
-        Map<String, List<String>> replies = RecordedTrajectories.replies(checkout.resolve("recorded_trajectory.jsonl"), System.err::println);
+        int tasks = PyBenchTasks.load(checkout).size();
+        // the same path as `evalbox run pybench`, with the sample's recorded replies standing in for a model
+        int exit = EvalboxCommand.commandLine().execute("run", "pybench", "--pybench-dir", checkout.toString(),
+                "--model", "replay:" + checkout.resolve("recorded_trajectory.jsonl"), "--out", sampleRun.toString(),
+                "--concurrency", "2", "--backend", options.backend(), "--image", options.image(), "--python", options.python(),
+                "--timeout", Double.toString(options.timeoutSeconds()), "--memory", options.memory());
         int passed = 0;
-        Instant started = Instant.now();
-        try (RunDirectory run = RunDirectory.open(sampleRun);
-             SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
-             SandboxPool pool = new SandboxPool(provider, 2, 4)) {
-            PyBenchGrader grader = new PyBenchGrader(pool, spec, options.timeout(), 1);
-            AgentLoop loop = new AgentLoop(PyBenchProtocol.protocol(options.timeout()));
-            PyBenchRun pybench = new PyBenchRun(tasks, pool, spec, loop,
-                    task -> new ReplayChatModel("replay:sample", replies.getOrDefault(task.index(), List.of())),
-                    PyBenchProtocol.defaultSystemPrompt(), grader, run);
-            try {
-                for (PyBenchRun.TaskReport report : pybench.run(tasks.all(), 2, r -> { })) {
-                    boolean pass = report.grade() != null && report.grade().passed();
-                    if (pass) passed++;
-                    System.out.printf("  task %s  %-4s %d turns  %s%n", report.task().index(), pass ? "pass" : "FAIL",
-                            report.outcome().turns(), pass ? "" : report.grade() == null ? "" : report.grade().reason());
-                }
-            } finally {
-                pybench.close();
-            }
-            // what the report's header and `evalbox replay` read: which benchmark, which model, when
-            run.writeRunJson(RunDirectory.object().put("kind", "demo").put("benchmark", "pybench").put("model", "replay:sample")
-                    .put("pybench_dir", checkout.toAbsolutePath().toString()).put("evalbox_version", VersionInfo.version())
-                    .put("started", started.toString()).put("finished", Instant.now().toString()));
+        for (JsonNode row : RunDirectory.readResults(sampleRun)) {
+            boolean pass = row.path("passed").asBoolean();
+            if (pass) passed++;
+            System.out.printf("  task %s  %-4s %d turns  %s%n", row.path("task_id").asText(), pass ? "pass" : "FAIL",
+                    row.path("turns").asInt(), pass ? "" : row.path("reason").asText());
         }
-        System.out.printf("  %d of %d sample tasks passed; report: %s%n", passed, tasks.size(),
-                new RunReport(sampleRun).write().toAbsolutePath());
-        return tasks.size() - passed;
+        if (exit != 0) System.out.println("  the sample run did not finish (exit code " + exit + ")");
+        System.out.printf("  %d of %d sample tasks passed%n", passed, tasks);
+        return tasks - passed;
     }
 
     @Override
@@ -110,7 +91,7 @@ final class DemoCommand implements Callable<Integer> {
         Instant started = Instant.now();
         int failed = 0;
         SandboxSpec spec = options.spec();
-        try (SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
+        try (SandboxProvider provider = BackendChoice.open(options.backend(), options.image(), new PrintWriter(System.err, true));
              SandboxPool pool = new SandboxPool(provider, 1, 4);
              Sandbox sandbox = pool.acquire(spec);
              BufferedWriter cellLog = Files.newBufferedWriter(runDir.resolve("cells.jsonl"), StandardCharsets.UTF_8,
@@ -142,7 +123,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             writeRunJson(runDir, sandbox, spec, started, Instant.now(), failed);
         }
-        if (!skipPyBench) failed += pybenchSample(runDir, spec);
+        if (!skipPyBench) failed += pybenchSample(runDir);
         failed += DemoHumanEvalV.run(runDir, options);
         Path humanEvalV = runDir.resolve("humaneval-v-sample/run");
         if (Files.isRegularFile(humanEvalV.resolve("results.jsonl"))) {

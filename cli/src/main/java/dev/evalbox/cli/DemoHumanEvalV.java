@@ -1,13 +1,12 @@
 package dev.evalbox.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.cli.host.HostCommand;
 import dev.evalbox.cli.host.HostCommandException;
 import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.unittests.RunDirectory;
+import dev.evalbox.unittests.eval.SandboxOptions;
 import dev.evalbox.unittests.humanevalv.HumanEvalVDataset;
-import dev.evalbox.unittests.humanevalv.Predictions;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -18,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 
@@ -44,25 +42,25 @@ final class DemoHumanEvalV {
         }
         Path data = write(runDir.resolve("humaneval-v-sample/data"));
         Path runPath = runDir.resolve("humaneval-v-sample/run");
-        HumanEvalVDataset.Loaded dataset = GradeHumanEvalVCommand.load(data, runPath);
-        List<Predictions.Entry> reference = dataset.items().stream()
-                .map(i -> new Predictions.Entry(i.qid(), List.of("```python\n" + i.groundTruthSolution() + "\n```"), Optional.empty())).toList();
-        ObjectNode runJson = RunDirectory.object().put("kind", "grade").put("benchmark", "humaneval-v").put("version", "v2")
-                .put("data", data.toAbsolutePath().toString()).put("predictions", "reference");
-        GradeHumanEvalVCommand.gradeAndReport(dataset, reference, runPath, runJson, null, true, new RunOptions(), options);
+        // the same path as `evalbox grade humaneval-v --reference`
+        int exit = EvalboxCommand.commandLine().execute("grade", "humaneval-v", "--data", data.toString(), "--reference",
+                "--out", runPath.toString(), "--backend", options.backend(), "--image", options.image(), "--python", options.python(),
+                "--memory", options.memory());
+        int tasks = HumanEvalVDataset.readJsonl(data).items().size();
         long passed = RunDirectory.readResults(runPath).stream().filter(r -> r.path("passed").asBoolean()).count();
-        System.out.printf("  %d of %d HumanEval-V sample tasks passed; diagrams in %s%n", passed, dataset.items().size(),
+        if (exit != 0) System.out.println("  grading did not finish (exit code " + exit + ")");
+        System.out.printf("  %d of %d HumanEval-V sample tasks passed; diagrams in %s%n", passed, tasks,
                 data.resolveSibling("images").toAbsolutePath());
-        return dataset.items().size() - (int) passed;
+        return tasks - (int) passed;
     }
 
     /** Docker's image has pylint; the local backend runs this machine's Python, which may not. */
     private static boolean pylintInSandboxes(SandboxOptions options) {
-        boolean docker = "docker".equals(options.backend)
-                || "auto".equals(options.backend) && DockerEngine.problem() == null && ImageStore.exists(options.image);
+        boolean docker = "docker".equals(options.backend())
+                || "auto".equals(options.backend()) && DockerEngine.problem() == null && ImageStore.exists(options.image());
         if (docker) return true;
         try {
-            return HostCommand.of(options.python, "-c", "import pylint").timeout(Duration.ofSeconds(60)).run().ok();
+            return HostCommand.of(options.python(), "-c", "import pylint").timeout(Duration.ofSeconds(60)).run().ok();
         } catch (HostCommandException e) {
             return false;
         }

@@ -7,6 +7,7 @@ import dev.evalbox.sandbox.DockerSandboxProvider;
 import dev.evalbox.sandbox.ExecutionResult;
 import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.sandbox.SandboxSpec;
+import dev.evalbox.unittests.eval.UserException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -23,7 +23,11 @@ import picocli.CommandLine.Command;
 public final class EvalboxCommand implements Runnable {
     /** The evalbox command line as `evalbox` runs it: user errors reported without stack traces, descriptions as prose. */
     static picocli.CommandLine commandLine() {
-        return HelpText.reflow(new picocli.CommandLine(new EvalboxCommand()).setExecutionExceptionHandler(new UserErrors()));
+        picocli.CommandLine cli = new picocli.CommandLine(new EvalboxCommand());
+        BenchmarkCommand.addAll(cli.getSubcommands().get("run"), dev.evalbox.unittests.eval.EvalMode.RUN);
+        BenchmarkCommand.addAll(cli.getSubcommands().get("grade"), dev.evalbox.unittests.eval.EvalMode.GRADE);
+        // set after the benchmarks' commands are added: picocli gives a command the handler its parent has then
+        return HelpText.reflow(cli.setExecutionExceptionHandler(new UserErrors()));
     }
 
     @picocli.CommandLine.Spec

@@ -7,6 +7,7 @@ import dev.evalbox.unittests.artifactsbench.ArtifactsData;
 import dev.evalbox.unittests.artifactsbench.ArtifactsGrading;
 import dev.evalbox.unittests.artifactsbench.ArtifactsJudge;
 import dev.evalbox.unittests.artifactsbench.ArtifactsTask;
+import dev.evalbox.unittests.eval.UserException;
 import dev.evalbox.unittests.report.RunReport;
 import java.io.IOException;
 import java.nio.file.Files;

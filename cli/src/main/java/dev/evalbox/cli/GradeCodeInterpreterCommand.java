@@ -12,6 +12,8 @@ import dev.evalbox.unittests.codeinterpreter.CodeInterpreterRecord;
 import dev.evalbox.unittests.codeinterpreter.CodeInterpreterScore;
 import dev.evalbox.unittests.codeinterpreter.CodeInterpreterSummary;
 import dev.evalbox.unittests.codeinterpreter.ExecutableRate;
+import dev.evalbox.unittests.eval.SandboxOptions;
+import dev.evalbox.unittests.eval.UserException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +63,7 @@ final class GradeCodeInterpreterCommand implements Callable<Integer> {
         Path uploads = original.hasNonNull("upload_dir") ? Path.of(original.get("upload_dir").asText()) : null;
         Path outPath = out != null ? out : RunDirectory.newPath(runDir, "regrade");
         try (RunDirectory run = RunDirectory.open(outPath);
-             SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
+             SandboxProvider provider = BackendChoice.open(options.backend(), options.image(), new PrintWriter(System.err, true));
              SandboxPool pool = new SandboxPool(provider, 2, 4)) {
             CodeInterpreterScore score = new CodeInterpreterScore(new ExecutableRate(pool, options.spec(), uploads, Duration.ofSeconds(120)),
                     judgeOptions.judge(null), runDir);

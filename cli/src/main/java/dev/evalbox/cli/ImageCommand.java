@@ -3,6 +3,7 @@ package dev.evalbox.cli;
 import com.github.dockerjava.api.model.Image;
 import dev.evalbox.cli.host.HostCommand;
 import dev.evalbox.cli.host.HostCommandException;
+import dev.evalbox.unittests.eval.UserException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

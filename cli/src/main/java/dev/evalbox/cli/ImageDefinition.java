@@ -1,5 +1,6 @@
 package dev.evalbox.cli;
 
+import dev.evalbox.unittests.eval.UserException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Image;
 import dev.evalbox.sandbox.DockerEngine;
+import dev.evalbox.unittests.eval.UserException;
 import java.util.List;
 
 /** Questions about sandbox images on the Docker engine. */

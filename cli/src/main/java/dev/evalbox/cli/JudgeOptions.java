@@ -2,6 +2,7 @@ package dev.evalbox.cli;
 
 import dev.evalbox.agentloop.model.OpenAiChatModel;
 import dev.evalbox.unittests.codeinterpreter.VisualizationJudge;
+import dev.evalbox.unittests.eval.UserException;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 

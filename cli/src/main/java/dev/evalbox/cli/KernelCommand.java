@@ -3,6 +3,7 @@ package dev.evalbox.cli;
 import dev.evalbox.kernel.JupyterKernel;
 import dev.evalbox.kernel.KernelSettings;
 import dev.evalbox.kernel.wire.ConnectionInfo;
+import dev.evalbox.unittests.eval.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -2,6 +2,7 @@ package dev.evalbox.cli;
 
 import dev.evalbox.cli.host.HostCommand;
 import dev.evalbox.cli.host.HostCommandException;
+import dev.evalbox.unittests.eval.UserException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

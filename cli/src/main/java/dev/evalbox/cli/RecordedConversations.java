@@ -3,6 +3,7 @@ package dev.evalbox.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.evalbox.unittests.eval.UserException;
 import dev.evalbox.unittests.pybench.RecordedTrajectories;
 import java.io.IOException;
 import java.io.UncheckedIOException;

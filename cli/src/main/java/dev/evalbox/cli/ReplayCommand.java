@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.sandbox.SandboxPool;
 import dev.evalbox.sandbox.SandboxProvider;
 import dev.evalbox.unittests.RunDirectory;
+import dev.evalbox.unittests.eval.SandboxOptions;
+import dev.evalbox.unittests.eval.UserException;
 import dev.evalbox.unittests.pybench.PyBenchReplay;
 import dev.evalbox.unittests.pybench.PyBenchTasks;
 import java.io.PrintWriter;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Parameters;
 
 /** Rebuilds a recorded run without the model: its conversations and scores, or (--actions) its code re-executed. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Replay a recorded PyBench run: a run directory, an evalbox trajectories.jsonl or a PyBench trajectory file.",
+        description = {"Replay a recorded run: a run directory of any benchmark, an evalbox trajectories.jsonl or a PyBench trajectory file.",
                 "By default, observation replay: rebuild each task's conversation and recorded verdict, with no model and no sandbox.",
                 "With --actions: re-execute each task's recorded code turn by turn in a fresh sandbox holding its inputs,",
                 "and report, per turn, where the new observation diverges from the recorded one."})
@@ -95,33 +97,36 @@ final class ReplayCommand implements Callable<Integer> {
         PyBenchTasks checkout = PyBenchTasks.load(pybenchDir);
         Progress progress = new Progress(System.err, "replaying", tasks.size());
         int[] reproduced = {0};
-        try (SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
+        try (SandboxProvider provider = BackendChoice.open(options.backend(), options.image(), new PrintWriter(System.err, true));
              SandboxPool pool = new SandboxPool(provider, Math.min(concurrency, 4), concurrency * 2)) {
             PyBenchReplay replay = new PyBenchReplay(checkout, pool, options.spec(), options.timeout());
             ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, concurrency));
-            List<Future<PyBenchReplay.TaskReplay>> futures = new ArrayList<>();
-            for (String task : tasks) futures.add(workers.submit(() -> replay.replay(task, recorded.byTask().get(task))));
-            for (Future<PyBenchReplay.TaskReplay> future : futures) {
-                PyBenchReplay.TaskReplay result = future.get();
-                boolean same = result.firstDivergence().isEmpty();
-                if (same) reproduced[0]++;
-                ObjectNode line = RunDirectory.object().put("task_id", result.taskId()).put("passed", same)
-                        .put("reason", result.firstDivergence().map(t -> "turn " + t.turn() + " diverges: " + t.firstDifference())
-                                .orElse("all " + result.turns().size() + " observations reproduced"));
-                ArrayNode turns = line.putArray("turns");
-                for (PyBenchReplay.Turn t : result.turns()) {
-                    turns.addObject().put("turn", t.turn()).put("same", t.same()).put("difference", t.firstDifference())
-                            .put("recorded", t.recorded()).put("replayed", t.replayed());
+            try {
+                List<Future<PyBenchReplay.TaskReplay>> futures = new ArrayList<>();
+                for (String task : tasks) futures.add(workers.submit(() -> replay.replay(task, recorded.byTask().get(task))));
+                for (Future<PyBenchReplay.TaskReplay> future : futures) {
+                    PyBenchReplay.TaskReplay result = future.get();
+                    boolean same = result.firstDivergence().isEmpty();
+                    if (same) reproduced[0]++;
+                    ObjectNode line = RunDirectory.object().put("task_id", result.taskId()).put("passed", same)
+                            .put("reason", result.firstDivergence().map(t -> "turn " + t.turn() + " diverges: " + t.firstDifference())
+                                    .orElse("all " + result.turns().size() + " observations reproduced"));
+                    ArrayNode turns = line.putArray("turns");
+                    for (PyBenchReplay.Turn t : result.turns()) {
+                        turns.addObject().put("turn", t.turn()).put("same", t.same()).put("difference", t.firstDifference())
+                                .put("recorded", t.recorded()).put("replayed", t.replayed());
+                    }
+                    ArrayNode notes = line.putArray("notes");
+                    result.notes().forEach(notes::add);
+                    run.appendResult(line);
+                    progress.step(same);
+                    long diverged = result.turns().stream().filter(t -> !t.same()).count();
+                    System.out.printf("task %-5s %2d code turns, %2d diverge%s%n", result.taskId(), result.turns().size(), diverged,
+                            result.firstDivergence().map(t -> "; first at turn " + t.turn() + ": " + t.firstDifference()).orElse(""));
                 }
-                ArrayNode notes = line.putArray("notes");
-                result.notes().forEach(notes::add);
-                run.appendResult(line);
-                progress.step(same);
-                long diverged = result.turns().stream().filter(t -> !t.same()).count();
-                System.out.printf("task %-5s %2d code turns, %2d diverge%s%n", result.taskId(), result.turns().size(), diverged,
-                        result.firstDivergence().map(t -> "; first at turn " + t.turn() + ": " + t.firstDifference()).orElse(""));
+            } finally {
+                workers.shutdownNow(); // a failed task or an interrupt must not leave replay threads behind (in the kernel too)
             }
-            workers.shutdown();
         }
         progress.finish();
         System.out.printf("%n%d of %d tasks reproduced every observation%n", reproduced[0], tasks.size());

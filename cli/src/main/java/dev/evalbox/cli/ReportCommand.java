@@ -1,5 +1,6 @@
 package dev.evalbox.cli;
 
+import dev.evalbox.unittests.eval.UserException;
 import dev.evalbox.unittests.report.RunReport;
 import java.nio.file.Files;
 import java.nio.file.Path;

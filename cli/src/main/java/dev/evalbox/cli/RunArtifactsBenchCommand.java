@@ -7,6 +7,8 @@ import dev.evalbox.unittests.Workers;
 import dev.evalbox.unittests.artifactsbench.ArtifactsData;
 import dev.evalbox.unittests.artifactsbench.ArtifactsGeneration;
 import dev.evalbox.unittests.artifactsbench.ArtifactsTask;
+import dev.evalbox.unittests.eval.ModelOptions;
+import dev.evalbox.unittests.eval.UserException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +37,7 @@ final class RunArtifactsBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         artifacts.check();
-        if (modelOptions.isReplay() || "reference".equals(modelOptions.model)) {
+        if (modelOptions.isReplay() || "reference".equals(modelOptions.model())) {
             throw new UserException("ArtifactsBench has no recorded or reference answers to stand in for a model: give a served --model,"
                     + " or grade an answers file with `evalbox grade artifactsbench`");
         }
@@ -59,9 +61,9 @@ final class RunArtifactsBenchCommand implements Callable<Integer> {
         // graded from the file, read as any answers file is read (text after the last </think>)
         answers.clear();
         if (Files.isRegularFile(answersFile)) ArtifactsData.readAnswers(answersFile).items().forEach(e -> answers.put(e.getKey(), e.getValue()));
-        ObjectNode runJson = RunDirectory.object().put("kind", "run").put("benchmark", "artifactsbench").put("model", modelOptions.model)
+        ObjectNode runJson = RunDirectory.object().put("kind", "run").put("benchmark", "artifactsbench").put("model", modelOptions.model())
                 .put("dataset", dataset.toAbsolutePath().toString()).put("generation_failed", failed);
-        GradeArtifactsBenchCommand.gradeAndReport(tasks, answers, runPath, runJson, artifacts, artifacts.judge(modelOptions.baseUrl),
+        GradeArtifactsBenchCommand.gradeAndReport(tasks, answers, runPath, runJson, artifacts, artifacts.judge(modelOptions.baseUrl()),
                 runOptions.concurrency);
         return 0;
     }

@@ -16,6 +16,9 @@ import dev.evalbox.unittests.codeinterpreter.CodeInterpreterSummary;
 import dev.evalbox.unittests.codeinterpreter.ExecutableRate;
 import dev.evalbox.unittests.codeinterpreter.FilePrefix;
 import dev.evalbox.unittests.codeinterpreter.ReActPrompt;
+import dev.evalbox.unittests.eval.ModelOptions;
+import dev.evalbox.unittests.eval.SandboxOptions;
+import dev.evalbox.unittests.eval.UserException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -68,7 +71,7 @@ final class RunCodeInterpreterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (modelOptions.isReplay() || "reference".equals(modelOptions.model)) {
+        if (modelOptions.isReplay() || "reference".equals(modelOptions.model())) {
             throw new UserException("the Code Interpreter benchmark runs against a model server; replay and reference are not offered for it yet");
         }
         FilePrefix prefix;
@@ -85,7 +88,7 @@ final class RunCodeInterpreterCommand implements Callable<Integer> {
         Path runPath = runOptions.runPath("code-interpreter");
         ReActPrompt prompt = promptFile == null ? ReActPrompt.DEFAULT : new ReActPrompt(Files.readString(promptFile));
         try (RunDirectory run = RunDirectory.open(runPath);
-             SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
+             SandboxProvider provider = BackendChoice.open(options.backend(), options.image(), new PrintWriter(System.err, true));
              SandboxPool pool = new SandboxPool(provider, Math.min(runOptions.concurrency, 4), runOptions.concurrency * 3)) {
             Set<String> done = run.finishedTasks();
             List<CodeInterpreterItem> todo = items.stream().filter(i -> !done.contains(i.taskId())).toList();
@@ -98,7 +101,7 @@ final class RunCodeInterpreterCommand implements Callable<Integer> {
             };
             OpenAiChatModel model = modelOptions.server(style == CodeInterpreterAgent.PromptStyle.COMPLETION);
             CodeInterpreterScore score = new CodeInterpreterScore(new ExecutableRate(pool, spec, uploadDir, Duration.ofSeconds(120)),
-                    judgeOptions.judge(modelOptions.baseUrl), runPath);
+                    judgeOptions.judge(modelOptions.baseUrl()), runPath);
             ObjectNode runJson = runJson(provider.backend(), model.name());
             run.writeRunJson(runJson);
             Progress progress = new Progress(System.err, "code-interpreter", todo.size());
@@ -146,7 +149,7 @@ final class RunCodeInterpreterCommand implements Callable<Integer> {
     private ObjectNode runJson(String backend, String model) {
         ObjectNode run = RunDirectory.object();
         run.put("kind", "run").put("benchmark", "code-interpreter").put("evalbox_version", VersionInfo.version())
-                .put("model", model).put("backend", backend).put("image", "docker".equals(backend) ? options.image : null)
+                .put("model", model).put("backend", backend).put("image", "docker".equals(backend) ? options.image() : null)
                 .put("data", data == null ? null : data.toAbsolutePath().toString())
                 .put("gsm8k", gsm8k == null ? null : gsm8k.toAbsolutePath().toString())
                 .put("upload_dir", uploadDir == null ? null : uploadDir.toAbsolutePath().toString())

@@ -1,6 +1,7 @@
 package dev.evalbox.cli;
 
 import dev.evalbox.unittests.RunDirectory;
+import dev.evalbox.unittests.eval.UserException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

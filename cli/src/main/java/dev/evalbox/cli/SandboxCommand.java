@@ -4,6 +4,8 @@ import dev.evalbox.sandbox.ExecutionResult;
 import dev.evalbox.sandbox.FileEntry;
 import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.sandbox.SandboxProvider;
+import dev.evalbox.unittests.eval.SandboxOptions;
+import dev.evalbox.unittests.eval.UserException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +60,7 @@ final class SandboxCommand implements Runnable {
                     : "-".equals(source.file.toString()) ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
                     : Files.readString(source.file);
             OutputPrinter printer = new OutputPrinter(System.out, System.err, imageDir, false);
-            try (SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
+            try (SandboxProvider provider = BackendChoice.open(options.backend(), options.image(), new PrintWriter(System.err, true));
                  Sandbox sandbox = provider.open(options.spec())) {
                 uploadAll(sandbox, uploads);
                 ExecutionResult result = sandbox.execute(code, options.timeout(), output -> {
@@ -88,7 +90,7 @@ final class SandboxCommand implements Runnable {
         public Integer call() throws IOException {
             PrintWriter console = new PrintWriter(System.out, true);
             try (LineSource lines = LineSource.open();
-                 SandboxProvider provider = BackendChoice.open(options.backend, options.image, new PrintWriter(System.err, true));
+                 SandboxProvider provider = BackendChoice.open(options.backend(), options.image(), new PrintWriter(System.err, true));
                  Sandbox sandbox = provider.open(options.spec())) {
                 uploadAll(sandbox, uploads);
                 OutputPrinter printer = new OutputPrinter(System.out, System.out, imageDir, true);

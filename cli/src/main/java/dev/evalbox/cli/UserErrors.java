@@ -1,7 +1,7 @@
 package dev.evalbox.cli;
 
 import dev.evalbox.sandbox.SandboxException;
-import dev.evalbox.unittests.pybench.PyBenchDataException;
+import dev.evalbox.unittests.eval.UserException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -12,7 +12,7 @@ final class UserErrors implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
         if (e instanceof SandboxException || e instanceof IllegalArgumentException || e instanceof UncheckedIOException
-                || e instanceof UserException || e instanceof PyBenchDataException) {
+                || e instanceof UserException) {
             commandLine.getErr().println("evalbox: " + e.getMessage());
             return 1;
         }

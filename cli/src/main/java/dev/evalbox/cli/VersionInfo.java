@@ -18,6 +18,17 @@ public final class VersionInfo implements IVersionProvider {
         return properties.getProperty("version", "unknown");
     }
 
+    /** The git commit the build came from, or "unknown" (built outside a checkout, or without git). */
+    public static String commit() {
+        try (InputStream in = VersionInfo.class.getResourceAsStream("commit.txt")) {
+            if (in == null) return "unknown";
+            String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            return text.matches("[0-9a-f]{40}") ? text : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
     @Override
     public String[] getVersion() {
         return new String[] {"evalbox " + version(),

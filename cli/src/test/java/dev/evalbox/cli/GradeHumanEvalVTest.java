@@ -71,7 +71,7 @@ class GradeHumanEvalVTest {
     void theGroundTruthOfAParquetFileIsGradedLikeItsExport(@TempDir Path dir) throws Exception {
         assertGroundTruthGraded(parquetDataset(dir), dir);
         assertTrue(Files.isRegularFile(dir.resolve("ref/images/q1.png")), "the diagrams are written into the run directory");
-        assertEquals("v2", new ObjectMapper().readTree(dir.resolve("ref/run.json").toFile()).path("version").asText());
+        assertEquals("v2", new ObjectMapper().readTree(dir.resolve("ref/run.json").toFile()).path("config").path("version").asText());
     }
 
     @Test

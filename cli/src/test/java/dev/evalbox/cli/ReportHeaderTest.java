@@ -11,6 +11,7 @@ import dev.evalbox.agentloop.ScriptedChatServer.Step;
 import dev.evalbox.sandbox.DockerRequired;
 import dev.evalbox.unittests.artifactsbench.ArtifactsSample;
 import dev.evalbox.unittests.artifactsbench.ChromiumRequired;
+import dev.evalbox.unittests.eval.SandboxOptions;
 import dev.evalbox.unittests.pybench.PyBenchSample;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,9 +68,11 @@ class ReportHeaderTest {
         try (Stream<Path> dirs = Files.list(runs)) {
             runDir = dirs.findFirst().orElseThrow();
         }
-        assertEquals("PyBench | replay:sample", header(runDir.resolve("pybench-sample/run"), "started"));
+        // the demo runs the sample as `evalbox run pybench --model replay:FILE` does, and its record names that file
+        assertEquals("PyBench | replay:" + runDir.resolve("pybench-sample/checkout/recorded_trajectory.jsonl"),
+                header(runDir.resolve("pybench-sample/run"), "started"));
         assertTrue(Files.isRegularFile(runDir.resolve("humaneval-v-sample/run/report.html")), "the demo writes every part's report");
-        assertEquals("HumanEval-V | reference solutions", header(runDir.resolve("humaneval-v-sample/run"), "finished"));
+        assertEquals("HumanEval-V | reference solutions", header(runDir.resolve("humaneval-v-sample/run"), "started"));
         assertEquals("ArtifactsBench | evalbox sample answers", header(runDir.resolve("artifactsbench-sample/run"), "started"));
     }
 
@@ -105,14 +108,14 @@ class ReportHeaderTest {
     @Test
     void aHumanEvalVRunNamesItsModel(@TempDir Path dir) throws Exception {
         SandboxOptions options = new SandboxOptions();
-        options.backend = "docker";
+        new picocli.CommandLine(options).parseArgs("--backend", "docker");
         assertEquals(0, DemoHumanEvalV.run(dir, options));
         Path run = dir.resolve("run");
         CommandRunner.Result result = CommandRunner.run("run", "humaneval-v", "--data",
                 dir.resolve("humaneval-v-sample/data/humaneval_v_sample.jsonl").toString(), "--model", "reference",
                 "--backend", "docker", "--out", run.toString());
         assertEquals(0, result.exitCode(), result.out() + result.err());
-        assertEquals("HumanEval-V | reference", header(run, "finished"));
+        assertEquals("HumanEval-V | reference", header(run, "started"));
     }
 
     @Test

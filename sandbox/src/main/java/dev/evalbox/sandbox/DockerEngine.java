@@ -35,6 +35,27 @@ public final class DockerEngine {
         }
     }
 
+    /**
+     * The engine's id of an image ({@code sha256:...}) and its registry digests (none for an image built
+     * here), for the run record; empty when the image or the engine is not there.
+     */
+    public static java.util.Optional<ImageIdentity> identify(String image) {
+        try (DockerClient client = connect()) {
+            var inspected = client.inspectImageCmd(image).exec();
+            java.util.List<String> digests = inspected.getRepoDigests() == null ? java.util.List.of() : inspected.getRepoDigests();
+            return java.util.Optional.of(new ImageIdentity(inspected.getId(), digests));
+        } catch (Exception e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** An image's engine id and registry digests. */
+    public record ImageIdentity(String id, java.util.List<String> digests) {
+        public ImageIdentity {
+            digests = java.util.List.copyOf(digests);
+        }
+    }
+
     static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) t = t.getCause();

@@ -103,11 +103,35 @@ public final class RunDirectory implements AutoCloseable {
         }
     }
 
+    /** metrics.json: the run's headline metrics alone, for tools that want only them. */
+    public synchronized void writeMetricsJson(ObjectNode metrics) {
+        try {
+            Files.writeString(dir.resolve("metrics.json"), JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(metrics) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write metrics.json in " + dir, e);
+        }
+    }
+
     /** Appends one task's result line and flushes it to the file. */
     public synchronized void appendResult(ObjectNode result) {
         try {
             results.write(JSON.writeValueAsString(result));
             results.newLine();
+            results.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + dir.resolve("results.jsonl"), e);
+        }
+    }
+
+    /**
+     * Appends the rows of one task together and flushes them: a reader (and {@code --resume}) sees all
+     * of a task's rows or, after a crash mid-write, a torn last line that the next open cuts.
+     */
+    public synchronized void appendResults(java.util.List<ObjectNode> rows) {
+        StringBuilder lines = new StringBuilder();
+        try {
+            for (ObjectNode row : rows) lines.append(JSON.writeValueAsString(row)).append('\n');
+            results.write(lines.toString());
             results.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to " + dir.resolve("results.jsonl"), e);

@@ -1,7 +1,7 @@
 package dev.evalbox.agentloop.trajectory;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.agentloop.model.ChatMessage;
@@ -18,7 +18,6 @@ import java.util.List;
  * can be rebuilt without the model or the sandbox.
  */
 public sealed interface TrajectoryEvent {
-    ObjectMapper JSON = new ObjectMapper();
 
     String taskId();
 
@@ -66,7 +65,7 @@ public sealed interface TrajectoryEvent {
     }
 
     default ObjectNode toJson() {
-        ObjectNode node = JSON.createObjectNode();
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("type", type()).put("task_id", taskId()).put("time", time().toString());
         if (this instanceof TaskStarted e) {
             node.put("benchmark", e.benchmark()).put("model", e.model());
@@ -119,7 +118,7 @@ public sealed interface TrajectoryEvent {
     }
 
     static ArrayNode messagesJson(List<ChatMessage> messages) {
-        ArrayNode array = JSON.createArrayNode();
+        ArrayNode array = JsonNodeFactory.instance.arrayNode();
         for (ChatMessage m : messages) {
             ObjectNode message = array.addObject().put("role", m.role()).put("content", m.content());
             if (!m.imageUrls().isEmpty()) {
@@ -141,7 +140,7 @@ public sealed interface TrajectoryEvent {
     }
 
     private static ObjectNode usageJson(Usage usage) {
-        return JSON.createObjectNode().put("prompt_tokens", usage.promptTokens()).put("completion_tokens", usage.completionTokens());
+        return JsonNodeFactory.instance.objectNode().put("prompt_tokens", usage.promptTokens()).put("completion_tokens", usage.completionTokens());
     }
 
     private static Usage usage(JsonNode node) {

@@ -4,7 +4,7 @@ import dev.evalbox.agentloop.trajectory.TaskTrajectory;
 import dev.evalbox.agentloop.trajectory.Trajectories;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.sandbox.DockerEngine;
-import dev.evalbox.unittests.pybench.PyBenchTasks;
+import dev.evalbox.unittests.eval.Benchmarks;
 import dev.evalbox.sandbox.DockerSandboxProvider;
 import dev.evalbox.sandbox.ExecutionResult;
 import dev.evalbox.sandbox.LocalSandboxProvider;
@@ -87,9 +87,10 @@ final class NotebookSandbox {
                     + (trajectories.byTask().size() > 10 ? ", ..." : "") + ")");
         }
         JsonNode runJson = readRunJson(run);
-        Sandbox opened = open(backend, SandboxSpec.python().image(runJson.path("image").asText(SandboxSpec.DEFAULT_IMAGE)).build());
+        JsonNode image = runJson.path("sandbox").path("image").isTextual() ? runJson.path("sandbox").path("image") : runJson.path("image");
+        Sandbox opened = open(backend, SandboxSpec.python().image(image.asText(SandboxSpec.DEFAULT_IMAGE)).build());
         List<String> replayed = new ArrayList<>();
-        uploadPyBenchInputs(runJson, taskId, opened, replayed);
+        Benchmarks.named(runJson.path("benchmark").asText()).ifPresent(b -> replayed.addAll(b.prepareSandbox(runJson, taskId, opened)));
         for (TrajectoryEvent.CodeExecution execution : trajectory.executions()) {
             if (turn != null && execution.turn() > turn) {
                 break;
@@ -102,15 +103,6 @@ final class NotebookSandbox {
         description = description + ", task " + taskId + " of " + run.getFileName()
                 + (turn == null ? " after all turns" : " after turn " + turn);
         return replayed;
-    }
-
-    /** PyBench runs name their checkout in run.json; the task's inputs come from there, laid out as the run had them. */
-    private static void uploadPyBenchInputs(JsonNode runJson, String taskId, Sandbox sandbox, List<String> notes) {
-        if (!runJson.path("benchmark").asText().equals("pybench") || !runJson.hasNonNull("pybench_dir")) {
-            return;
-        }
-        PyBenchTasks tasks = PyBenchTasks.load(Path.of(runJson.path("pybench_dir").asText()));
-        notes.addAll(tasks.prepareSandbox(tasks.get(taskId), sandbox));
     }
 
     private static JsonNode readRunJson(Path run) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evalbox.unittests.RunDirectory;
 
+import dev.evalbox.unittests.eval.RunRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> 
         JsonNode run = read(json, path.resolve("run.json"));
         JsonNode metrics = read(json, path.resolve("metrics.json"));
         if (metrics.size() == 0 && run.path("metrics").isObject()) {
-            metrics = run.path("metrics"); // HumanEval-V and PyBench keep their metrics in run.json
+            metrics = run.path("metrics"); // runs before metrics.json keep their metrics in run.json only
         }
         return new RunView(path, run, metrics,
                 Files.isRegularFile(path.resolve("results.jsonl")) ? RunDirectory.readResults(path) : List.of());
@@ -46,10 +47,9 @@ public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> 
 
     /** Per category: [tasks, passed (or scored), score sum]. The category is the benchmark's own grouping field. */
     public Map<String, double[]> byCategory() {
-        Map<String, String> pybenchCategories = pybenchCategories();
         Map<String, double[]> groups = new TreeMap<>();
         for (JsonNode result : results) {
-            String category = pybenchCategories.getOrDefault(result.path("task_id").asText(), category(result));
+            String category = category(result).replaceAll("\\s+", " ");
             double[] group = groups.computeIfAbsent(category, c -> new double[3]);
             group[0]++;
             if (result.path("passed").asBoolean(false)) {
@@ -61,21 +61,6 @@ public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> 
             }
         }
         return groups;
-    }
-
-    /** PyBench results carry no category; the checkout named in run.json has them (category1, one line). */
-    private Map<String, String> pybenchCategories() {
-        Map<String, String> categories = new java.util.HashMap<>();
-        if (run.path("benchmark").asText().equals("pybench") && run.hasNonNull("pybench_dir")
-                && Files.isDirectory(Path.of(run.path("pybench_dir").asText()))) {
-            try {
-                dev.evalbox.unittests.pybench.PyBenchTasks.load(Path.of(run.path("pybench_dir").asText())).all()
-                        .forEach(task -> categories.put(task.index(), task.category1().replaceAll("\\s+", " ")));
-            } catch (RuntimeException e) {
-                // a checkout that no longer loads: results are summarised without categories
-            }
-        }
-        return categories;
     }
 
     private static String category(JsonNode result) {
@@ -94,7 +79,7 @@ public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> 
         boolean scored = results.stream().anyMatch(r -> r.has("score"));
         StringBuilder html = new StringBuilder("<div class=\"evalbox-run\"><h4>run ").append(escape(path.toString()))
                 .append("</h4><p>").append(escape(run.path("benchmark").asText("?"))).append(", model ")
-                .append(escape(run.path("model").asText("?"))).append(", ").append(results.size()).append(" results</p>");
+                .append(escape(java.util.Objects.requireNonNullElse(RunRecord.modelName(run), "?"))).append(", ").append(results.size()).append(" results</p>");
         StringBuilder text = new StringBuilder("run " + path + ": " + results.size() + " results\n");
         html.append("<table><tr><th>category</th><th>tasks</th><th>").append(scored ? "scored</th><th>mean score" : "passed</th><th>pass rate")
                 .append("</th></tr>");

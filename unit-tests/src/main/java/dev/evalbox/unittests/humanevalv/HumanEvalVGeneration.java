@@ -32,7 +32,8 @@ public final class HumanEvalVGeneration {
         this.extra = extra;
     }
 
-    static SamplingParams sampling(int samples) {
+    /** The sampling the reference uses for {@code samples} samples per task (what a run records as sent). */
+    public static SamplingParams sampling(int samples) {
         return SamplingParams.DEFAULT.withTemperature(samples == 1 ? 0.0 : 0.8).withTopP(0.95).withMaxTokens(2048);
     }
 
@@ -65,9 +66,14 @@ public final class HumanEvalVGeneration {
         return new Predictions.Entry(item.qid(), predictions, Optional.of(prompt));
     }
 
-    private String ask(ChatMessage message, SamplingParams params, List<String> errors) {
-        SamplingParams merged = new SamplingParams(params.temperature(), params.topP(),
+    /** The reference's sampling with the user's own max_tokens, stop and seed: what a call sends. */
+    public static SamplingParams sent(SamplingParams params, SamplingParams extra) {
+        return new SamplingParams(params.temperature(), params.topP(),
                 extra.maxTokens() != null ? extra.maxTokens() : params.maxTokens(), extra.stop(), null, extra.seed());
+    }
+
+    private String ask(ChatMessage message, SamplingParams params, List<String> errors) {
+        SamplingParams merged = sent(params, extra);
         try {
             return model.complete(new ChatRequest(List.of(message), merged)).text();
         } catch (ModelException e) {

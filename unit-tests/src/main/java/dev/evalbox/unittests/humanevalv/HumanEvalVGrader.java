@@ -92,6 +92,41 @@ public final class HumanEvalVGrader {
      * earlier ones', in the order the reference collects them for pass@k.
      */
     public List<SampleVerdict> grade(List<HumanEvalVTask> tasks, List<Predictions.Entry> predictions, Version version) {
+        Numbered numbered = number(tasks, predictions, version);
+        List<SampleVerdict> verdicts = Collections.synchronizedList(new ArrayList<>());
+        Set<Sandbox> prepared = ConcurrentHashMap.newKeySet();
+        Workers.run(batches(numbered.items()), concurrency, () -> pool.acquire(spec), (sandbox, batch) -> {
+            if (prepared.add(sandbox)) prepare(sandbox);
+            verdicts.addAll(gradeBatch(sandbox, numbered.byQid(), batch, version));
+        });
+        return numbered.inItemOrder(verdicts);
+    }
+
+    /**
+     * Grades a few tasks' predictions in one round trip in {@code sandbox}, which {@link #prepare} has readied:
+     * how a run grades the tasks a worker holds. The predictions of a task must all be in one call.
+     */
+    public static List<SampleVerdict> gradeIn(Sandbox sandbox, List<HumanEvalVTask> tasks, List<Predictions.Entry> predictions,
+                                              Version version) {
+        Numbered numbered = number(tasks, predictions, version);
+        return numbered.inItemOrder(gradeBatch(sandbox, numbered.byQid(), numbered.items(), version));
+    }
+
+    /** Puts the grading harness into a sandbox, once before its first {@link #gradeIn}. */
+    public static void prepare(Sandbox sandbox) {
+        sandbox.upload(harness().getBytes(StandardCharsets.UTF_8), ".evalbox/grade_harness.py");
+    }
+
+    /** The items of a predictions file with their samples numbered within each task, and the way back to item order. */
+    private record Numbered(Map<String, HumanEvalVTask> byQid, List<Item> items, Map<String, Integer> itemOf) {
+        List<SampleVerdict> inItemOrder(List<SampleVerdict> verdicts) {
+            List<SampleVerdict> ordered = new ArrayList<>(verdicts);
+            ordered.sort(Comparator.comparingInt((SampleVerdict v) -> itemOf.get(v.qid() + "/" + v.sample())).thenComparingInt(SampleVerdict::sample));
+            return ordered;
+        }
+    }
+
+    private static Numbered number(List<HumanEvalVTask> tasks, List<Predictions.Entry> predictions, Version version) {
         Map<String, HumanEvalVTask> byQid = new LinkedHashMap<>();
         tasks.forEach(t -> byQid.put(t.qid(), t));
         for (Predictions.Entry entry : predictions) {
@@ -106,16 +141,7 @@ public final class HumanEvalVGrader {
             for (int i = 0; i < entry.predictions().size(); i++) itemOf.put(entry.qid() + "/" + (first + i), items.size());
             items.add(new Item(entry, first));
         }
-        List<SampleVerdict> verdicts = Collections.synchronizedList(new ArrayList<>());
-        byte[] harness = harness().getBytes(StandardCharsets.UTF_8);
-        Set<Sandbox> prepared = ConcurrentHashMap.newKeySet();
-        Workers.run(batches(items), concurrency, () -> pool.acquire(spec), (sandbox, batch) -> {
-            if (prepared.add(sandbox)) sandbox.upload(harness, ".evalbox/grade_harness.py");
-            verdicts.addAll(gradeBatch(sandbox, byQid, batch, version));
-        });
-        List<SampleVerdict> ordered = new ArrayList<>(verdicts);
-        ordered.sort(Comparator.comparingInt((SampleVerdict v) -> itemOf.get(v.qid() + "/" + v.sample())).thenComparingInt(SampleVerdict::sample));
-        return ordered;
+        return new Numbered(byQid, items, itemOf);
     }
 
     /** One item to grade: its entry, and the number of its first sample within the task. */

@@ -14,13 +14,19 @@ import java.util.TreeMap;
  */
 public record HumanEvalVItem(String qid, HumanEvalVGrader.Version version, Path image, String functionSignature, String testScript,
                              String groundTruthSolution, String description, String taskType,
-                             Map<String, List<String>> capabilityAspects) {
+                             Map<String, List<String>> capabilityAspects) implements dev.evalbox.unittests.eval.EvalTask {
 
     public HumanEvalVItem {
         Map<String, List<String>> aspects = new TreeMap<>();
         if (capabilityAspects != null) capabilityAspects.forEach((aspect, labels) -> aspects.put(aspect, List.copyOf(labels)));
         capabilityAspects = Collections.unmodifiableMap(aspects);
     }
+
+    @Override
+    public String id() { return qid; }
+
+    @Override
+    public Map<String, String> metadata() { return taskType == null ? Map.of() : Map.of("category", taskType); }
 
     public HumanEvalVTask task() { return new HumanEvalVTask(qid, functionSignature, testScript); }
 }

@@ -3,17 +3,8 @@ package dev.evalbox.unittests.pybench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.evalbox.agentloop.loop.AgentLoop;
-import dev.evalbox.agentloop.loop.AgentOutcome;
-import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
-import dev.evalbox.agentloop.model.ChatModel;
-import dev.evalbox.agentloop.trajectory.TrajectoryWriter;
 import dev.evalbox.sandbox.FileEntry;
 import dev.evalbox.sandbox.Sandbox;
-import dev.evalbox.sandbox.SandboxPool;
-import dev.evalbox.sandbox.SandboxSpec;
-import dev.evalbox.unittests.RunDirectory;
-import dev.evalbox.unittests.Workers;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,90 +13,38 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
- * Runs PyBench tasks through the agent loop and grades each as it ends. Each task gets a fresh
- * pooled sandbox whose work dir holds data/ (only that task's inputs) and an empty output/; afterwards
- * output/ is collected into artifacts/&lt;index&gt;/ and into the run's output/ (PyBench's layout, which its
- * tests read). The run directory gets trajectories.jsonl (evalbox's events), pybench_trajectory.jsonl
- * (PyBench's format, for its own scripts) and results.jsonl, each appended and flushed per task.
+ * The files a PyBench run keeps beside evalbox's own records: each task's output/ collected into
+ * artifacts/&lt;index&gt;/ and into the run's output/ (PyBench's layout, which its tests read), and
+ * pybench_trajectory.jsonl (PyBench's format, for its own scripts), appended and flushed per task.
  */
-public final class PyBenchRun {
+public final class PyBenchRun implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_FILE_BYTES = 64L << 20;
     private static final long MAX_TASK_BYTES = 256L << 20;
     private static final int MAX_FILES = 2000;
 
-    /** What happened to one task. */
-    public record TaskReport(PyBenchTask task, AgentOutcome outcome, GradeResult grade, List<String> notes) { }
-
-    private final PyBenchTasks tasks;
-    private final SandboxPool pool;
-    private final SandboxSpec spec;
-    private final AgentLoop loop;
-    private final Function<PyBenchTask, ChatModel> models;
-    private final String systemPrompt;
-    private final PyBenchGrader grader;
-    private final RunDirectory run;
-    private final TrajectoryWriter trajectories;
+    private final Path runDir;
     private final BufferedWriter pybenchTrajectory;
 
-    public PyBenchRun(PyBenchTasks tasks, SandboxPool pool, SandboxSpec spec, AgentLoop loop, Function<PyBenchTask, ChatModel> models,
-                      String systemPrompt, PyBenchGrader grader, RunDirectory run) {
-        this.tasks = tasks;
-        this.pool = pool;
-        this.spec = spec;
-        this.loop = loop;
-        this.models = models;
-        this.systemPrompt = systemPrompt;
-        this.grader = grader;
-        this.run = run;
-        this.trajectories = new TrajectoryWriter(run.path().resolve("trajectories.jsonl"));
+    public PyBenchRun(Path runDir) {
+        this.runDir = runDir;
         try {
             Files.createDirectories(outputDir());
-            this.pybenchTrajectory = Files.newBufferedWriter(run.path().resolve("pybench_trajectory.jsonl"), StandardCharsets.UTF_8,
+            this.pybenchTrajectory = Files.newBufferedWriter(runDir.resolve("pybench_trajectory.jsonl"), StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the run directory " + run.path(), e);
+            throw new UncheckedIOException("cannot prepare the run directory " + runDir, e);
         }
     }
 
     /** The run's merged output folder, laid out as PyBench's ./output. */
-    public Path outputDir() { return run.path().resolve("output"); }
+    public Path outputDir() { return runDir.resolve("output"); }
 
-    public List<TaskReport> run(List<PyBenchTask> selected, int concurrency, Consumer<TaskReport> onDone) {
-        List<TaskReport> reports = java.util.Collections.synchronizedList(new ArrayList<>());
-        Workers.run(selected, concurrency, () -> grader == null ? null : grader.openSession(tasks, outputDir()), (session, task) -> {
-            TaskReport report = runTask(task, session);
-            reports.add(report);
-            onDone.accept(report);
-        });
-        return List.copyOf(reports);
-    }
-
-    private TaskReport runTask(PyBenchTask task, PyBenchGrader.Session session) {
-        List<String> notes = new ArrayList<>();
-        AgentOutcome outcome;
-        try (Sandbox sandbox = pool.acquire(spec)) {
-            notes.addAll(tasks.prepareSandbox(task, sandbox));
-            ChatModel model = models.apply(task);
-            outcome = loop.run(task.index(), "pybench", PyBenchProtocol.opening(task, systemPrompt), model, sandbox, trajectories);
-            collectOutputs(sandbox, task, notes);
-        }
-        ArrayNode messages = TrajectoryEvent.messagesJson(outcome.messages());
-        exportPyBenchLine(task, messages);
-        GradeResult grade = session == null ? null : session.grade(task.index(), messages, outcome.turns());
-        run.appendResult(resultJson(task, outcome, grade, notes));
-        return new TaskReport(task, outcome, grade, notes);
-    }
-
-    /** Copies output/ out of the sandbox, with caps so that hostile output cannot exhaust the host. */
-    private void collectOutputs(Sandbox sandbox, PyBenchTask task, List<String> notes) {
-        Path artifacts = run.path().resolve("artifacts").resolve(task.index());
+    /** Copies output/ out of the sandbox into {@code artifacts} and the merged folder, with caps so that hostile output cannot exhaust the host. */
+    public void collectOutputs(Sandbox sandbox, Path artifacts, List<String> notes) {
         long[] budget = {MAX_TASK_BYTES};
         int[] files = {0};
         collectDirectory(sandbox, "output", artifacts, outputDir(), budget, files, notes);
@@ -141,7 +80,7 @@ public final class PyBenchRun {
                     Files.copy(artifact, merged, StandardCopyOption.REPLACE_EXISTING);
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot store the output " + path + " in " + run.path(), e);
+                throw new UncheckedIOException("cannot store the output " + path + " in " + runDir, e);
             }
         }
     }
@@ -154,7 +93,8 @@ public final class PyBenchRun {
         }
     }
 
-    private synchronized void exportPyBenchLine(PyBenchTask task, ArrayNode messages) {
+    /** Appends the task's line in PyBench's trajectory format. */
+    public synchronized void exportPyBenchLine(PyBenchTask task, ArrayNode messages) {
         ObjectNode line = JSON.createObjectNode();
         line.set("messages", messages);
         line.put("index", task.index()).put("category1", task.category1()).put("category2", task.category2())
@@ -172,25 +112,8 @@ public final class PyBenchRun {
         }
     }
 
-    private static ObjectNode resultJson(PyBenchTask task, AgentOutcome outcome, GradeResult grade, List<String> notes) {
-        ObjectNode line = RunDirectory.object();
-        line.put("task_id", task.index());
-        if (grade == null) {
-            line.putNull("passed").put("reason", "not graded (no tests.py given)");
-        } else {
-            line.put("passed", grade.passed()).put("reason", grade.reason()).put("verdict", grade.verdict())
-                    .put("exception_type", grade.exceptionType());
-        }
-        line.put("turns", outcome.turns()).put("stop_reason", outcome.stopReason().key())
-                .put("prompt_tokens", outcome.usage().promptTokens()).put("completion_tokens", outcome.usage().completionTokens());
-        if (outcome.error() != null) line.put("model_error", outcome.error());
-        ArrayNode noteArray = line.putArray("notes");
-        notes.forEach(noteArray::add);
-        return line;
-    }
-
+    @Override
     public void close() {
-        trajectories.close();
         try {
             pybenchTrajectory.close();
         } catch (IOException e) {

@@ -2,6 +2,9 @@ package dev.evalbox.unittests.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.evalbox.unittests.eval.Benchmark;
+import dev.evalbox.unittests.eval.Benchmarks;
+import dev.evalbox.unittests.eval.RunRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +43,7 @@ public record RunHeader(String benchmark, String model, Instant date) {
         for (int i = 0; benchmark == null && i < FILES.size(); i++) {
             if (Files.isRegularFile(runDir.resolve(FILES.get(i).getKey()))) benchmark = FILES.get(i).getValue();
         }
-        String model = text(run, "model");
+        String model = RunRecord.modelName(run);
         if (model == null) model = text(started, "model");
         if (model == null) model = gradedFrom(run);
         Instant date = instant(text(run, "started"));
@@ -53,7 +56,7 @@ public record RunHeader(String benchmark, String model, Instant date) {
 
     /** The benchmark as its authors write it (PyBench, HumanEval-V, ...), else as run.json has it. */
     public String benchmarkName() {
-        return NAMES.getOrDefault(benchmark, benchmark);
+        return Benchmarks.named(benchmark).map(Benchmark::title).orElse(NAMES.getOrDefault(benchmark, benchmark));
     }
 
     /** The date shown, in UTC to the minute ("date unknown" when nothing in the run directory says). */
@@ -82,31 +85,38 @@ public record RunHeader(String benchmark, String model, Instant date) {
         }
         html.append("</h1>\n<p class=\"meta\">").append(Html.escape(runDir.toAbsolutePath().toString())).append("<br>");
         for (String key : settings) {
-            if (run.hasNonNull(key)) html.append(key).append(": <b>").append(Html.escape(run.path(key).asText())).append("</b> &nbsp; ");
+            JsonNode value = RunRecord.setting(run, key);
+            if (value.isValueNode() && !value.isNull()) html.append(key).append(": <b>").append(Html.escape(value.asText())).append("</b> &nbsp; ");
         }
         html.append("</p>\n");
     }
 
     /** What a grade without a model graded: the run it re-scored (its model), the reference solutions, or the file. */
     private static String gradedFrom(JsonNode run) {
-        String source = text(run, "source");
+        String source = setting(run, "source");
         if (source != null) {
             Path sourceRun = Path.of(source).resolve("run.json");
             if (Files.isRegularFile(sourceRun)) {
                 try {
-                    String model = text(JSON.readTree(sourceRun.toFile()), "model");
+                    String model = RunRecord.modelName(JSON.readTree(sourceRun.toFile()));
                     if (model != null) return model;
                 } catch (IOException e) {
                     // the source run's run.json is unreadable: say what was graded instead, below
                 }
             }
         }
-        if ("reference".equals(text(run, "predictions"))) return "reference solutions";
+        if ("reference".equals(setting(run, "predictions"))) return "reference solutions";
         for (String key : List.of("predictions", "answers", "trajectory", "source")) {
-            String file = text(run, key);
+            String file = setting(run, key);
             if (file != null) return key + " " + Path.of(file).getFileName();
         }
         return null;
+    }
+
+    /** A benchmark setting as text, wherever run.json's version keeps it. */
+    private static String setting(JsonNode run, String key) {
+        JsonNode value = RunRecord.setting(run, key);
+        return value.isValueNode() && !value.isNull() ? value.asText() : null;
     }
 
     /** The first task_started event, read line by line so that a long trajectory file is not read whole. */

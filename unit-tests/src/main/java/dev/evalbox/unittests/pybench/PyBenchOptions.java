@@ -1,15 +1,12 @@
-package dev.evalbox.cli;
+package dev.evalbox.unittests.pybench;
 
-import dev.evalbox.unittests.pybench.PyBenchCategories;
-import dev.evalbox.unittests.pybench.PyBenchTask;
-import dev.evalbox.unittests.pybench.PyBenchTasks;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The options shared by the PyBench commands: the checkout, which tasks, and the categories of the summary. */
-final class PyBenchOptions {
+public final class PyBenchOptions {
     @Option(names = "--pybench-dir", required = true, description = "A PyBench checkout (data/meta/task.json, data/unit_test/tests.py, inputs in data/).")
     Path pybenchDir;
 
@@ -22,13 +19,15 @@ final class PyBenchOptions {
     @Option(names = "--category-column", description = "Column of --categories to use. Default: ${DEFAULT-VALUE}.")
     String categoryColumn = "category5_inferred";
 
-    PyBenchTasks load() { return PyBenchTasks.load(pybenchDir); }
+    public Path pybenchDir() { return pybenchDir; }
 
-    List<PyBenchTask> selected(PyBenchTasks tasks) {
+    public PyBenchTasks load() { return PyBenchTasks.load(pybenchDir); }
+
+    public List<PyBenchTask> selected(PyBenchTasks tasks) {
         return taskIndices.isEmpty() ? tasks.all() : tasks.select(taskIndices);
     }
 
-    PyBenchCategories categories() {
+    public PyBenchCategories categories() {
         return categoriesFile == null ? PyBenchCategories.fromTaskLabels() : PyBenchCategories.load(categoriesFile, categoryColumn);
     }
 }

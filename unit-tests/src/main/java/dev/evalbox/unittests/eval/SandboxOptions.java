@@ -1,11 +1,11 @@
-package dev.evalbox.cli;
+package dev.evalbox.unittests.eval;
 
 import dev.evalbox.sandbox.SandboxSpec;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** The sandbox options shared by the commands that start one. */
-final class SandboxOptions {
+public final class SandboxOptions {
     @Option(names = "--backend", description = "docker, local (not isolated) or auto (docker when available). Default: ${DEFAULT-VALUE}.")
     String backend = "auto";
 
@@ -21,9 +21,19 @@ final class SandboxOptions {
     @Option(names = "--python", description = "Interpreter to start (local backend: on this machine). Default: ${DEFAULT-VALUE}.")
     String python = "python3";
 
-    Duration timeout() { return Duration.ofMillis(Math.round(timeoutSeconds * 1000)); }
+    public String backend() { return backend; }
 
-    SandboxSpec spec() {
+    public String image() { return image; }
+
+    public double timeoutSeconds() { return timeoutSeconds; }
+
+    public String memory() { return memory; }
+
+    public String python() { return python; }
+
+    public Duration timeout() { return Duration.ofMillis(Math.round(timeoutSeconds * 1000)); }
+
+    public SandboxSpec spec() {
         return SandboxSpec.python().image(image).memory(memory).timeout(timeout()).pythonExecutable(python).build();
     }
 }

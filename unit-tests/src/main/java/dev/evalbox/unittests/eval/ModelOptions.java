@@ -1,4 +1,4 @@
-package dev.evalbox.cli;
+package dev.evalbox.unittests.eval;
 
 import dev.evalbox.agentloop.model.OpenAiChatModel;
 import dev.evalbox.agentloop.model.SamplingParams;
@@ -8,7 +8,7 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /** How to reach and sample a model: the options shared by the commands that call one. */
-final class ModelOptions {
+public final class ModelOptions {
     @Option(names = "--model", required = true,
             description = {"The model: a name served at --base-url (OpenAI-compatible chat completions),",
                     "replay:FILE to answer with the assistant turns recorded in a trajectory file (PyBench's format or evalbox's),",
@@ -36,18 +36,30 @@ final class ModelOptions {
     @Option(names = "--max-attempts", description = "Attempts per model call (retries on 429, 5xx, timeouts). Default: ${DEFAULT-VALUE}.")
     int maxAttempts = 6;
 
-    boolean isReplay() { return model.startsWith("replay:"); }
+    public String model() { return model; }
 
-    String replayFile() { return model.substring("replay:".length()); }
+    /** The server's base URL as given (null: the client's default). */
+    public String baseUrl() { return baseUrl; }
 
-    SamplingParams sampling() {
+    /** Records the model in run.json: its name, the server (none for replay and reference) and the sampling actually sent. */
+    public void record(RunRecord record, SamplingParams sent) {
+        boolean served = !isReplay() && !"reference".equals(model);
+        String base = served ? server().endpoint().toString().replaceFirst("/(chat/)?completions$", "") : null;
+        record.model(model, base, sent);
+    }
+
+    public boolean isReplay() { return model.startsWith("replay:"); }
+
+    public String replayFile() { return model.substring("replay:".length()); }
+
+    public SamplingParams sampling() {
         return new SamplingParams(temperature, topP, maxTokens, stop, null, seed);
     }
 
-    OpenAiChatModel server() { return server(false); }
+    public OpenAiChatModel server() { return server(false); }
 
     /** The model's client; {@code completions} for completion-style models (one prompt, the completions endpoint). */
-    OpenAiChatModel server(boolean completions) {
+    public OpenAiChatModel server(boolean completions) {
         OpenAiChatModel.Builder builder = OpenAiChatModel.builder().model(model).completions(completions)
                 .timeout(Duration.ofMillis(Math.round(modelTimeoutSeconds * 1000)))
                 .maxConcurrency(modelConcurrency).maxAttempts(maxAttempts)

@@ -1,0 +1,49 @@
+package dev.evalbox.agentloop.trajectory;
+
+import dev.evalbox.agentloop.model.ChatCompletion;
+import dev.evalbox.agentloop.model.ChatModel;
+import dev.evalbox.agentloop.model.ChatRequest;
+import dev.evalbox.agentloop.model.ModelException;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A model whose every call is written to a task's trajectory, as the agent loop writes its turns: a
+ * {@code model_request}, then the {@code model_response} (or an {@code error}). Single generations and
+ * judge calls are recorded this way, so every benchmark's run has its conversations on file.
+ */
+public final class RecordedChatModel implements ChatModel {
+    private final ChatModel model;
+    private final String taskId;
+    private final TrajectoryWriter trajectory;
+    private final AtomicInteger calls = new AtomicInteger();
+
+    public RecordedChatModel(ChatModel model, String taskId, TrajectoryWriter trajectory) {
+        this.model = model;
+        this.taskId = taskId;
+        this.trajectory = trajectory;
+    }
+
+    @Override
+    public String name() { return model.name(); }
+
+    /** How many calls were made so far: the turns of the task's record. */
+    public int calls() { return calls.get(); }
+
+    @Override
+    public ChatCompletion complete(ChatRequest request) {
+        int turn = calls.incrementAndGet();
+        trajectory.write(new TrajectoryEvent.ModelRequest(taskId, Instant.now(), turn, request.messages().size()));
+        try {
+            ChatCompletion completion = model.complete(request);
+            trajectory.write(new TrajectoryEvent.ModelResponse(taskId, Instant.now(), turn, completion.text(), completion.usage(),
+                    completion.latency().toMillis(), completion.attempts(), completion.finishReason()));
+            return completion;
+        } catch (ModelException e) {
+            trajectory.write(new TrajectoryEvent.Error(taskId, Instant.now(), turn,
+                    "model_" + e.kind().name().toLowerCase(Locale.ROOT), e.getMessage()));
+            throw e;
+        }
+    }
+}

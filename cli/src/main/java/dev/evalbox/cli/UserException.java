@@ -1,6 +1,0 @@
-package dev.evalbox.cli;
-
-/** A failure the user can fix; the message says how. */
-final class UserException extends RuntimeException {
-    UserException(String message) { super(message); }
-}

@@ -1,0 +1,116 @@
+package dev.evalbox.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import dev.evalbox.sandbox.DockerRequired;
+import dev.evalbox.unittests.RunDirectory;
+import dev.evalbox.unittests.eval.SandboxOptions;
+import dev.evalbox.unittests.pybench.PyBenchSample;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real runs validated against the published JSON Schemas of the run record (docs/schema): run.json
+ * and every line of results.jsonl, for every benchmark on the spine.
+ */
+@Tag("docker")
+class RunRecordSchemaTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path SCHEMAS = Path.of("..", "docs", "schema");
+
+    @BeforeAll
+    static void needsDocker() {
+        DockerRequired.check();
+    }
+
+    private static Schema schema(String name) throws Exception {
+        return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(Files.readString(SCHEMAS.resolve(name)));
+    }
+
+    /** Validates a run directory; returns its run.json. */
+    static JsonNode assertValidRun(Path runDir) throws Exception {
+        JsonNode run = JSON.readTree(runDir.resolve("run.json").toFile());
+        assertEquals(List.of(), schema("run.schema.json").validate(run).stream().map(Object::toString).toList(), "run.json of " + runDir);
+        Schema result = schema("result.schema.json");
+        List<JsonNode> rows = RunDirectory.readResults(runDir);
+        assertFalse(rows.isEmpty(), "results.jsonl of " + runDir + " has rows");
+        for (JsonNode row : rows) {
+            assertEquals(List.of(), result.validate(row).stream().map(Object::toString).toList(), "results.jsonl line " + row);
+        }
+        return run;
+    }
+
+    @Test
+    void theSchemasRejectWhatTheyMust() throws Exception {
+        ObjectNode run = (ObjectNode) JSON.readTree("{\"schema_version\": 1, \"kind\": \"run\", \"benchmark\": \"x\", \"status\": \"done\"}");
+        assertFalse(schema("run.schema.json").validate(run).isEmpty(), "an unknown status and missing fields are errors");
+        JsonNode row = JSON.readTree("{\"task_id\": \"1\", \"epoch\": 0, \"sample\": 0, \"reason\": \"\"}");
+        assertFalse(schema("result.schema.json").validate(row).isEmpty(), "epoch 0 and no verdict are errors");
+    }
+
+    @Test
+    void humanevalVRunAndGrade(@TempDir Path dir) throws Exception {
+        SandboxOptions options = new SandboxOptions();
+        new picocli.CommandLine(options).parseArgs("--backend", "docker");
+        assertEquals(0, DemoHumanEvalV.run(dir, options));
+        JsonNode graded = assertValidRun(dir.resolve("humaneval-v-sample/run"));
+        assertEquals("grade", graded.path("kind").asText());
+        Path run = dir.resolve("run");
+        CommandRunner.Result result = CommandRunner.run("run", "humaneval-v", "--data",
+                dir.resolve("humaneval-v-sample/data/humaneval_v_sample.jsonl").toString(), "--model", "reference",
+                "--backend", "docker", "--out", run.toString());
+        assertEquals(0, result.exitCode(), result.out() + result.err());
+        JsonNode record = assertValidRun(run);
+        assertEquals(100.0, record.path("metrics").path("pass@1").asDouble(), record.toString());
+        assertTrue(Files.isRegularFile(run.resolve("predictions.json")), "the reference's own format is written too");
+        assertReplays(run, 3);
+    }
+
+    @Test
+    void pybenchRunAndGrade(@TempDir Path dir) throws Exception {
+        Path checkout = PyBenchSample.extract(dir.resolve("checkout"));
+        Path run = dir.resolve("run");
+        CommandRunner.Result result = CommandRunner.run("run", "pybench", "--pybench-dir", checkout.toString(),
+                "--model", "replay:" + checkout.resolve("recorded_trajectory.jsonl"), "--backend", "docker", "--out", run.toString());
+        assertEquals(0, result.exitCode(), result.out() + result.err());
+        JsonNode record = assertValidRun(run);
+        assertEquals("finished", record.path("status").asText());
+        assertEquals("pybench", record.path("benchmark").asText());
+        assertTrue(record.path("sandbox").path("image_id").asText().startsWith("sha256:"), record.toString());
+        assertEquals(4, record.path("dataset").path("tasks").asInt());
+        assertEquals(List.of("evalbox", "run", "pybench"), JSON.convertValue(record.path("command_line"), List.class).subList(0, 3));
+
+        Path grade = dir.resolve("grade");
+        result = CommandRunner.run("grade", "pybench", "--pybench-dir", checkout.toString(),
+                "--trajectory", run.resolve("pybench_trajectory.jsonl").toString(), "--backend", "docker", "--out", grade.toString());
+        assertEquals(0, result.exitCode(), result.out() + result.err());
+        JsonNode graded = assertValidRun(grade);
+        assertEquals("grade", graded.path("kind").asText());
+        assertEquals(record.path("metrics").path("passed"), graded.path("metrics").path("passed"), "grading the run's own trajectory agrees with it");
+        assertReplays(grade, 4);
+    }
+
+    /** Observation replay of a run directory rebuilds every task's conversation from its trajectories.jsonl. */
+    static void assertReplays(Path runDir, int tasks) throws Exception {
+        Path replay = runDir.resolveSibling(runDir.getFileName() + "-replay");
+        CommandRunner.Result result = CommandRunner.run("replay", runDir.toString(), "--out", replay.toString());
+        assertEquals(0, result.exitCode(), result.out() + result.err());
+        List<JsonNode> rows = RunDirectory.readResults(replay);
+        assertEquals(tasks, rows.size(), result.out());
+        for (JsonNode row : rows) assertTrue(row.path("messages").size() > 0, "a conversation for task " + row.path("task_id"));
+    }
+}

@@ -1,0 +1,173 @@
+package dev.evalbox.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.evalbox.agentloop.ScriptedChatServer;
+import dev.evalbox.agentloop.ScriptedChatServer.Step;
+import dev.evalbox.agentloop.model.ChatMessage;
+import dev.evalbox.agentloop.model.ChatRequest;
+import dev.evalbox.agentloop.model.SamplingParams;
+import dev.evalbox.agentloop.model.Usage;
+import dev.evalbox.agentloop.trajectory.RecordedChatModel;
+import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
+import dev.evalbox.sandbox.DockerRequired;
+import dev.evalbox.sandbox.ExecutionResult;
+import dev.evalbox.sandbox.Sandbox;
+import dev.evalbox.unittests.RunDirectory;
+import dev.evalbox.unittests.eval.Benchmark;
+import dev.evalbox.unittests.eval.Benchmarks;
+import dev.evalbox.unittests.eval.EvalContext;
+import dev.evalbox.unittests.eval.EvalMode;
+import dev.evalbox.unittests.eval.EvalTask;
+import dev.evalbox.unittests.eval.Evaluation;
+import dev.evalbox.unittests.eval.Metrics;
+import dev.evalbox.unittests.eval.ModelOptions;
+import dev.evalbox.unittests.eval.ResultRow;
+import dev.evalbox.unittests.eval.RunRecord;
+import dev.evalbox.unittests.eval.SandboxOptions;
+import dev.evalbox.unittests.eval.TaskContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The test of the spine's design: a whole benchmark in this one file (tasks, a one-turn attempt, scoring in
+ * a sandbox, metrics), found by name and driven end to end by `evalbox run`, `--resume` and `report`
+ * without any other file of evalbox knowing it. docs/adding-a-benchmark.md walks through the same shape.
+ */
+@Tag("docker")
+class SingleFileBenchmarkTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Four sums; the model writes Python that prints the answer, which runs in a sandbox. */
+    public static final class Sums implements Benchmark {
+        record Task(String id, int a, int b) implements EvalTask {
+            @Override
+            public Map<String, String> metadata() { return Map.of("category", a + b > 10 ? "large" : "small"); }
+        }
+
+        /** The benchmark's options: the model and the sandbox, mixed in as every benchmark does. */
+        public static final class Options {
+            @picocli.CommandLine.Mixin ModelOptions model;
+            @picocli.CommandLine.Mixin SandboxOptions sandbox;
+        }
+
+        private static final Pattern CODE = Pattern.compile("```python\\n(.*?)```", Pattern.DOTALL);
+
+        @Override public String name() { return "sums"; }
+
+        @Override public String title() { return "Sums"; }
+
+        @Override public String[] description(EvalMode mode) { return new String[] {"Add two numbers in Python: a test-only benchmark."}; }
+
+        @Override public boolean supports(EvalMode mode) { return mode == EvalMode.RUN; }
+
+        @Override public Object options(EvalMode mode) { return new Options(); }
+
+        @Override
+        public Evaluation<?, ?> open(EvalMode mode, Object options, EvalContext context) {
+            Options given = (Options) options;
+            return new Evaluation<Task, String>() {
+                @Override
+                public List<Task> tasks() { return List.of(new Task("s1", 1, 2), new Task("s2", 20, 22), new Task("s3", 3, 4), new Task("s4", 5, 8)); }
+
+                @Override
+                public Optional<SandboxUse> sandboxes() { return Optional.of(new SandboxUse(given.sandbox, 1)); }
+
+                @Override
+                public String attempt(Task task, TaskContext context) {
+                    List<ChatMessage> opening = List.of(ChatMessage.user("Print " + task.a() + " + " + task.b() + " with Python."));
+                    context.trajectory().write(new TrajectoryEvent.TaskStarted(task.id(), Instant.now(), name(), given.model.model(), opening));
+                    String reply = new RecordedChatModel(given.model.server(), task.id(), context.trajectory())
+                            .complete(new ChatRequest(opening, SamplingParams.DEFAULT)).text();
+                    context.trajectory().write(new TrajectoryEvent.TaskFinished(task.id(), Instant.now(), "answered", 1, reply, Usage.NONE));
+                    return reply;
+                }
+
+                @Override
+                public List<ResultRow> score(Task task, String reply, TaskContext context) {
+                    Matcher code = CODE.matcher(reply);
+                    if (!code.find()) return List.of(ResultRow.passFail(task.id(), false, "no code block", RunDirectory.object()));
+                    try (Sandbox sandbox = context.sandbox()) {
+                        ExecutionResult result = sandbox.execute(code.group(1));
+                        boolean passed = result.stdout().strip().equals(Integer.toString(task.a() + task.b()));
+                        ObjectNode fields = RunDirectory.object().put("printed", result.stdout().strip());
+                        return List.of(ResultRow.passFail(task.id(), passed, passed ? "" : "printed " + result.stdout().strip(), fields));
+                    }
+                }
+
+                @Override
+                public Metrics metrics(List<Task> tasks, List<JsonNode> rows) {
+                    long passed = rows.stream().filter(r -> r.path("passed").asBoolean()).count();
+                    double rate = 100.0 * passed / tasks.size();
+                    return new Metrics(RunDirectory.object().put("tasks", tasks.size()).put("passed", passed).put("pass_rate", rate),
+                            "pass_rate", List.of(String.format("Sums pass rate: %.1f%% (%d of %d)", rate, passed, tasks.size())));
+                }
+
+                @Override
+                public void describe(RunRecord record) {
+                    given.model.record(record, SamplingParams.DEFAULT);
+                }
+            };
+        }
+    }
+
+    @BeforeAll
+    static void register() {
+        DockerRequired.check();
+        System.setProperty(Benchmarks.PROPERTY, Sums.class.getName());
+    }
+
+    @AfterAll
+    static void unregister() {
+        System.clearProperty(Benchmarks.PROPERTY);
+    }
+
+    private static String answer(String code) { return "Here:\n```python\n" + code + "\n```"; }
+
+    @Test
+    void runsEndToEndThroughTheSpine(@TempDir Path dir) throws Exception {
+        assertTrue(CommandRunner.run("run", "--help").out().contains("sums"), "the benchmark is listed by `evalbox run`");
+        Path run = dir.resolve("run");
+        try (ScriptedChatServer server = new ScriptedChatServer()) {
+            server.then(Step.reply(answer("print(1 + 2)")), Step.reply(answer("print(20 * 2)")));
+            CommandRunner.Result first = CommandRunner.run("run", "sums", "--model", "m", "--base-url", server.baseUrl(),
+                    "--backend", "docker", "--concurrency", "1", "--limit", "2", "--out", run.toString());
+            assertEquals(0, first.exitCode(), first.out() + first.err());
+            server.then(Step.reply(answer("print(3 + 4)")), Step.reply("I cannot write code today."));
+            CommandRunner.Result rest = CommandRunner.run("run", "sums", "--model", "m", "--base-url", server.baseUrl(),
+                    "--backend", "docker", "--concurrency", "1", "--resume", "--out", run.toString());
+            assertEquals(0, rest.exitCode(), rest.out() + rest.err());
+            assertTrue(rest.out().contains("Sums pass rate: 50.0% (2 of 4)"), rest.out());
+            assertEquals(4, server.received().size(), "the resumed run asks only for the two tasks not yet done");
+        }
+        List<JsonNode> rows = RunDirectory.readResults(run);
+        assertEquals(List.of("s1", "s2", "s3", "s4"), rows.stream().map(r -> r.path("task_id").asText()).toList());
+        assertEquals(List.of(true, false, true, false), rows.stream().map(r -> r.path("passed").asBoolean()).toList());
+        assertEquals("printed 40", rows.get(1).path("reason").asText());
+        assertEquals("large", rows.get(1).path("category").asText(), "the task's metadata is in its row");
+        JsonNode record = RunRecordSchemaTest.assertValidRun(run);
+        assertEquals("sums", record.path("benchmark").asText());
+        assertEquals(50.0, record.path("metrics").path("pass_rate").asDouble());
+        String events = Files.readString(run.resolve("trajectories.jsonl"));
+        assertEquals(4, events.lines().filter(l -> l.contains("\"model_response\"")).count(), "every model call is on file");
+        CommandRunner.Result report = CommandRunner.run("report", run.toString());
+        assertEquals(0, report.exitCode(), report.out() + report.err());
+        String html = Files.readString(run.resolve("report.html"));
+        assertTrue(html.contains("s4") && html.contains("Sums"), "the report lists the tasks under the benchmark's title");
+    }
+}

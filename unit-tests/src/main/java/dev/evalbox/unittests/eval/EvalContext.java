@@ -1,0 +1,16 @@
+package dev.evalbox.unittests.eval;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * What {@link Benchmark#open} gets from the runner: the run directory (already created) and where
+ * warnings go (a dataset line skipped, a missing input folder).
+ */
+public record EvalContext(Path runDir, PrintStream err) {
+
+    /** Tells the user about something that does not stop the run. */
+    public void warn(String message) {
+        err.println("warning: " + message);
+    }
+}

@@ -58,6 +58,16 @@ public sealed interface TrajectoryEvent {
         public String type() { return "error"; }
     }
 
+    /**
+     * A judge model was asked to grade the task's attempt: one call (a judge that asks again writes an event per
+     * attempt). {@code images} names what was shown besides the prompt (screenshot files, relative to the run),
+     * not the image bytes; {@code reply} is empty and {@code error} says why when the call failed.
+     */
+    record JudgeCall(String taskId, Instant time, String judge, int attempt, String prompt, List<String> images, String reply,
+                     String error, long latencyMs) implements TrajectoryEvent {
+        public String type() { return "judge_call"; }
+    }
+
     /** The task ended: why, after how many turns, with which final answer and token use. */
     record TaskFinished(String taskId, Instant time, String stopReason, int turns, String finalAnswer, Usage usage)
             implements TrajectoryEvent {
@@ -84,6 +94,11 @@ public sealed interface TrajectoryEvent {
             node.put("turn", e.turn()).put("role", e.role()).put("content", e.content());
         } else if (this instanceof Error e) {
             node.put("turn", e.turn()).put("kind", e.kind()).put("message", e.message());
+        } else if (this instanceof JudgeCall e) {
+            node.put("judge", e.judge()).put("attempt", e.attempt()).put("prompt", e.prompt());
+            ArrayNode images = node.putArray("images");
+            e.images().forEach(images::add);
+            node.put("reply", e.reply()).put("error", e.error()).put("latency_ms", e.latencyMs());
         } else if (this instanceof TaskFinished e) {
             node.put("stop_reason", e.stopReason()).put("turns", e.turns()).put("final_answer", e.finalAnswer());
             node.set("usage", usageJson(e.usage()));
@@ -111,6 +126,12 @@ public sealed interface TrajectoryEvent {
             }
             case "observation" -> new Observation(task, time, turn, node.path("role").asText(), node.path("content").asText());
             case "error" -> new Error(task, time, turn, node.path("kind").asText(), node.path("message").asText());
+            case "judge_call" -> {
+                List<String> images = new ArrayList<>();
+                node.path("images").forEach(i -> images.add(i.asText()));
+                yield new JudgeCall(task, time, node.path("judge").asText(), node.path("attempt").asInt(), node.path("prompt").asText(),
+                        images, node.path("reply").asText(), node.path("error").asText(""), node.path("latency_ms").asLong());
+            }
             case "task_finished" -> new TaskFinished(task, time, node.path("stop_reason").asText(), node.path("turns").asInt(),
                     node.path("final_answer").asText(), usage(node.path("usage")));
             default -> throw new IllegalArgumentException("unknown trajectory event type \"" + type + "\"");

@@ -171,7 +171,7 @@ public final class EvalRunner {
     }
 
     /** The row as results.jsonl holds it: the common columns first, then the task's metadata, then the benchmark's fields. */
-    static ObjectNode rowJson(EvalTask task, int epoch, ResultRow row) {
+    public static ObjectNode rowJson(EvalTask task, int epoch, ResultRow row) {
         ObjectNode line = RunDirectory.object();
         line.put("task_id", row.taskId()).put("epoch", epoch).put("sample", row.sample());
         if (row.score() != null) line.put("score", row.score());

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,6 +51,13 @@ public final class ArtifactsJudge {
      */
     public record Verdict(Optional<JudgeScore> score, String reason, String reply, int attempts, String error) { }
 
+    /** Hears every call to the judge as it ends (the trajectory records them): {@code reply} empty and {@code error} set when it failed. */
+    public interface CallListener {
+        void called(int attempt, String prompt, List<Path> images, String reply, String error, Duration latency);
+
+        CallListener NONE = (attempt, prompt, images, reply, error, latency) -> { };
+    }
+
     private final ChatModel judge;
     private final String template;
     private final int promptBudget;
@@ -60,7 +68,14 @@ public final class ArtifactsJudge {
         this.promptBudget = promptBudgetChars;
     }
 
+    /** The judge's model (its name goes into run.json and the trajectory). */
+    public ChatModel model() { return judge; }
+
     public Verdict judge(ArtifactsTask task, String answer, List<Path> screenshots) {
+        return judge(task, answer, screenshots, CallListener.NONE);
+    }
+
+    public Verdict judge(ArtifactsTask task, String answer, List<Path> screenshots, CallListener calls) {
         String prompt = template.replace("{question}", task.question()).replace("{checklist}", checklist(task))
                 .replace("{answer}", answer);
         if (prompt.length() > promptBudget) prompt = prompt.substring(0, promptBudget);
@@ -70,6 +85,7 @@ public final class ArtifactsJudge {
         String reason = "";
         String error = "";
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            long start = System.nanoTime();
             try {
                 reply = judge.complete(new ChatRequest(List.of(message), SamplingParams.DEFAULT)).text();
                 error = "";
@@ -78,6 +94,7 @@ public final class ArtifactsJudge {
                 reply = "";
                 error = e.getMessage();
             }
+            calls.called(attempt, prompt, screenshots, reply, error, Duration.ofNanos(System.nanoTime() - start));
             reason = ThinkCut.after(reply);
             Optional<JudgeScore> score = JudgeScore.parse(reason);
             if (score.isPresent()) return new Verdict(score, reason, reply, attempt, "");

@@ -75,6 +75,13 @@ class RunArtifactsBenchTest {
         JsonNode metrics = JSON.readTree(run.resolve("metrics.json").toFile());
         assertEquals(60.0, metrics.path("by_category").path("SVG Generation").path("mean_score").asDouble());
         assertEquals(80.0, metrics.path("by_difficulty").path("easy").path("mean_score").asDouble());
+        // the conversations and the judge calls are events: task 12's failed call, then its answer on resume
+        List<JsonNode> events = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("trajectories.jsonl"))) events.add(JSON.readTree(line));
+        List<String> task12 = events.stream().filter(e -> "12".equals(e.path("task_id").asText())).map(e -> e.path("type").asText()).toList();
+        assertEquals(List.of("task_started", "model_request", "error", "task_finished",
+                "task_started", "model_request", "model_response", "task_finished", "judge_call"), task12);
+        assertEquals(2, events.stream().filter(e -> "judge_call".equals(e.path("type").asText())).count());
         JsonNode runJson = JSON.readTree(run.resolve("run.json").toFile());
         assertEquals("coder", runJson.path("model").path("name").asText());
         assertTrue(Files.isRegularFile(run.resolve("report.html")));

@@ -3,11 +3,13 @@ package dev.evalbox.unittests.artifactsbench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.agentloop.model.ChatCompletion;
+import dev.evalbox.agentloop.model.ChatModel;
 import dev.evalbox.agentloop.model.ModelException;
 import dev.evalbox.agentloop.model.OpenAiChatModel;
 import dev.evalbox.agentloop.model.SamplingParams;
 import dev.evalbox.agentloop.model.Usage;
 import dev.evalbox.agentloop.loop.StopReason;
+import dev.evalbox.agentloop.trajectory.RecordedChatModel;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.unittests.RunDirectory;
 import dev.evalbox.unittests.eval.Benchmark;
@@ -141,7 +143,7 @@ public final class ArtifactsBenchmark implements Benchmark {
 
         /** The conversation ends with the model's reply: the answer is final after one turn (the judge's calls follow). */
         static void answered(ArtifactsTask task, TaskContext context, Usage usage, String answer) {
-            context.trajectory().write(new TrajectoryEvent.TaskFinished(task.index(), Instant.now(), StopReason.NO_CODE.key(), 1, answer, usage));
+            context.trajectory().write(new TrajectoryEvent.TaskFinished(task.index(), Instant.now(), "answered", 1, answer, usage));
         }
 
         @Override
@@ -185,7 +187,7 @@ public final class ArtifactsBenchmark implements Benchmark {
     /** {@code run}: one generation per task, appended to answers.jsonl as it comes, then graded. */
     private static final class Run extends Common {
         private final RunOptions options;
-        private final ArtifactsGeneration generation;
+        private final ChatModel server;
         private final Path answersFile;
         // answers a resumed run already has (generated before the run stopped, not yet graded)
         private final Map<String, String> earlier = new ConcurrentHashMap<>();
@@ -197,7 +199,7 @@ public final class ArtifactsBenchmark implements Benchmark {
                 throw new UserException("ArtifactsBench has no recorded or reference answers to stand in for a model: give a served --model,"
                         + " or grade an answers file with `evalbox grade artifactsbench`");
             }
-            this.generation = new ArtifactsGeneration(options.model.server(), options.model.sampling());
+            this.server = options.model.server();
             this.answersFile = context.runDir().resolve("answers.jsonl");
             if (!context.resume() && Files.isRegularFile(answersFile)) {
                 throw new UserException(context.runDir() + " already holds answers: add --resume to continue the run, or choose another --out");
@@ -226,20 +228,17 @@ public final class ArtifactsBenchmark implements Benchmark {
                 answered(task, context, Usage.NONE, known);
                 return new ArtifactsAnswer(task, known);
             }
-            context.trajectory().write(new TrajectoryEvent.ModelRequest(task.index(), Instant.now(), 1, 1));
+            // the call is recorded as the agent loop records a turn: model_request, then model_response or error
+            RecordedChatModel recorded = new RecordedChatModel(server, task.index(), context.trajectory());
             ChatCompletion reply;
             try {
-                reply = generation.answer(task);
+                reply = new ArtifactsGeneration(recorded, options.model.sampling()).answer(task);
             } catch (ModelException e) {
                 evalContext.err().println("task " + task.index() + ": model error, no answer (--resume tries again): " + e.getMessage());
-                context.trajectory().write(new TrajectoryEvent.Error(task.index(), Instant.now(), 1,
-                        "model_" + e.kind().name().toLowerCase(java.util.Locale.ROOT), e.getMessage()));
                 context.trajectory().write(new TrajectoryEvent.TaskFinished(task.index(), Instant.now(), StopReason.MODEL_ERROR.key(), 1,
                         null, Usage.NONE));
                 return new ArtifactsAnswer(task, null);
             }
-            context.trajectory().write(new TrajectoryEvent.ModelResponse(task.index(), Instant.now(), 1, reply.text(), reply.usage(),
-                    reply.latency().toMillis(), reply.attempts(), reply.finishReason()));
             ArtifactsGeneration.append(answersFile, task, reply.text());
             // graded as any answers file is read: the text after the last </think>, stripped
             String answer = ThinkCut.after(reply.text());

@@ -122,8 +122,8 @@ class GradeArtifactsBenchTest {
             for (String line : Files.readAllLines(run.resolve("trajectories.jsonl"))) events.add(json.readTree(line));
             List<JsonNode> judgeCalls = events.stream().filter(e -> "judge_call".equals(e.path("type").asText())).toList();
             assertEquals(6, judgeCalls.size(), "as many judge_call events as calls the server received");
-            assertEquals(List.of(1, 2, 3, 4), judgeCalls.stream().filter(e -> "4".equals(e.path("task_id").asText()))
-                    .map(e -> e.path("attempt").asInt()).toList());
+            assertEquals(4, judgeCalls.stream().filter(e -> "4".equals(e.path("task_id").asText())).count(), "task 4 was asked four times");
+            assertEquals("judge", judgeCalls.get(0).path("model").asText());
             assertEquals("still none", judgeCalls.get(5).path("reply").asText());
             assertTrue(judgeCalls.get(0).path("prompt").asText().contains("I would draw a maze with a player."), "the prompt as sent");
             assertEquals(List.of("1", "2", "4"), events.stream().filter(e -> "task_started".equals(e.path("type").asText()))

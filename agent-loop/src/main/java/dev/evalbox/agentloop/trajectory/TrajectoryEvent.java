@@ -58,20 +58,24 @@ public sealed interface TrajectoryEvent {
         public String type() { return "error"; }
     }
 
-    /**
-     * A judge model was asked to grade the task's attempt: one call (a judge that asks again writes an event per
-     * attempt). {@code images} names what was shown besides the prompt (screenshot files, relative to the run),
-     * not the image bytes; {@code reply} is empty and {@code error} says why when the call failed.
-     */
-    record JudgeCall(String taskId, Instant time, String judge, int attempt, String prompt, List<String> images, String reply,
-                     String error, long latencyMs) implements TrajectoryEvent {
-        public String type() { return "judge_call"; }
-    }
-
     /** The task ended: why, after how many turns, with which final answer and token use. */
     record TaskFinished(String taskId, Instant time, String stopReason, int turns, String finalAnswer, Usage usage)
             implements TrajectoryEvent {
         public String type() { return "task_finished"; }
+    }
+
+    /**
+     * A judge model was asked about the task's answer: the prompt's text, the images shown with it (as the
+     * run directory names them), its reply and cost, or the error that left it without one. Not part of
+     * the task's conversation: replay and the conversation views pass over it.
+     */
+    record JudgeCall(String taskId, Instant time, String model, String prompt, List<String> images, String reply, Usage usage,
+                     long latencyMs, int attempts, String error) implements TrajectoryEvent {
+        public JudgeCall {
+            images = List.copyOf(images);
+        }
+
+        public String type() { return "judge_call"; }
     }
 
     default ObjectNode toJson() {
@@ -95,10 +99,11 @@ public sealed interface TrajectoryEvent {
         } else if (this instanceof Error e) {
             node.put("turn", e.turn()).put("kind", e.kind()).put("message", e.message());
         } else if (this instanceof JudgeCall e) {
-            node.put("judge", e.judge()).put("attempt", e.attempt()).put("prompt", e.prompt());
+            node.put("model", e.model()).put("prompt", e.prompt());
             ArrayNode images = node.putArray("images");
             e.images().forEach(images::add);
-            node.put("reply", e.reply()).put("error", e.error()).put("latency_ms", e.latencyMs());
+            node.put("reply", e.reply()).put("latency_ms", e.latencyMs()).put("attempts", e.attempts()).put("error", e.error());
+            node.set("usage", usageJson(e.usage()));
         } else if (this instanceof TaskFinished e) {
             node.put("stop_reason", e.stopReason()).put("turns", e.turns()).put("final_answer", e.finalAnswer());
             node.set("usage", usageJson(e.usage()));
@@ -129,8 +134,9 @@ public sealed interface TrajectoryEvent {
             case "judge_call" -> {
                 List<String> images = new ArrayList<>();
                 node.path("images").forEach(i -> images.add(i.asText()));
-                yield new JudgeCall(task, time, node.path("judge").asText(), node.path("attempt").asInt(), node.path("prompt").asText(),
-                        images, node.path("reply").asText(), node.path("error").asText(""), node.path("latency_ms").asLong());
+                yield new JudgeCall(task, time, node.path("model").asText(), node.path("prompt").asText(), images,
+                        node.path("reply").asText(), usage(node.path("usage")), node.path("latency_ms").asLong(),
+                        node.path("attempts").asInt(), node.path("error").asText(null));
             }
             case "task_finished" -> new TaskFinished(task, time, node.path("stop_reason").asText(), node.path("turns").asInt(),
                     node.path("final_answer").asText(), usage(node.path("usage")));

@@ -128,10 +128,11 @@ public final class ArtifactsBenchmark implements Benchmark {
         public List<ResultRow> score(ArtifactsTask task, ArtifactsAnswer attempt, TaskContext context) {
             if (attempt.answer() == null) return List.of(ArtifactsGrading.noAnswer(task));
             Path runDir = context.runDir();
-            ResultRow row = grading.grade(attempt, runDir, (number, prompt, images, reply, error, latency) ->
-                    context.trajectory().write(new TrajectoryEvent.JudgeCall(task.index(), Instant.now(), judge.model().name(), number, prompt,
+            ResultRow row = grading.grade(attempt, runDir, (prompt, images, reply, usage, clientAttempts, error, latency) ->
+                    context.trajectory().write(new TrajectoryEvent.JudgeCall(task.index(), Instant.now(), judge.model().name(), prompt,
                             // the screenshots the judge was shown, as the row names them (their bytes stay in the PNG files)
-                            images.stream().map(shot -> runDir.relativize(shot).toString()).toList(), reply, error, latency.toMillis())));
+                            images.stream().map(shot -> runDir.relativize(shot).toString()).toList(), reply, usage, latency.toMillis(),
+                            clientAttempts, error)));
             return List.of(row);
         }
 

@@ -45,10 +45,10 @@ class ArtifactsGradingTest {
             ArtifactsGrading grading = new ArtifactsGrading(renderers, new ArtifactsJudge(new MeasuringJudge(), ArtifactsJudge.DEFAULT_PROMPT, 1000));
             List<String> calls = new ArrayList<>();
             var row = grading.grade(new ArtifactsAnswer(task, "Only prose, no page."), dir,
-                    (attempt, prompt, images, reply, error, latency) -> calls.add(attempt + ":" + images.size() + ":" + reply));
+                    (prompt, images, reply, usage, clientAttempts, error, latency) -> calls.add(images.size() + ":" + error + ":" + reply));
             assertEquals(5.0, row.score(), "the measuring judge's score for nothing rendered");
             assertEquals("none", row.fields().path("page_type").asText());
-            assertEquals(List.of("1:0:" + row.fields().path("judge_reply_full").asText()), calls, "one judge call, heard with its reply");
+            assertEquals(List.of("0:null:" + row.fields().path("judge_reply_full").asText()), calls, "one judge call, heard with its reply");
             assertEquals(0, renderers.browsers(), "no page, no browser: Chromium is not even looked for");
 
             var none = grading.grade(new ArtifactsAnswer(task, null), dir, ArtifactsJudge.CallListener.NONE);

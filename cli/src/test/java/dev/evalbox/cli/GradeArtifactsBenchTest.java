@@ -10,6 +10,7 @@ import dev.evalbox.agentloop.ScriptedChatServer;
 import dev.evalbox.agentloop.ScriptedChatServer.Step;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,6 +116,20 @@ class GradeArtifactsBenchTest {
             assertFalse(metrics.path("by_category").has("Web Applications"), "task 4 is unscored and task 5 unanswered: neither is in a category's mean");
             assertEquals(1, metrics.path("by_difficulty").path("easy").path("tasks").asInt(), "task 5 (easy) had no answer");
             assertEquals(json.readTree(run.resolve("run.json").toFile()).path("metrics"), metrics);
+
+            // every judge call is an event of the task's trajectory, after the recorded conversation (question, answer)
+            List<JsonNode> events = new ArrayList<>();
+            for (String line : Files.readAllLines(run.resolve("trajectories.jsonl"))) events.add(json.readTree(line));
+            List<JsonNode> judgeCalls = events.stream().filter(e -> "judge_call".equals(e.path("type").asText())).toList();
+            assertEquals(6, judgeCalls.size(), "as many judge_call events as calls the server received");
+            assertEquals(4, judgeCalls.stream().filter(e -> "4".equals(e.path("task_id").asText())).count(), "task 4 was asked four times");
+            assertEquals("judge", judgeCalls.get(0).path("model").asText());
+            assertEquals("still none", judgeCalls.get(5).path("reply").asText());
+            assertTrue(judgeCalls.get(0).path("prompt").asText().contains("I would draw a maze with a player."), "the prompt as sent");
+            assertEquals(List.of("1", "2", "4"), events.stream().filter(e -> "task_started".equals(e.path("type").asText()))
+                    .map(e -> e.path("task_id").asText()).toList(), "tasks without an answer have no conversation");
+            assertEquals("A form with a submit button.", events.stream().filter(e -> "model_response".equals(e.path("type").asText())
+                    && "4".equals(e.path("task_id").asText())).findFirst().orElseThrow().path("content").asText());
 
             String report = Files.readString(run.resolve("report.html"));
             assertTrue(report.contains("(2 scored, 1 unscored, of 3 answered tasks)"), report);

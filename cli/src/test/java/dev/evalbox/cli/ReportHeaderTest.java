@@ -73,7 +73,8 @@ class ReportHeaderTest {
                 header(runDir.resolve("pybench-sample/run"), "started"));
         assertTrue(Files.isRegularFile(runDir.resolve("humaneval-v-sample/run/report.html")), "the demo writes every part's report");
         assertEquals("HumanEval-V | reference solutions", header(runDir.resolve("humaneval-v-sample/run"), "started"));
-        assertEquals("ArtifactsBench | evalbox sample answers", header(runDir.resolve("artifactsbench-sample/run"), "started"));
+        // the demo grades its sample's answers file with `grade artifactsbench`, which names the file it graded
+        assertEquals("ArtifactsBench | answers answers.jsonl", header(runDir.resolve("artifactsbench-sample/run"), "started"));
     }
 
     @Test

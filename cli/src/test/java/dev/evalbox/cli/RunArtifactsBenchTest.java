@@ -37,9 +37,11 @@ class RunArtifactsBenchTest {
                         + " \"checklist\": [{\"id\": 0, \"title\": \"Circle\", \"description\": \"d\", \"maxScore\": 100}]}"));
         Path run = dir.resolve("run");
         try (ScriptedChatServer server = new ScriptedChatServer()) {
+            // each task is answered and then graded before the next (--concurrency 1): task 11's answer and judge call,
+            // then task 12's generation, which fails
             server.then(Step.reply("<think>blue</think>Here:\n```html\n<html><body style='background:#00f'><h1>blue</h1></body></html>\n```"),
-                    Step.status(500, Map.of()),
-                    Step.reply("{\"Overall Score\": \"80\"}"));
+                    Step.reply("{\"Overall Score\": \"80\"}"),
+                    Step.status(500, Map.of()));
             CommandRunner.Result first = CommandRunner.run("run", "artifactsbench", "--dataset", dataset.toString(), "--model", "coder",
                     "--base-url", server.baseUrl(), "--max-attempts", "1", "--judge", "judge", "--concurrency", "1", "--out", run.toString());
             assertEquals(0, first.exitCode(), first.err());
@@ -50,7 +52,7 @@ class RunArtifactsBenchTest {
             assertEquals("coder", generation.path("model").asText());
             assertEquals(1, generation.path("messages").size(), "one user turn, no system prompt");
             assertEquals("Draw a blue page.", generation.path("messages").get(0).path("content").asText());
-            JsonNode judgeCall = server.received().get(2).body();
+            JsonNode judgeCall = server.received().get(1).body();
             assertEquals("judge", judgeCall.path("model").asText(), "the judge runs on the model's server without --judge-base-url");
             assertEquals(4, judgeCall.path("messages").get(0).path("content").size(), "the prompt and three screenshots");
 
@@ -73,8 +75,15 @@ class RunArtifactsBenchTest {
         JsonNode metrics = JSON.readTree(run.resolve("metrics.json").toFile());
         assertEquals(60.0, metrics.path("by_category").path("SVG Generation").path("mean_score").asDouble());
         assertEquals(80.0, metrics.path("by_difficulty").path("easy").path("mean_score").asDouble());
+        // the conversations and the judge calls are events: task 12's failed call, then its answer on resume
+        List<JsonNode> events = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("trajectories.jsonl"))) events.add(JSON.readTree(line));
+        List<String> task12 = events.stream().filter(e -> "12".equals(e.path("task_id").asText())).map(e -> e.path("type").asText()).toList();
+        assertEquals(List.of("task_started", "model_request", "error", "task_finished",
+                "task_started", "model_request", "model_response", "task_finished", "judge_call"), task12);
+        assertEquals(2, events.stream().filter(e -> "judge_call".equals(e.path("type").asText())).count());
         JsonNode runJson = JSON.readTree(run.resolve("run.json").toFile());
-        assertEquals("coder", runJson.path("model").asText());
+        assertEquals("coder", runJson.path("model").path("name").asText());
         assertTrue(Files.isRegularFile(run.resolve("report.html")));
         assertTrue(Files.isRegularFile(run.resolve("artifacts/12/page_1.png")));
     }

@@ -10,7 +10,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.evalbox.agentloop.ScriptedChatServer;
+import dev.evalbox.agentloop.ScriptedChatServer.Step;
 import dev.evalbox.sandbox.DockerRequired;
+import dev.evalbox.unittests.artifactsbench.ChromiumRequired;
 import dev.evalbox.unittests.RunDirectory;
 import dev.evalbox.unittests.eval.SandboxOptions;
 import dev.evalbox.unittests.pybench.PyBenchSample;
@@ -112,5 +115,45 @@ class RunRecordSchemaTest {
         List<JsonNode> rows = RunDirectory.readResults(replay);
         assertEquals(tasks, rows.size(), result.out());
         for (JsonNode row : rows) assertTrue(row.path("messages").size() > 0, "a conversation for task " + row.path("task_id"));
+    }
+
+    @Test
+    @Tag("chromium")
+    void artifactsbenchRunAndGrade(@TempDir Path dir) throws Exception {
+        ChromiumRequired.check();
+        Path dataset = dir.resolve("tasks.jsonl");
+        Files.writeString(dataset, String.join("\n",
+                "{\"index\": 1, \"question\": \"Draw a blue page.\", \"class\": \"Web Applications-X\", \"difficulty\": \"easy\","
+                        + " \"checklist\": [{\"id\": 0, \"title\": \"Blue\", \"description\": \"d\", \"maxScore\": 100}]}",
+                "{\"index\": 2, \"question\": \"Draw a circle.\", \"class\": \"SVG Generation-Y\", \"difficulty\": \"hard\","
+                        + " \"checklist\": [{\"id\": 0, \"title\": \"Circle\", \"description\": \"d\", \"maxScore\": 100}]}"));
+        Path run = dir.resolve("run");
+        try (ScriptedChatServer server = new ScriptedChatServer()) {
+            // task 1 answered and judged; task 2's generation fails, so its row has no answer and no score
+            server.then(Step.reply("```html\n<html><body style='background:#00f'></body></html>\n```"), Step.reply("{\"Overall Score\": \"70\"}"),
+                    Step.status(500, java.util.Map.of()));
+            CommandRunner.Result result = CommandRunner.run("run", "artifactsbench", "--dataset", dataset.toString(), "--model", "coder",
+                    "--base-url", server.baseUrl(), "--temperature", "0.5", "--max-attempts", "1", "--judge", "judge", "--concurrency", "1",
+                    "--out", run.toString());
+            assertEquals(0, result.exitCode(), result.out() + result.err());
+            JsonNode record = assertValidRun(run);
+            assertEquals("finished", record.path("status").asText());
+            assertEquals("artifactsbench", record.path("benchmark").asText());
+            assertEquals(2, record.path("dataset").path("tasks").asInt());
+            assertEquals("coder", record.path("model").path("name").asText());
+            assertEquals(0.5, record.path("model").path("sampling").path("temperature").asDouble());
+            assertEquals("judge", record.path("judge").path("name").asText());
+            assertEquals(server.baseUrl(), record.path("judge").path("base_url").asText(), "the judge runs on the model's server");
+            assertEquals("1280x720", record.path("config").path("viewport").asText());
+            assertEquals(1, record.path("metrics").path("no_answer").asInt());
+        }
+        Path grade = dir.resolve("grade");
+        CommandRunner.Result result = CommandRunner.run("grade", "artifactsbench", "--dataset", dataset.toString(),
+                "--answers", run.resolve("answers.jsonl").toString(), "--render-only", "--out", grade.toString());
+        assertEquals(0, result.exitCode(), result.out() + result.err());
+        JsonNode graded = assertValidRun(grade);
+        assertEquals("grade", graded.path("kind").asText());
+        assertTrue(graded.path("judge").isNull(), "render only: no judge");
+        assertEquals(1, graded.path("metrics").path("unscored").asInt(), "the rendered task has no score");
     }
 }

@@ -172,14 +172,30 @@ public final class ArtifactRenderer implements AutoCloseable {
      * takes them; the pages' waits between screenshots overlap. An interrupt stops taking new pages.
      */
     public void renderAll(Supplier<Job> next, BiConsumer<Job, Rendering> onRendered) {
+        renderAll(next, onRendered, false);
+    }
+
+    /**
+     * Renders pages that keep coming (from other threads) as {@link #renderAll(Supplier, BiConsumer)} does, except that
+     * a null from {@code next} while pages are in flight means none for now: it is asked again at the next step. It
+     * returns when {@code next} gives null with no page in flight, so {@code next} should wait for a page then.
+     */
+    public void serve(Supplier<Job> next, BiConsumer<Job, Rendering> onRendered) {
+        renderAll(next, onRendered, true);
+    }
+
+    private void renderAll(Supplier<Job> next, BiConsumer<Job, Rendering> onRendered, boolean keepAsking) {
         int limit = browserPerPage ? 1 : settings.pagesInFlight();
         List<InFlight> pages = new ArrayList<>();
         boolean more = true;
         while (true) {
             while (more && pages.size() < limit && !Thread.currentThread().isInterrupted()) {
                 Job job = next.get();
-                if (job == null) more = false;
-                else pages.add(start(job));
+                if (job == null) {
+                    if (!keepAsking || pages.isEmpty()) more = false;
+                    break;
+                }
+                pages.add(start(job));
             }
             if (pages.isEmpty()) return;
             boolean finished = false;

@@ -1,6 +1,7 @@
 package dev.evalbox.unittests.artifactsbench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.evalbox.agentloop.model.ChatCompletion;
 import dev.evalbox.agentloop.model.ChatMessage;
 import dev.evalbox.agentloop.model.ChatModel;
 import dev.evalbox.agentloop.model.ChatRequest;
@@ -29,9 +30,14 @@ public final class ArtifactsGeneration {
         this.sampling = sampling;
     }
 
-    /** The model's answer to one task; a failure that survived the client's retries is thrown as ModelException. */
-    public String answer(ArtifactsTask task) {
-        return model.complete(new ChatRequest(List.of(ChatMessage.user(task.question())), sampling)).text();
+    /** The one message the model is sent: the task's question as a user turn. */
+    public static List<ChatMessage> opening(ArtifactsTask task) {
+        return List.of(ChatMessage.user(task.question()));
+    }
+
+    /** The model's reply to one task (its text is the answer); a failure that survived the client's retries is thrown as ModelException. */
+    public ChatCompletion answer(ArtifactsTask task) {
+        return model.complete(new ChatRequest(opening(task), sampling));
     }
 
     /** Appends one answer line and flushes it, so a crash loses only the tasks in flight. */

@@ -4,177 +4,86 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.unittests.RunDirectory;
-import dev.evalbox.unittests.Workers;
+import dev.evalbox.unittests.eval.ResultRow;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
-import java.util.stream.IntStream;
 
 /**
- * Grades ArtifactsBench answers: the page is extracted, rendered (screenshots into the run's
- * artifacts/&lt;task&gt;/) and judged; a task without a page is judged on its text alone. Each worker
- * keeps one browser for all its pages and renders several at once. With no judge, only rendering happens (render-only).
+ * Grades one ArtifactsBench answer: the page is extracted, rendered through the run's {@link RendererPool}
+ * (screenshots into the run's artifacts/&lt;task&gt;/) and judged; a task without a page is judged on its
+ * text alone. With no judge, only rendering happens (render-only). Also the bookkeeping over result rows:
+ * which rows settle their task, each task's last row, and the metrics.
  */
 public final class ArtifactsGrading {
     /**
-     * The reason of a task the answers file has no line for; such a task is left out of the metrics (the reference
-     * only sees the answers file) and graded when it gets an answer (a resumed run). A line whose answer is empty
-     * is an answer: the reference judges it on its text alone, and so does evalbox.
+     * The reason of a task the answers file has no line for (or whose generation failed); such a task is left out of
+     * the metrics (the reference only sees the answers file) and graded when it gets an answer (a resumed run). A line
+     * whose answer is empty is an answer: the reference judges it on its text alone, and so does evalbox.
      */
     public static final String NO_ANSWER = "no answer for this task";
 
-    private final ArtifactRenderer.Settings renderSettings;
+    private final RendererPool renderers;
     private final ArtifactsJudge judge;
-    private final RunDirectory run;
 
-    public ArtifactsGrading(ArtifactRenderer.Settings renderSettings, ArtifactsJudge judge, RunDirectory run) {
-        this.renderSettings = renderSettings;
+    /** {@code judge} null: render only. */
+    public ArtifactsGrading(RendererPool renderers, ArtifactsJudge judge) {
+        this.renderers = renderers;
         this.judge = judge;
-        this.run = run;
     }
 
-    /** One task with its answer ({@code null} when the answers file has no line for it). */
-    public record Item(ArtifactsTask task, String answer) { }
-
-    /**
-     * Grades the items with {@code concurrency} workers, each with its own browser rendering up to the
-     * settings' {@code pagesInFlight} pages at once; the judge is called on other threads (as many), so
-     * the renderers never wait for it. Results are appended and reported as tasks finish.
-     */
-    public void grade(List<Item> items, int concurrency, Consumer<ObjectNode> onResult) {
-        Queue<Item> queue = new ConcurrentLinkedQueue<>(items);
-        try (Finishing finishing = new Finishing(judge == null ? 0 : Math.max(1, concurrency), result -> {
-            run.appendResult(result);
-            onResult.accept(result);
-        })) {
-            int workers = (int) Math.min(Math.max(1, concurrency), items.stream().filter(item -> page(item).isPresent()).count());
-            if (workers == 0) {
-                items.forEach(item -> finishing.submit(() -> finish(item, null)));
-                return;
-            }
-            Workers.run(IntStream.range(0, workers).boxed().toList(), workers, () -> new ArtifactRenderer(renderSettings), (renderer, worker) -> {
-                // each worker keeps taking tasks from the shared queue, several pages in flight in its browser;
-                // a task without a page goes straight to its judge, in its turn
-                Map<ArtifactRenderer.Job, Item> taken = new IdentityHashMap<>();
-                renderer.renderAll(() -> {
-                    for (Item item = queue.poll(); item != null; item = queue.poll()) {
-                        Optional<ArtifactPage> page = page(item);
-                        if (page.isEmpty()) {
-                            Item textOnly = item;
-                            finishing.submit(() -> finish(textOnly, null));
-                            continue;
-                        }
-                        ArtifactRenderer.Job job = new ArtifactRenderer.Job(page.get().html(),
-                                run.path().resolve("artifacts").resolve(item.task().index()), "page");
-                        taken.put(job, item);
-                        return job;
-                    }
-                    return null;
-                }, (job, rendering) -> {
-                    Item item = taken.remove(job);
-                    finishing.submit(() -> finish(item, rendering));
-                });
-            });
-        }
-    }
-
-    private static Optional<ArtifactPage> page(Item item) {
-        return item.answer() == null ? Optional.empty() : ArtifactPage.of(item.answer());
+    /** The row of a task without an answer. */
+    public static ResultRow noAnswer(ArtifactsTask task) {
+        return new ResultRow(task.index(), 0, null, null, NO_ANSWER, RunDirectory.object().putNull("score"));
     }
 
     /**
-     * Turns renderings into result lines: on the caller's thread without a judge, else on a pool of judging
-     * threads. Closing waits for every submitted task and rethrows the first failure.
+     * Grades one answered task of the run in {@code runDir}: its rendering (when it has a page) and, with a judge, its
+     * score; {@code calls} hears each call to the judge. An unscored row has {@code "score": null}.
      */
-    private static final class Finishing implements AutoCloseable {
-        private final ExecutorService pool;
-        private final Consumer<ObjectNode> onResult;
-        private final List<Future<?>> pending = Collections.synchronizedList(new ArrayList<>());
-
-        Finishing(int threads, Consumer<ObjectNode> onResult) {
-            this.onResult = onResult;
-            this.pool = threads == 0 ? null : Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "evalbox-judge");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-
-        void submit(Supplier<ObjectNode> result) {
-            if (pool == null) onResult.accept(result.get());
-            else pending.add(pool.submit(() -> onResult.accept(result.get())));
-        }
-
-        @Override
-        public void close() {
-            try {
-                Workers.await(List.copyOf(pending));
-            } finally {
-                if (pool != null) pool.shutdownNow();
-            }
-        }
-    }
-
-    /** The result line of a task: its rendering ({@code null} when it has no page) and, with a judge, its score. */
-    private ObjectNode finish(Item item, ArtifactRenderer.Rendering rendering) {
+    public ResultRow grade(ArtifactsAnswer item, Path runDir, ArtifactsJudge.CallListener calls) {
         ArtifactsTask task = item.task();
-        ObjectNode line = RunDirectory.object().put("task_id", task.index()).put("category", task.categoryPrefix())
-                .put("difficulty", task.difficulty());
-        if (item.answer() == null) {
-            return line.putNull("score").put("reason", NO_ANSWER);
-        }
+        if (item.answer() == null) return noAnswer(task);
+        Optional<ArtifactPage> page = ArtifactPage.of(item.answer());
+        ArtifactRenderer.Rendering rendering = page.map(p -> renderers.render(new ArtifactRenderer.Job(p.html(),
+                runDir.resolve("artifacts").resolve(task.index()), "page"))).orElse(null);
+        ObjectNode fields = RunDirectory.object();
         List<Path> screenshots = new ArrayList<>();
         if (rendering != null) {
             screenshots.addAll(rendering.screenshots());
-            line.put("page_type", page(item).orElseThrow().type()).put("render_outcome", rendering.outcome()).put("render_error", rendering.error())
+            fields.put("page_type", page.get().type()).put("render_outcome", rendering.outcome()).put("render_error", rendering.error())
                     .put("render_note", rendering.note());
-            ArrayNode shots = line.putArray("screenshots");
-            rendering.screenshots().forEach(s -> shots.add(run.path().relativize(s).toString()));
-            ArrayNode blocked = line.putArray("blocked_requests");
+            ArrayNode shots = fields.putArray("screenshots");
+            rendering.screenshots().forEach(s -> shots.add(runDir.relativize(s).toString()));
+            ArrayNode blocked = fields.putArray("blocked_requests");
             rendering.blockedRequests().forEach(blocked::add);
-            ArrayNode dialogs = line.putArray("dialogs");
+            ArrayNode dialogs = fields.putArray("dialogs");
             rendering.dialogs().forEach(dialogs::add);
-            ArrayNode navigations = line.putArray("navigations");
+            ArrayNode navigations = fields.putArray("navigations");
             rendering.navigations().forEach(navigations::add);
         } else {
-            line.put("page_type", "none").put("render_outcome", "nothing to render");
+            fields.put("page_type", "none").put("render_outcome", "nothing to render");
         }
-        if (judge == null) return line.putNull("score").put("reason", "render only");
-        ArtifactsJudge.Verdict verdict = judge.judge(task, item.answer(), screenshots);
+        if (judge == null) return new ResultRow(task.index(), 0, null, null, "render only", fields.putNull("score"));
+        ArtifactsJudge.Verdict verdict = judge.judge(task, item.answer(), screenshots, calls);
         // judge_reply is what the reference keeps as the judge's reason (the reply after its last </think>), and
         // the whole reply is kept beside it
-        line.put("judge_reply", verdict.reason()).put("judge_reply_full", verdict.reply()).put("judge_attempts", verdict.attempts());
-        if (verdict.score().isPresent()) {
-            line.put("score", verdict.score().get().value()).put("score_text", verdict.score().get().text()).put("reason", "");
-        } else {
-            line.putNull("score").put("reason", "unscored: " + verdict.error());
+        fields.put("judge_reply", verdict.reason()).put("judge_reply_full", verdict.reply()).put("judge_attempts", verdict.attempts());
+        if (verdict.score().isEmpty()) {
+            return new ResultRow(task.index(), 0, null, null, "unscored: " + verdict.error(), fields.putNull("score"));
         }
-        return line;
+        fields.put("score_text", verdict.score().get().text());
+        return new ResultRow(task.index(), 0, null, verdict.score().get().value(), "", fields);
     }
 
-    /** The tasks a run has graded (what --resume skips): every task with a result line, except those graded without an answer. */
-    public static Set<String> graded(Collection<JsonNode> results) {
-        Set<String> done = new HashSet<>();
-        latestByTask(results).forEach(r -> {
-            if (!NO_ANSWER.equals(r.path("reason").asText())) done.add(r.path("task_id").asText());
-        });
-        return done;
+    /** Whether a row settles its task for --resume: every row does, except one graded without an answer. */
+    public static boolean settles(JsonNode row) {
+        return !NO_ANSWER.equals(row.path("reason").asText());
     }
 
     /** Each task's last result line: a resumed run appends a new line for a task that had no answer before. */

@@ -1,14 +1,17 @@
 package dev.evalbox.unittests.artifactsbench;
 
+import dev.evalbox.agentloop.model.ChatCompletion;
 import dev.evalbox.agentloop.model.ChatMessage;
 import dev.evalbox.agentloop.model.ChatModel;
 import dev.evalbox.agentloop.model.ChatRequest;
 import dev.evalbox.agentloop.model.ModelException;
 import dev.evalbox.agentloop.model.SamplingParams;
+import dev.evalbox.agentloop.model.Usage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,6 +53,16 @@ public final class ArtifactsJudge {
      */
     public record Verdict(Optional<JudgeScore> score, String reason, String reply, int attempts, String error) { }
 
+    /**
+     * Hears every call to the judge as it ends (the trajectory records them): the images shown, the reply, its usage and
+     * the client's attempts at the call; {@code reply} empty and {@code error} set when it failed, {@code error} null otherwise.
+     */
+    public interface CallListener {
+        void called(String prompt, List<Path> images, String reply, Usage usage, int clientAttempts, String error, Duration latency);
+
+        CallListener NONE = (prompt, images, reply, usage, clientAttempts, error, latency) -> { };
+    }
+
     private final ChatModel judge;
     private final String template;
     private final int promptBudget;
@@ -60,7 +73,14 @@ public final class ArtifactsJudge {
         this.promptBudget = promptBudgetChars;
     }
 
+    /** The judge's model (its name goes into run.json and the trajectory). */
+    public ChatModel model() { return judge; }
+
     public Verdict judge(ArtifactsTask task, String answer, List<Path> screenshots) {
+        return judge(task, answer, screenshots, CallListener.NONE);
+    }
+
+    public Verdict judge(ArtifactsTask task, String answer, List<Path> screenshots, CallListener calls) {
         String prompt = template.replace("{question}", task.question()).replace("{checklist}", checklist(task))
                 .replace("{answer}", answer);
         if (prompt.length() > promptBudget) prompt = prompt.substring(0, promptBudget);
@@ -70,14 +90,23 @@ public final class ArtifactsJudge {
         String reason = "";
         String error = "";
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            long start = System.nanoTime();
+            Usage usage = Usage.NONE;
+            int clientAttempts;
             try {
-                reply = judge.complete(new ChatRequest(List.of(message), SamplingParams.DEFAULT)).text();
+                ChatCompletion completion = judge.complete(new ChatRequest(List.of(message), SamplingParams.DEFAULT));
+                reply = completion.text();
+                usage = completion.usage();
+                clientAttempts = completion.attempts();
                 error = "";
             } catch (ModelException e) {
                 // the reference's request gives "" once its own retries are spent, and that attempt is scored as ""
                 reply = "";
                 error = e.getMessage();
+                clientAttempts = e.attempts();
             }
+            calls.called(prompt, screenshots, reply, usage, clientAttempts, error.isEmpty() ? null : error,
+                    Duration.ofNanos(System.nanoTime() - start));
             reason = ThinkCut.after(reply);
             Optional<JudgeScore> score = JudgeScore.parse(reason);
             if (score.isPresent()) return new Verdict(score, reason, reply, attempt, "");

@@ -19,21 +19,19 @@ import java.util.Locale;
 public final class ArtifactsSample {
     private ArtifactsSample() { }
 
-    /** One sample task with the answer a model might have given. */
-    public record Entry(ArtifactsTask task, String answer) { }
-
-    public static List<Entry> entries() {
+    /** The sample tasks, each with the answer a model might have given. */
+    public static List<ArtifactsAnswer> entries() {
         return List.of(
-                new Entry(task("1", "Build a tip calculator page: the bill amount, a tip percentage slider, and the tip and total shown as the inputs change.",
+                new ArtifactsAnswer(task("1", "Build a tip calculator page: the bill amount, a tip percentage slider, and the tip and total shown as the inputs change.",
                         "Web Applications-Tools", "easy", "Inputs for bill and tip", "Live total", "Clean layout"),
                         "Here is the page:\n```html\n" + calculator() + "\n```\nIt needs no libraries."),
-                new Entry(task("2", "Draw an SVG landscape: a sun above two green hills under a blue sky.",
+                new ArtifactsAnswer(task("2", "Draw an SVG landscape: a sun above two green hills under a blue sky.",
                         "SVG Generation-Scenes", "easy", "Sun, hills and sky present", "Pleasant colours", "Valid SVG"),
                         landscape()),
-                new Entry(task("3", "Make a canvas animation of coloured balls bouncing off the edges of the window.",
+                new ArtifactsAnswer(task("3", "Make a canvas animation of coloured balls bouncing off the edges of the window.",
                         "Game Development-Animation", "medium", "Balls are drawn", "They move and bounce", "Smooth animation"),
                         "```html\n" + bouncingBalls(12, 0) + "\n```"),
-                new Entry(task("4", "Make an interactive bar chart of monthly rainfall with a tooltip on hover.",
+                new ArtifactsAnswer(task("4", "Make an interactive bar chart of monthly rainfall with a tooltip on hover.",
                         "Data Visualization-Charts", "medium", "Bars for each month", "Tooltip on hover", "Axis labels"),
                         "A bar chart needs a charting library; you could use one from a CDN and bind the data to it."));
     }
@@ -42,7 +40,7 @@ public final class ArtifactsSample {
     public static Path write(Path dir) {
         StringBuilder tasks = new StringBuilder();
         StringBuilder answers = new StringBuilder();
-        for (Entry entry : entries()) {
+        for (ArtifactsAnswer entry : entries()) {
             ArtifactsTask task = entry.task();
             ObjectNode line = RunDirectory.object().put("index", Integer.parseInt(task.index())).put("question", task.question())
                     .put("class", task.category()).put("difficulty", task.difficulty());

@@ -63,7 +63,7 @@ public final class EvalRunner {
         }
         Path runDir = runPath(benchmark, mode);
         try (RunDirectory dir = RunDirectory.open(runDir);
-             Evaluation<?, ?> evaluation = benchmark.open(mode, options, new EvalContext(runDir, settings.err()))) {
+             Evaluation<?, ?> evaluation = benchmark.open(mode, options, new EvalContext(runDir, settings.resume(), settings.err()))) {
             return execute(benchmark, mode, evaluation, dir);
         }
     }
@@ -84,7 +84,7 @@ public final class EvalRunner {
         List<T> tasks = evaluation.tasks();
         if (settings.limit() != null) tasks = tasks.subList(0, Math.min(settings.limit(), tasks.size()));
         checkUniqueIds(tasks);
-        Set<String> done = dir.finishedTasks();
+        Set<String> done = settled(dir.path(), evaluation);
         List<T> todo = tasks.stream().filter(t -> !done.contains(t.id())).toList();
         if (settings.resume()) {
             settings.err().println("resuming " + dir.path() + ": " + (tasks.size() - todo.size()) + " task(s) done, " + todo.size() + " to go");
@@ -103,7 +103,7 @@ public final class EvalRunner {
             record.status(RunRecord.Status.INTERRUPTED, Instant.now());
             dir.writeRunJson(record.json());
             settings.err().printf("%ninterrupted: %d task(s) are recorded in %s; continue with the same command and --resume --out %s%n",
-                    dir.finishedTasks().size(), dir.path(), dir.path());
+                    settled(dir.path(), evaluation).size(), dir.path(), dir.path());
         }, "evalbox-run-interrupted");
         try (provider;
              SandboxPool pool = provider == null ? null : new SandboxPool(provider, Math.min(settings.concurrency(), 4),
@@ -130,7 +130,7 @@ public final class EvalRunner {
                     List<ResultRow> rows = scored.get(i);
                     dir.appendResults(rows.stream().map(row -> rowJson(task, 1, row)).toList());
                     attempted.incrementAndGet();
-                    settings.listener().taskDone(task.id(), !rows.isEmpty() && rows.stream().allMatch(r -> Boolean.TRUE.equals(r.passed())));
+                    settings.listener().taskDone(task.id(), !rows.isEmpty() && rows.stream().allMatch(EvalRunner::counts));
                 }
             });
             settings.listener().tasksOver();
@@ -171,11 +171,13 @@ public final class EvalRunner {
     }
 
     /** The row as results.jsonl holds it: the common columns first, then the task's metadata, then the benchmark's fields. */
-    static ObjectNode rowJson(EvalTask task, int epoch, ResultRow row) {
+    public static ObjectNode rowJson(EvalTask task, int epoch, ResultRow row) {
         ObjectNode line = RunDirectory.object();
         line.put("task_id", row.taskId()).put("epoch", epoch).put("sample", row.sample());
         if (row.score() != null) line.put("score", row.score());
-        if (row.passed() != null || row.score() == null) line.put("passed", row.passed());
+        // a benchmark that scores rather than passes marks an attempt without a score by "score": null in its fields
+        else if (row.fields().has("score")) line.putNull("score");
+        if (row.passed() != null || (row.score() == null && !row.fields().has("score"))) line.put("passed", row.passed());
         line.put("reason", row.reason());
         task.metadata().forEach((key, value) -> {
             if (!row.fields().has(key)) line.put(key, value);
@@ -184,6 +186,22 @@ public final class EvalRunner {
             if (!line.has(field.getKey())) line.set(field.getKey(), field.getValue());
         });
         return line;
+    }
+
+    /** Whether a row counts as a success for progress displays: passed, or (for a benchmark that scores) scored. */
+    private static boolean counts(ResultRow row) {
+        return Boolean.TRUE.equals(row.passed()) || (row.passed() == null && row.score() != null);
+    }
+
+    /** The tasks --resume skips: those whose last row settles them (see {@link Evaluation#settles}). */
+    private static Set<String> settled(Path runDir, Evaluation<?, ?> evaluation) {
+        java.util.Map<String, JsonNode> last = new java.util.LinkedHashMap<>();
+        RunDirectory.readResults(runDir).forEach(row -> last.put(row.path("task_id").asText(), row));
+        Set<String> done = new HashSet<>();
+        last.forEach((task, row) -> {
+            if (evaluation.settles(row)) done.add(task);
+        });
+        return done;
     }
 
     private static List<JsonNode> rowsOf(Path runDir, List<? extends EvalTask> tasks) {

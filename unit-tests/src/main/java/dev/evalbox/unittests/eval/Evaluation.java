@@ -41,6 +41,12 @@ public interface Evaluation<T extends EvalTask, A> extends AutoCloseable {
         return rows;
     }
 
+    /**
+     * Whether a recorded row settles its task, so that {@code --resume} skips it; the task's last row counts. A
+     * benchmark can leave a task open (ArtifactsBench: a task without an answer is graded again once it has one).
+     */
+    default boolean settles(JsonNode row) { return true; }
+
     /** The headline metrics over the rows of {@code tasks} (the rows of earlier sessions of a resumed run included). */
     Metrics metrics(List<T> tasks, List<JsonNode> rows);
 

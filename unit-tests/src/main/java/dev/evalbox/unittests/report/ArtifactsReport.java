@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.unittests.RunDirectory;
 import dev.evalbox.unittests.artifactsbench.ArtifactsGrading;
+import dev.evalbox.unittests.eval.RunRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -30,7 +31,7 @@ final class ArtifactsReport {
         ObjectNode metrics = ArtifactsGrading.metrics(results.values());
 
         StringBuilder html = new StringBuilder(1 << 16);
-        RunHeader.of(runDir, run).appendPageStart(html, runDir, run, RunReport.STYLE + STYLE,
+        RunHeader.of(runDir, run).appendPageStart(html, runDir, shownSettings(run), RunReport.STYLE + STYLE,
                 List.of("kind", "judge", "viewport", "finished", "evalbox_version"));
         html.append("<p class=\"score\" id=\"mean-score\">")
                 .append(metrics.path("mean_score").isNull() ? "-" : String.format("%.1f", metrics.path("mean_score").asDouble()))
@@ -52,6 +53,17 @@ final class ArtifactsReport {
         for (JsonNode row : results.values()) task(html, row, answers.get(row.path("task_id").asText()));
         html.append("</div>\n").append(RunReport.OPEN_HASH).append("</body></html>\n");
         return html.toString();
+    }
+
+    /** The settings the header line shows, from a run.json of any version (the judge an object and the viewport under config since schema 1). */
+    private static ObjectNode shownSettings(JsonNode run) {
+        JsonNode judge = run.path("judge").isObject() ? run.path("judge").path("name") : run.path("judge");
+        JsonNode version = run.path("evalbox").isObject() ? run.path("evalbox").path("version") : run.path("evalbox_version");
+        ObjectNode shown = RunDirectory.object();
+        shown.put("kind", run.path("kind").asText(null)).put("judge", judge.asText(null))
+                .put("viewport", RunRecord.setting(run, "viewport").asText(null)).put("finished", run.path("finished").asText(null))
+                .put("evalbox_version", version.asText(null));
+        return shown;
     }
 
     private static void breakdown(StringBuilder html, String title, String id, JsonNode groups) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real rendering in headless Chromium: animated, SVG, alerting, looping, CDN-only, navigating and crashing
- * pages with one browser for all, and 50 pages at concurrency 4.
+ * pages with one browser for all, and 50 pages of 12 tasks at once sharing browsers of 4 pages each.
  */
 @Tag("chromium")
 class ArtifactRendererTest {
@@ -127,19 +127,29 @@ class ArtifactRendererTest {
     }
 
     @Test
-    void fiftyPagesAtConcurrencyFourAllGetTheirOwnScreenshots(@TempDir Path dir) throws Exception {
-        List<ArtifactsGrading.Item> items = new java.util.ArrayList<>();
+    void fiftyPagesOfTwelveTasksAtOnceShareThreeBrowsersAndAllGetTheirOwnScreenshots(@TempDir Path dir) throws Exception {
+        List<ArtifactsAnswer> items = new java.util.ArrayList<>();
         for (int i = 0; i < 50; i++) {
             String colour = String.format("#%02x%02x%02x", 40 + i * 4, 250 - i * 4, (i * 37) % 256);
             String answer = "<html><body style='margin:0;background:" + colour + "'><h1>page " + i + "</h1></body></html>";
-            items.add(new ArtifactsGrading.Item(new ArtifactsTask(Integer.toString(i), "page " + i, List.of(), "Web-X", "easy"), answer));
+            items.add(new ArtifactsAnswer(new ArtifactsTask(Integer.toString(i), "page " + i, List.of(), "Web-X", "easy"), answer));
         }
         java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> results = new java.util.concurrent.ConcurrentHashMap<>();
         ArtifactRenderer.Settings fast = new ArtifactRenderer.Settings(Path.of("/usr/bin/chromium"), 400, 300, 3, Duration.ofMillis(100),
-                Duration.ofSeconds(60));
-        try (dev.evalbox.unittests.RunDirectory run = dev.evalbox.unittests.RunDirectory.open(dir)) {
-            new ArtifactsGrading(fast, null, run).grade(items, 4, r -> results.put(r.path("task_id").asText(), r));
+                Duration.ofSeconds(60), 4);
+        int browsers;
+        try (dev.evalbox.unittests.RunDirectory run = dev.evalbox.unittests.RunDirectory.open(dir);
+             RendererPool renderers = new RendererPool(fast)) {
+            ArtifactsGrading grading = new ArtifactsGrading(renderers, null);
+            // twelve tasks at once, as a run at --concurrency 12 grades them: each waits for its own page
+            dev.evalbox.unittests.Workers.run(items, 12, item -> {
+                var row = dev.evalbox.unittests.eval.EvalRunner.rowJson(item.task(), 1, grading.grade(item, dir, ArtifactsJudge.CallListener.NONE));
+                run.appendResult(row);
+                results.put(row.path("task_id").asText(), row);
+            });
+            browsers = renderers.browsers();
         }
+        assertTrue(browsers >= 1 && browsers <= 3, "a browser for every 4 pages in flight at most, not one per task: " + browsers);
         assertEquals(50, results.size());
         java.util.Set<Integer> backgrounds = new java.util.HashSet<>();
         for (var r : results.values()) {

@@ -12,10 +12,14 @@ import dev.evalbox.agentloop.model.ChatModel;
 import dev.evalbox.agentloop.model.ChatRequest;
 import dev.evalbox.agentloop.model.Usage;
 import dev.evalbox.unittests.RunDirectory;
+import dev.evalbox.unittests.Workers;
 import dev.evalbox.unittests.artifactsbench.ArtifactRenderer;
+import dev.evalbox.unittests.artifactsbench.ArtifactsAnswer;
 import dev.evalbox.unittests.artifactsbench.ArtifactsGrading;
 import dev.evalbox.unittests.artifactsbench.ArtifactsJudge;
 import dev.evalbox.unittests.artifactsbench.ArtifactsTask;
+import dev.evalbox.unittests.artifactsbench.RendererPool;
+import dev.evalbox.unittests.eval.EvalRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,14 +55,16 @@ class ArtifactsReportChromiumTest {
     @Test
     void screenshotsLoadAndScoresShowInChromium(@TempDir Path dir) throws Exception {
         Path runPath = dir.resolve("run");
-        List<ArtifactsGrading.Item> items = List.of(
-                new ArtifactsGrading.Item(task("1", "Web Applications-Todo", "easy"), "<html><body style='background:#fa0'><h1>todo</h1></body></html>"),
-                new ArtifactsGrading.Item(task("2", "SVG Generation-Logo", "hard"),
+        List<ArtifactsAnswer> items = List.of(
+                new ArtifactsAnswer(task("1", "Web Applications-Todo", "easy"), "<html><body style='background:#fa0'><h1>todo</h1></body></html>"),
+                new ArtifactsAnswer(task("2", "SVG Generation-Logo", "hard"),
                         "<svg xmlns='http://www.w3.org/2000/svg' width='120' height='80'><rect width='120' height='80' fill='#09c'/></svg>"),
-                new ArtifactsGrading.Item(task("10", "SVG Generation-Icon", "hard"), null));
+                new ArtifactsAnswer(task("10", "SVG Generation-Icon", "hard"), null));
         ArtifactRenderer.Settings fast = new ArtifactRenderer.Settings(ChromiumRequired.CHROMIUM, 640, 400, 3, Duration.ofMillis(100), Duration.ofSeconds(60));
-        try (RunDirectory run = RunDirectory.open(runPath)) {
-            new ArtifactsGrading(fast, new ArtifactsJudge(JUDGE, ArtifactsJudge.DEFAULT_PROMPT, 100_000), run).grade(items, 2, r -> { });
+        try (RunDirectory run = RunDirectory.open(runPath); RendererPool renderers = new RendererPool(fast)) {
+            ArtifactsGrading grading = new ArtifactsGrading(renderers, new ArtifactsJudge(JUDGE, ArtifactsJudge.DEFAULT_PROMPT, 100_000));
+            Workers.run(items, 2, item -> run.appendResult(EvalRunner.rowJson(item.task(), 1,
+                    grading.grade(item, runPath, ArtifactsJudge.CallListener.NONE))));
             run.writeRunJson(RunDirectory.object().put("kind", "run").put("benchmark", "artifactsbench").put("model", "coder").put("judge", "fixed"));
         }
         Files.writeString(runPath.resolve("answers.jsonl"), "{\"index\": 1, \"question\": \"Make a <todo> app\", \"answer\": \"<html>...</html>\"}\n");

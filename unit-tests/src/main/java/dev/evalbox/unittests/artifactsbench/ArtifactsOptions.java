@@ -1,18 +1,21 @@
-package dev.evalbox.cli;
+package dev.evalbox.unittests.artifactsbench;
 
+import dev.evalbox.agentloop.model.ChatModel;
 import dev.evalbox.agentloop.model.OpenAiChatModel;
-import dev.evalbox.unittests.artifactsbench.ArtifactRenderer;
-import dev.evalbox.unittests.artifactsbench.ArtifactsJudge;
 import dev.evalbox.unittests.eval.UserException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** How ArtifactsBench answers are rendered and judged: the options `grade artifactsbench` and `run artifactsbench` share. */
-final class ArtifactsOptions {
-    @Option(names = "--judge", description = "The judge model (OpenAI-compatible, with image input).")
+public final class ArtifactsOptions {
+    /** The {@code --judge} that names evalbox's in-process {@link MeasuringJudge} rather than a served model. */
+    public static final String MEASURING_JUDGE = "measuring-judge";
+
+    @Option(names = "--judge", description = "The judge model (OpenAI-compatible, with image input), or " + MEASURING_JUDGE
+            + " for evalbox's scripted in-process judge (it scores what it measures on the screenshots, not the checklist:"
+            + " for demos and machines without a model server).")
     String judge;
 
     @Option(names = "--judge-base-url", description = "The judge's server (default: the model's --base-url for run, else $OPENAI_BASE_URL).")
@@ -30,17 +33,28 @@ final class ArtifactsOptions {
     @Option(names = "--viewport", description = "Viewport WIDTHxHEIGHT. Default: ${DEFAULT-VALUE} (the released code; the paper says 1024x768).")
     String viewport = "1280x720";
 
-    @Option(names = "--pages-in-flight", description = "Pages each worker's browser renders at once (their waits between screenshots overlap)."
-            + " Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--pages-in-flight", description = "Pages each browser renders at once (their waits between screenshots overlap);"
+            + " a browser is started for every this many tasks rendering at once (--concurrency). Default: ${DEFAULT-VALUE}.")
     int pagesInFlight = ArtifactRenderer.Settings.DEFAULT_PAGES_IN_FLIGHT;
 
-    void check() {
+    public String judge() { return judge; }
+
+    public boolean renderOnly() { return renderOnly; }
+
+    public Path promptFile() { return promptFile; }
+
+    public String viewport() { return viewport; }
+
+    public int pagesInFlight() { return pagesInFlight; }
+
+    /** Refuses what cannot work, before anything runs. */
+    public void check() {
         if (pagesInFlight < 1) throw new UserException("--pages-in-flight must be at least 1, got " + pagesInFlight);
         if (judge == null && !renderOnly) throw new UserException("give --judge MODEL, or --render-only");
     }
 
     /** The released code's rendering (3 screenshots 1 s apart) at the chosen viewport, with a minute per page, --pages-in-flight at once. */
-    ArtifactRenderer.Settings renderSettings() {
+    public ArtifactRenderer.Settings renderSettings() {
         try {
             return ArtifactRenderer.Settings.defaults().withViewport(viewport).withPagesInFlight(pagesInFlight);
         } catch (IllegalArgumentException e) {
@@ -49,15 +63,25 @@ final class ArtifactsOptions {
     }
 
     /** The judge, or null with --render-only; {@code fallbackBaseUrl} is used when --judge-base-url is absent (null: the client's default). */
-    ArtifactsJudge judge(String fallbackBaseUrl) {
+    public ArtifactsJudge judge(String fallbackBaseUrl) {
         if (renderOnly) return null;
+        return new ArtifactsJudge(judgeModel(fallbackBaseUrl), prompt(), 200_000);
+    }
+
+    private ChatModel judgeModel(String fallbackBaseUrl) {
+        if (MEASURING_JUDGE.equals(judge)) return new MeasuringJudge();
         OpenAiChatModel.Builder builder = OpenAiChatModel.builder().model(judge).apiKey(System.getenv(judgeApiKeyEnv)).maxAttempts(3);
         String base = judgeBaseUrl != null ? judgeBaseUrl : fallbackBaseUrl;
         if (base != null) builder.baseUrl(base);
+        return builder.build();
+    }
+
+    private String prompt() {
+        if (promptFile == null) return ArtifactsJudge.DEFAULT_PROMPT;
         try {
-            return new ArtifactsJudge(builder.build(), promptFile == null ? ArtifactsJudge.DEFAULT_PROMPT : Files.readString(promptFile), 200_000);
+            return Files.readString(promptFile);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the judge prompt " + promptFile, e);
+            throw new UserException("--prompt: cannot read " + promptFile + " (" + e.getMessage() + ")");
         }
     }
 }

@@ -162,16 +162,7 @@ public final class OpenAiChatModel implements ChatModel {
                 }
             }
         }
-        SamplingParams p = request.params();
-        if (p.temperature() != null) body.put("temperature", p.temperature());
-        if (p.topP() != null) body.put("top_p", p.topP());
-        if (p.maxTokens() != null) body.put("max_tokens", p.maxTokens());
-        if (!p.stop().isEmpty()) {
-            ArrayNode stop = body.putArray("stop");
-            p.stop().forEach(stop::add);
-        }
-        if (p.n() != null) body.put("n", p.n());
-        if (p.seed() != null) body.put("seed", p.seed());
+        request.params().writeTo(body);
         try {
             return JSON.writeValueAsBytes(body);
         } catch (IOException e) {

@@ -1,5 +1,7 @@
 package dev.evalbox.agentloop.model;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /** Sampling settings passed through to the model server as given; null means "server default". */
@@ -8,6 +10,22 @@ public record SamplingParams(Double temperature, Double topP, Integer maxTokens,
 
     public SamplingParams {
         stop = stop == null ? List.of() : List.copyOf(stop);
+    }
+
+    /**
+     * Writes the settings that are set, under the OpenAI API's names, into {@code target}: what a request
+     * sends (unset ones are left to the server), and what a run records as sent.
+     */
+    public void writeTo(ObjectNode target) {
+        if (temperature != null) target.put("temperature", temperature);
+        if (topP != null) target.put("top_p", topP);
+        if (maxTokens != null) target.put("max_tokens", maxTokens);
+        if (!stop.isEmpty()) {
+            ArrayNode array = target.putArray("stop");
+            stop.forEach(array::add);
+        }
+        if (n != null) target.put("n", n);
+        if (seed != null) target.put("seed", seed);
     }
 
     public SamplingParams withTemperature(Double t) { return new SamplingParams(t, topP, maxTokens, stop, n, seed); }

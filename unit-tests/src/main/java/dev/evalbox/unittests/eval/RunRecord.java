@@ -115,17 +115,7 @@ public final class RunRecord {
     private static ObjectNode endpoint(String name, String baseUrl, SamplingParams sent) {
         ObjectNode node = RunDirectory.object().put("name", name).put("base_url", withoutCredentials(baseUrl));
         ObjectNode sampling = node.putObject("sampling");
-        if (sent != null) {
-            if (sent.temperature() != null) sampling.put("temperature", sent.temperature());
-            if (sent.topP() != null) sampling.put("top_p", sent.topP());
-            if (sent.maxTokens() != null) sampling.put("max_tokens", sent.maxTokens());
-            if (sent.n() != null) sampling.put("n", sent.n());
-            if (sent.seed() != null) sampling.put("seed", sent.seed());
-            if (!sent.stop().isEmpty()) {
-                var stop = sampling.putArray("stop");
-                sent.stop().forEach(stop::add);
-            }
-        }
+        if (sent != null) sent.writeTo(sampling);
         return node;
     }
 

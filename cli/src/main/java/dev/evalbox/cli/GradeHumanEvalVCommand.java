@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -141,7 +142,7 @@ final class GradeHumanEvalVCommand implements Callable<Integer> {
             }
         }
         ObjectNode runJson = RunDirectory.object().put("kind", "grade").put("benchmark", "humaneval-v")
-                .put("version", dataset.version().name().toLowerCase()).put("data", data.toAbsolutePath().toString())
+                .put("version", dataset.version().name().toLowerCase(Locale.ROOT)).put("data", data.toAbsolutePath().toString())
                 .put("predictions", source.reference ? "reference" : source.predictions.toAbsolutePath().toString());
         gradeAndReport(dataset, predictions, runPath, runJson, k, source.reference, runOptions, options);
         System.out.println("run directory: " + runPath.toAbsolutePath());

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -71,7 +72,7 @@ final class RunHumanEvalVCommand implements Callable<Integer> {
         List<Predictions.Entry> predictions = items.stream().map(i -> done.get(i.qid())).filter(java.util.Objects::nonNull).toList();
         writeReferenceFile(runPath.resolve("predictions.json"), predictions);
         ObjectNode runJson = RunDirectory.object().put("kind", "run").put("benchmark", "humaneval-v").put("model", modelOptions.model)
-                .put("setting", setting).put("samples", samples).put("version", dataset.version().name().toLowerCase())
+                .put("setting", setting).put("samples", samples).put("version", dataset.version().name().toLowerCase(Locale.ROOT))
                 .put("data", data.toAbsolutePath().toString()).put("evalbox_version", VersionInfo.version());
         GradeHumanEvalVCommand.gradeAndReport(new HumanEvalVDataset.Loaded(items, dataset.version(), List.of()), predictions, runPath, runJson,
                 null, "reference".equals(modelOptions.model), runOptions, options);

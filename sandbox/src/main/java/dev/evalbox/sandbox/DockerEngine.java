@@ -1,6 +1,7 @@
 package dev.evalbox.sandbox;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -32,6 +33,18 @@ public final class DockerEngine {
         } catch (Exception e) {
             String host = System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
             return "no Docker engine answers at " + host + " (" + rootMessage(e) + ")";
+        }
+    }
+
+    /** Whether the engine has the image (false also when no engine answers). */
+    public static boolean imageExists(String image) {
+        try (DockerClient client = connect()) {
+            client.inspectImageCmd(image).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        } catch (Exception e) {
+            return false;
         }
     }
 

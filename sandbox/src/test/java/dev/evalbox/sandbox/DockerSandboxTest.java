@@ -238,7 +238,7 @@ class DockerSandboxTest {
         assertFalse(Boolean.TRUE.equals(host.getPrivileged()));
         assertTrue(host.getBinds() == null || host.getBinds().length == 0);
         Map<String, String> tmpfs = host.getTmpFs();
-        assertTrue(tmpfs.get("/work").contains("size=" + SPEC.workDirBytes()), tmpfs.toString());
+        assertTrue(tmpfs.get("/work").contains("size=" + SPEC.limits().workDirBytes()), tmpfs.toString());
         assertTrue(tmpfs.get("/tmp").contains("noexec"), tmpfs.toString());
         assertEquals("1000:1000", container.getConfig().getUser());
         Map<String, String> labels = container.getConfig().getLabels();

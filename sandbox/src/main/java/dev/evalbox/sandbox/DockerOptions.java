@@ -1,0 +1,41 @@
+package dev.evalbox.sandbox;
+
+/**
+ * The Docker backend's own settings, read from {@link SandboxSpec#backendOptions()} ("docker.*" keys)
+ * with evalbox's hardened defaults for what a spec does not set.
+ */
+record DockerOptions(String user, boolean dropAllCapabilities, boolean noNewPrivileges, boolean init, long tmpBytes,
+                     String networkMode) {
+    static final String USER = "docker.user";
+    static final String DROP_ALL_CAPABILITIES = "docker.drop-all-capabilities";
+    static final String NO_NEW_PRIVILEGES = "docker.no-new-privileges";
+    static final String INIT = "docker.init";
+    static final String TMP_SIZE = "docker.tmp-size";
+    /** The network mode when the limits allow a network (default "bridge"); with no network it is always "none". */
+    static final String NETWORK = "docker.network";
+
+    static DockerOptions of(SandboxSpec spec) {
+        return new DockerOptions(
+                spec.backendOption(USER, "1000:1000"),
+                flag(spec, DROP_ALL_CAPABILITIES),
+                flag(spec, NO_NEW_PRIVILEGES),
+                flag(spec, INIT),
+                SandboxSpec.parseSize(spec.backendOption(TMP_SIZE, "64m")),
+                spec.limits().network() ? spec.backendOption(NETWORK, "bridge") : "none");
+    }
+
+    private static boolean flag(SandboxSpec spec, String key) {
+        String value = spec.backendOption(key, "true");
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException("backend option " + key + " must be true or false, got \"" + value + "\"");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    String uid() { return user.split(":")[0]; }
+
+    String gid() {
+        String[] parts = user.split(":");
+        return parts.length > 1 ? parts[1] : parts[0];
+    }
+}

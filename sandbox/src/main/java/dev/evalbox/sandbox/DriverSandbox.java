@@ -81,7 +81,7 @@ public final class DriverSandbox implements Sandbox {
     /** The spec's files, copied in through the driver like any upload (no backend shares host paths). */
     private void placeFiles() {
         try {
-            SandboxFiles.place(spec.files(), this);
+            SandboxFiles.place(spec.files(), connection);
         } catch (RuntimeException e) {
             alive = false;
             process.destroy();

@@ -36,6 +36,12 @@ public final class DockerEngine {
         }
     }
 
+    /** Whether the engine runs on this machine (a unix socket or a named pipe), so host paths are its paths too. */
+    public static boolean isLocal() {
+        String host = System.getenv("DOCKER_HOST");
+        return host == null || host.isBlank() || host.startsWith("unix://") || host.startsWith("npipe://");
+    }
+
     /** Whether the engine has the image (false also when no engine answers). */
     public static boolean imageExists(String image) {
         try (DockerClient client = connect()) {

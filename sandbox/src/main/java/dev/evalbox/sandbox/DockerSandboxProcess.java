@@ -4,10 +4,13 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ulimit;
+import com.github.dockerjava.api.model.Volume;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -23,16 +26,22 @@ import java.util.concurrent.TimeUnit;
 final class DockerSandboxProcess implements SandboxProcess {
     private final DockerSandboxProvider provider;
     private final String containerId;
+    private final boolean inputsMounted;
     private final StdinQueue stdin = new StdinQueue();
     private volatile boolean destroyed;
 
-    private DockerSandboxProcess(DockerSandboxProvider provider, String containerId) {
+    private DockerSandboxProcess(DockerSandboxProvider provider, String containerId, boolean inputsMounted) {
         this.provider = provider;
         this.containerId = containerId;
+        this.inputsMounted = inputsMounted;
     }
+
+    @Override
+    public boolean inputsInPlace() { return inputsMounted; }
 
     static DockerSandboxProcess start(DockerSandboxProvider provider, SandboxSpec spec, Map<String, String> labels) {
         DockerOptions options = DockerOptions.of(spec);
+        HostConfig host = hostConfig(spec, options);
         CreateContainerResponse created;
         try {
             created = provider.client().createContainerCmd(spec.image())
@@ -47,7 +56,7 @@ final class DockerSandboxProcess implements SandboxProcess {
                     .withAttachStderr(true)
                     .withTty(false)
                     .withNetworkDisabled("none".equals(options.networkMode()))
-                    .withHostConfig(hostConfig(spec, options))
+                    .withHostConfig(host)
                     .exec();
         } catch (NotFoundException e) {
             throw new SandboxException("the image " + spec.image() + " is not on this Docker engine: build it with"
@@ -57,7 +66,7 @@ final class DockerSandboxProcess implements SandboxProcess {
                     + DockerEngine.rootMessage(e), e);
         }
         provider.track(created.getId());
-        return new DockerSandboxProcess(provider, created.getId());
+        return new DockerSandboxProcess(provider, created.getId(), options.mountInputs());
     }
 
     private static List<String> env(SandboxSpec spec) {
@@ -84,9 +93,22 @@ final class DockerSandboxProcess implements SandboxProcess {
                 .withTmpFs(Map.of(
                         spec.workDir(), "rw,exec,nosuid,nodev,size=" + limits.workDirBytes() + ",uid=" + options.uid() + ",gid=" + options.gid() + ",mode=0755",
                         "/tmp", "rw,noexec,nosuid,nodev,size=" + options.tmpBytes() + ",mode=1777"));
+        if (options.mountInputs() && !spec.inputs().isEmpty()) host.withBinds(inputBinds(spec));
         if (options.dropAllCapabilities()) host.withCapDrop(Capability.ALL);
         if (options.noNewPrivileges()) host.withSecurityOpts(List.of("no-new-privileges"));
         return host;
+    }
+
+    /** Read-only bind mounts of the spec's inputs (the engine is on this machine, so the paths are its paths). */
+    private static List<Bind> inputBinds(SandboxSpec spec) {
+        List<Bind> binds = new ArrayList<>();
+        for (SandboxSpec.Input input : spec.inputs()) {
+            if (!java.nio.file.Files.exists(input.hostPath())) {
+                throw new SandboxException("cannot give the sandbox " + input.hostPath() + ": it does not exist");
+            }
+            binds.add(new Bind(input.hostPath().toString(), new Volume(input.resolvedIn(spec.workDir())), AccessMode.ro));
+        }
+        return binds;
     }
 
     @Override

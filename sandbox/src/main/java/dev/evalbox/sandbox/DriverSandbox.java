@@ -75,13 +75,13 @@ public final class DriverSandbox implements Sandbox {
         connection = conn;
         alive = true;
         deathNote = "";
-        placeFiles();
+        if (!started.inputsInPlace()) uploadInputs();
     }
 
-    /** The spec's files, copied in through the driver like any upload (no backend shares host paths). */
-    private void placeFiles() {
+    /** The spec's inputs, uploaded through the driver, for backends that do not place them themselves. */
+    private void uploadInputs() {
         try {
-            SandboxFiles.place(spec.files(), connection);
+            SandboxFiles.place(spec.inputs(), connection);
         } catch (RuntimeException e) {
             alive = false;
             process.destroy();

@@ -15,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 /**
- * Copies a spec's {@link SandboxSpec.FileCopy files} into a session that has just started, through
- * the driver like any upload. The requests are pipelined (a window of them in flight, which the
+ * Uploads a spec's {@link SandboxSpec.Input inputs} into a session that has just started, through
+ * the driver like any upload (for backends that do not place them themselves). The requests are pipelined (a window of them in flight, which the
  * driver answers in order) rather than sent one by one: a grading sandbox starts with tens of
  * megabytes in hundreds of files, and waiting for each reply would pay a round trip per chunk.
  */
@@ -32,17 +32,17 @@ final class SandboxFiles {
 
     private SandboxFiles(DriverConnection connection) { this.connection = connection; }
 
-    static void place(List<SandboxSpec.FileCopy> copies, DriverConnection connection) {
+    static void place(List<SandboxSpec.Input> copies, DriverConnection connection) {
         if (copies.isEmpty()) return;
         SandboxFiles files = new SandboxFiles(connection);
-        for (SandboxSpec.FileCopy copy : copies) {
+        for (SandboxSpec.Input copy : copies) {
             Path host = copy.hostPath();
             if (Files.isRegularFile(host)) {
                 files.upload(host, copy.sandboxPath());
             } else if (Files.isDirectory(host)) {
                 files.copyTree(host, copy.sandboxPath());
             } else {
-                throw new SandboxException("cannot copy " + host + " into the sandbox: it does not exist");
+                throw new SandboxException("cannot give the sandbox " + host + ": it does not exist");
             }
         }
         files.drain(0);
@@ -95,7 +95,7 @@ final class SandboxFiles {
             try {
                 connection.await(pending.what().split(" ")[0], pending.reply(), REPLY_TIMEOUT);
             } catch (SandboxException e) {
-                throw new SandboxException("cannot copy the spec's files into the sandbox (" + pending.what() + "): " + e.getMessage(), e);
+                throw new SandboxException("cannot upload the spec's inputs into the sandbox (" + pending.what() + "): " + e.getMessage(), e);
             }
         }
     }

@@ -15,6 +15,12 @@ public interface SandboxProcess {
     /** A short identifier (container id, pod name, "local-" + pid) for logs and messages. */
     String id();
 
+    /**
+     * Whether this process's sandbox already has the spec's {@link SandboxSpec#inputs() inputs}
+     * (the backend mounted them); if not, {@link DriverSandbox} uploads them once the driver is ready.
+     */
+    default boolean inputsInPlace() { return false; }
+
     /** Starts delivering the driver's stdout to the sink; call once, before anything is written. */
     void connect(ProtocolSink sink);
 

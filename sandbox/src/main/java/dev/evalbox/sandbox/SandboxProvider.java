@@ -17,7 +17,7 @@ import java.util.Set;
  * {@code SandboxProviderContract} test): a sandbox from {@link #open} runs cells with state kept
  * between them, a cell's time limit interrupts it and keeps the state, {@code restart()} gives a
  * fresh session, files go in and out through the sandbox (upload, download, list) and the spec's
- * {@link SandboxSpec#files()} are there when it starts; the limits named by {@link #enforces()}
+ * {@link SandboxSpec#inputs()} are there when it starts; the limits named by {@link #enforces()}
  * hold; {@link #reap()} removes the sandboxes of owners that are gone; {@link #close()} destroys
  * what the provider still holds.
  */

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything that decides what a sandbox is: image, limits, timeouts, output caps, the files it
+ * Everything that decides what a sandbox is: image, limits, timeouts, output caps, the inputs it
  * starts with. Hardened by default; every setting can be relaxed through the builder. Records
  * compare by value, so a spec is also the key of a {@link SandboxPool}.
  *
@@ -21,7 +21,7 @@ import java.util.Objects;
  * <pre>{@code SandboxSpec.python().memory("1g").timeout(Duration.ofSeconds(30)).build()}</pre>
  *
  * @param image          the container image, for backends that run images (the local backend ignores it)
- * @param files          host files and directories copied into every session at start (and after a restart)
+ * @param inputs         host files and directories every session sees from its start (and after a restart)
  * @param backendOptions backend-specific settings, "name.option" to value
  */
 public record SandboxSpec(
@@ -36,7 +36,7 @@ public record SandboxSpec(
         String pythonExecutable,
         Map<String, String> env,
         Map<String, String> labels,
-        List<FileCopy> files,
+        List<Input> inputs,
         Map<String, String> backendOptions) {
 
     public static final String DEFAULT_IMAGE = "evalbox/python:latest";
@@ -57,7 +57,7 @@ public record SandboxSpec(
         Objects.requireNonNull(limits, "limits");
         env = Map.copyOf(env);
         labels = Map.copyOf(labels);
-        files = List.copyOf(files);
+        inputs = List.copyOf(inputs);
         backendOptions = Map.copyOf(backendOptions);
     }
 
@@ -71,15 +71,22 @@ public record SandboxSpec(
     public String backendOption(String key, String fallback) { return backendOptions.getOrDefault(key, fallback); }
 
     /**
-     * A host file or directory copied into the sandbox when a session starts, through the same
-     * channel as {@link Sandbox#upload} (no host path is shared, so this works where the sandbox
-     * runs on another machine). A relative {@code sandboxPath} is under the work dir. The copy is
-     * the session's own: what the code changes there never reaches the host.
+     * A host file or directory the sandbox sees at {@code sandboxPath} (relative: under the work
+     * dir) from the start of every session. Read it, do not write it: the backend places it as it
+     * can do best, and says how in docs/sandbox.md. Docker with an engine on this machine mounts it
+     * read-only; elsewhere (a remote engine, a cluster, the local backend) it is uploaded through
+     * the driver when a session starts, a private copy whose changes never reach the host. No
+     * caller depends on a host path being shared, so inputs work where the sandbox runs far away.
      */
-    public record FileCopy(Path hostPath, String sandboxPath) {
-        public FileCopy {
+    public record Input(Path hostPath, String sandboxPath) {
+        public Input {
             hostPath = hostPath.toAbsolutePath().normalize();
-            if (sandboxPath.isBlank()) throw new IllegalArgumentException("empty sandbox path for the copy of " + hostPath);
+            if (sandboxPath.isBlank()) throw new IllegalArgumentException("empty sandbox path for the input " + hostPath);
+        }
+
+        /** The absolute path inside a sandbox whose work dir is {@code workDir}. */
+        public String resolvedIn(String workDir) {
+            return sandboxPath.startsWith("/") ? sandboxPath : workDir.replaceAll("/+$", "") + "/" + sandboxPath;
         }
     }
 
@@ -124,7 +131,7 @@ public record SandboxSpec(
         private String pythonExecutable = "python3";
         private final Map<String, String> env = new LinkedHashMap<>();
         private final Map<String, String> labels = new LinkedHashMap<>();
-        private final List<FileCopy> files = new ArrayList<>();
+        private final List<Input> inputs = new ArrayList<>();
         private final Map<String, String> backendOptions = new LinkedHashMap<>();
 
         Builder() { limits(SandboxLimits.defaults()); }
@@ -134,7 +141,7 @@ public record SandboxSpec(
             interruptGrace = spec.interruptGrace; startTimeout = spec.startTimeout;
             maxOutputBytes = spec.maxOutputBytes; maxDisplayBytes = spec.maxDisplayBytes; driverMode = spec.driverMode;
             pythonExecutable = spec.pythonExecutable; env.putAll(spec.env); labels.putAll(spec.labels);
-            files.addAll(spec.files); backendOptions.putAll(spec.backendOptions);
+            inputs.addAll(spec.inputs); backendOptions.putAll(spec.backendOptions);
         }
 
         public Builder image(String image) { this.image = image; return this; }
@@ -194,13 +201,13 @@ public record SandboxSpec(
         public Builder pythonExecutable(String executable) { this.pythonExecutable = executable; return this; }
         public Builder env(String name, String value) { this.env.put(name, value); return this; }
         public Builder label(String name, String value) { this.labels.put(name, value); return this; }
-        /** Copies a host file or directory into every session at {@code sandboxPath} (relative: under the work dir). */
-        public Builder copy(Path hostPath, String sandboxPath) { this.files.add(new FileCopy(hostPath, sandboxPath)); return this; }
+        /** A host file or directory every session sees at {@code sandboxPath} (relative: under the work dir); see {@link Input}. */
+        public Builder input(Path hostPath, String sandboxPath) { this.inputs.add(new Input(hostPath, sandboxPath)); return this; }
 
         public SandboxSpec build() {
             return new SandboxSpec(image, new SandboxLimits(memoryBytes, cpus, pids, cellTimeout, network, readOnlyRoot, workDirBytes),
                     workDir, interruptGrace, startTimeout, maxOutputBytes, maxDisplayBytes, driverMode, pythonExecutable,
-                    env, labels, files, backendOptions);
+                    env, labels, inputs, backendOptions);
         }
     }
 }

@@ -14,6 +14,8 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The sandbox on Docker beyond the provider contract ({@link DockerProviderContractTest}): IPython and rich output, and the container's hardening. */
 @Tag("docker")
@@ -108,6 +111,26 @@ class DockerSandboxTest {
     }
 
     @Test
+    void inputsAreMountedReadOnlyOrUploadedWhenAsked(@TempDir Path temp) throws IOException {
+        Path host = Files.createDirectories(temp.resolve("in")); // the sandbox user may read it (the temp dir is 0700)
+        Files.writeString(host.resolve("a.txt"), "aaa");
+        SandboxSpec withInput = SPEC.toBuilder().input(host, "in").build();
+        try (Sandbox mounted = provider.open(withInput);
+             Sandbox uploaded = provider.open(withInput.toBuilder().backendOption(DockerOptions.INPUTS, "upload").build())) {
+            String[] binds = Arrays.stream(docker.inspectContainerCmd(mounted.id()).exec().getHostConfig().getBinds())
+                    .map(Object::toString).toArray(String[]::new);
+            assertEquals(List.of(host.toAbsolutePath() + ":/work/in:ro"), List.of(binds));
+            HostConfig uploadedHost = docker.inspectContainerCmd(uploaded.id()).exec().getHostConfig();
+            assertTrue(uploadedHost.getBinds() == null || uploadedHost.getBinds().length == 0);
+            assertEquals("'aaa'", plain(mounted.execute("open('in/a.txt').read()")));
+            assertEquals("'aaa'", plain(uploaded.execute("open('in/a.txt').read()")));
+            assertTrue(mounted.execute("open('in/a.txt', 'w')").error().orElseThrow().evalue().contains("Read-only file system"));
+            assertTrue(uploaded.execute("open('in/a.txt', 'w').write('b')").ok(), "an uploaded input is the sandbox's own copy");
+        }
+        assertEquals("aaa", Files.readString(host.resolve("a.txt")));
+    }
+
+    @Test
     void runsAsTheUnprivilegedUser() {
         ExecutionResult result = sandbox.execute("import os\n(os.getuid(), os.getgid(), os.geteuid(), os.getcwd())");
         assertEquals("(1000, 1000, 1000, '/work')", plain(result));
@@ -132,7 +155,7 @@ class DockerSandboxTest {
         assertEquals(1_000_000_000L, host.getNanoCPUs());
         assertEquals(Boolean.TRUE, host.getInit());
         assertFalse(Boolean.TRUE.equals(host.getPrivileged()));
-        assertTrue(host.getBinds() == null || host.getBinds().length == 0);
+        assertTrue(host.getBinds() == null || host.getBinds().length == 0, "a spec without inputs mounts nothing");
         Map<String, String> tmpfs = host.getTmpFs();
         assertTrue(tmpfs.get("/work").contains("size=" + SPEC.limits().workDirBytes()), tmpfs.toString());
         assertTrue(tmpfs.get("/tmp").contains("noexec"), tmpfs.toString());

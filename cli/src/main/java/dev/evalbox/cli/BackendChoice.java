@@ -4,6 +4,7 @@ import dev.evalbox.sandbox.SandboxProvider;
 import dev.evalbox.sandbox.SandboxProviders;
 import dev.evalbox.sandbox.SandboxSpec;
 import java.io.PrintWriter;
+import java.util.List;
 
 /**
  * --backend for the commands: the choosing is {@link SandboxProviders}' (by name, or "auto" for the
@@ -13,10 +14,14 @@ final class BackendChoice {
     private BackendChoice() { }
 
     static SandboxProvider open(String backend, String image, PrintWriter err) {
+        SandboxSpec spec = SandboxSpec.python().image(image).build();
         try {
-            return SandboxProviders.open(backend, SandboxSpec.python().image(image).build(), note -> err.println("note: " + note));
+            return SandboxProviders.open(backend, spec, note -> err.println("note: " + note));
         } catch (SandboxProviders.BackendUnavailableException e) {
-            throw new UserException(e.getMessage());
+            if (!SandboxProviders.names().contains(backend) || SandboxProviders.AUTO.equals(backend)) throw new UserException(e.getMessage());
+            List<String> others = SandboxProviders.all().stream()
+                    .filter(p -> !p.name().equals(backend) && p.available(spec).ok()).map(p -> "--backend " + p.name()).toList();
+            throw new UserException(e.getMessage() + (others.isEmpty() ? "" : ", or use " + String.join(" or ", others)));
         }
     }
 }

@@ -134,6 +134,7 @@ final class DriverConnection implements SandboxProcess.ProtocolSink {
             }
             return answer;
         } catch (TimeoutException e) {
+            reply.cancel(false); // forgets the request: a reply that comes later is dropped
             throw new SandboxException(msgType + " got no reply within " + timeout.toSeconds() + " s");
         } catch (ExecutionException e) {
             throw new SandboxException(msgType + " failed: " + e.getCause().getMessage(), e.getCause());

@@ -40,7 +40,7 @@ public final class DriverSandbox implements Sandbox {
     private volatile String deathNote = "";
 
     /**
-     * Starts the first driver process and waits for it to be ready, with the spec's files in place.
+     * Starts the first driver process and waits for it to be ready, with the spec's inputs in place.
      *
      * @param backend  the provider's name, reported by {@link #backend()}
      * @param launcher starts a new driver process (at first and at each restart); it must not connect it

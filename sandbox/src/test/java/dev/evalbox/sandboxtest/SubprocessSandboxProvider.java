@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * A backend written the way a third party writes one, outside the sandbox package and with its
  * public API only: a plain {@link ProcessBuilder} child per session, in a work dir named for its
  * owner. It proves the seam is enough (the provider contract runs against it), and is found with
- * ServiceLoader from this module's test resources; its priority is below the local backend's, so
+ * ServiceLoader through src/test/providers (this module's tests only); its priority is below the local backend's, so
  * "auto" never picks it.
  */
 public final class SubprocessSandboxProvider implements SandboxProvider {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs the driver as a plain child process in a temporary work dir. NOT isolated: the code runs
@@ -13,6 +14,7 @@ import java.util.Set;
  * network, read-only root and the work dir's size do not.
  */
 public final class LocalSandboxProvider implements SandboxProvider {
+    private final AtomicBoolean reaped = new AtomicBoolean();
 
     @Override
     public String name() { return "local"; }
@@ -35,6 +37,7 @@ public final class LocalSandboxProvider implements SandboxProvider {
 
     @Override
     public Sandbox open(SandboxSpec spec) {
+        if (reaped.compareAndSet(false, true)) reap(); // as Docker does: what killed JVMs left goes first
         String python = resolvePython(spec.pythonExecutable());
         return new DriverSandbox(name(), spec, () -> LocalSandboxProcess.start(python, spec));
     }

@@ -36,6 +36,12 @@ public final class DockerEngine {
         }
     }
 
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
     /** Whether the engine runs on this machine (a unix socket or a named pipe), so host paths are its paths too. */
     public static boolean isLocal() {
         String host = System.getenv("DOCKER_HOST");
@@ -52,11 +58,5 @@ public final class DockerEngine {
         } catch (Exception e) {
             return false;
         }
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 }

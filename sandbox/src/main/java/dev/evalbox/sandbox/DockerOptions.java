@@ -32,7 +32,7 @@ record DockerOptions(String user, boolean dropAllCapabilities, boolean noNewPriv
                 flag(spec, NO_NEW_PRIVILEGES),
                 flag(spec, INIT),
                 SandboxSpec.parseSize(spec.backendOption(TMP_SIZE, "64m")),
-                spec.limits().network() ? spec.backendOption(NETWORK, "bridge") : "none",
+                spec.networkMode(),
                 inputs.equals("mount"));
     }
 

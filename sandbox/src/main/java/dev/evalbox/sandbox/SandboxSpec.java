@@ -66,6 +66,10 @@ public record SandboxSpec(
     public double cpus() { return limits.cpus(); }
     public long pidsLimit() { return limits.pids(); }
     public Duration defaultTimeout() { return limits.cellTimeout(); }
+    public boolean readOnlyRoot() { return limits.readOnlyRoot(); }
+
+    /** "none" without a network; otherwise Docker's network mode ({@code docker.network}, default "bridge"), as run records show it. */
+    public String networkMode() { return limits.network() ? backendOption(DockerOptions.NETWORK, "bridge") : "none"; }
 
     /** A backend-specific option, or {@code fallback} when the spec does not set it. */
     public String backendOption(String key, String fallback) { return backendOptions.getOrDefault(key, fallback); }

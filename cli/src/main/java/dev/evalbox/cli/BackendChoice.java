@@ -1,38 +1,28 @@
 package dev.evalbox.cli;
 
-import dev.evalbox.sandbox.DockerEngine;
-import dev.evalbox.sandbox.DockerSandboxProvider;
-import dev.evalbox.sandbox.LocalSandboxProvider;
 import dev.evalbox.sandbox.SandboxProvider;
+import dev.evalbox.sandbox.SandboxProviders;
+import dev.evalbox.sandbox.SandboxSpec;
 import dev.evalbox.unittests.eval.UserException;
 import java.io.PrintWriter;
+import java.util.List;
 
-/** Picks the sandbox backend: Docker where an engine answers and has the image, the local backend otherwise. */
+/**
+ * --backend for the commands: the choosing is {@link SandboxProviders}' (by name, or "auto" for the
+ * best available); this turns its refusals into user errors and prints its notes.
+ */
 final class BackendChoice {
     private BackendChoice() { }
 
     static SandboxProvider open(String backend, String image, PrintWriter err) {
-        switch (backend) {
-            case "docker" -> {
-                String problem = DockerEngine.problem();
-                if (problem != null) {
-                    throw new UserException(problem + "; start it with scripts/ensure-docker.sh, or use --backend local");
-                }
-                return new DockerSandboxProvider();
-            }
-            case "local" -> {
-                return new LocalSandboxProvider();
-            }
-            case "auto" -> {
-                String problem = DockerEngine.problem();
-                if (problem == null && !ImageStore.exists(image)) {
-                    problem = "the sandbox image " + image + " is not built (run `evalbox image build`)";
-                }
-                if (problem == null) return new DockerSandboxProvider();
-                err.println("note: using the local backend, which is NOT isolated: " + problem + ".");
-                return new LocalSandboxProvider();
-            }
-            default -> throw new UserException("unknown backend \"" + backend + "\": use docker, local or auto");
+        SandboxSpec spec = SandboxSpec.python().image(image).build();
+        try {
+            return SandboxProviders.open(backend, spec, note -> err.println("note: " + note));
+        } catch (SandboxProviders.BackendUnavailableException e) {
+            if (!SandboxProviders.names().contains(backend) || SandboxProviders.AUTO.equals(backend)) throw new UserException(e.getMessage());
+            List<String> others = SandboxProviders.all().stream()
+                    .filter(p -> !p.name().equals(backend) && p.available(spec).ok()).map(p -> "--backend " + p.name()).toList();
+            throw new UserException(e.getMessage() + (others.isEmpty() ? "" : ", or use " + String.join(" or ", others)));
         }
     }
 }

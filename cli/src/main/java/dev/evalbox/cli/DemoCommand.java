@@ -24,6 +24,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.List;
 import java.util.concurrent.Callable;
 import dev.evalbox.unittests.RunDirectory;
@@ -137,7 +138,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private static ObjectNode cellRecord(int index, String code, ExecutionResult result) {
         ObjectNode cell = JSON.createObjectNode();
-        cell.put("index", index + 1).put("code", code).put("status", result.status().name().toLowerCase())
+        cell.put("index", index + 1).put("code", code).put("status", result.status().name().toLowerCase(Locale.ROOT))
                 .put("duration_ms", result.duration().toMillis()).put("message", result.message());
         cell.set("outputs", OutputJson.toJson(result.outputs()));
         return cell;

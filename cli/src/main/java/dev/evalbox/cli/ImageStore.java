@@ -1,7 +1,6 @@
 package dev.evalbox.cli;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Image;
 import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.unittests.eval.UserException;
@@ -12,14 +11,7 @@ final class ImageStore {
     private ImageStore() { }
 
     static boolean exists(String image) {
-        try (DockerClient client = DockerEngine.connect()) {
-            client.inspectImageCmd(image).exec();
-            return true;
-        } catch (NotFoundException e) {
-            return false;
-        } catch (Exception e) {
-            return false;
-        }
+        return DockerEngine.imageExists(image);
     }
 
     static List<Image> list(String repository) {

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** Shows a cell's outputs on a terminal; images are saved as files and their paths printed. */
@@ -53,7 +54,7 @@ final class OutputPrinter {
     void printOutcome(ExecutionResult result) {
         if (result.status() == ExecutionStatus.TIMEOUT || result.status() == ExecutionStatus.CRASHED
                 || result.status() == ExecutionStatus.OOM) {
-            err.println("[" + result.status().name().toLowerCase() + "] " + result.message());
+            err.println("[" + result.status().name().toLowerCase(Locale.ROOT) + "] " + result.message());
         }
     }
 

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -156,7 +157,7 @@ final class SandboxCommand implements Runnable {
                     }
                     case ":ls" -> {
                         for (FileEntry e : sandbox.list(words.length > 1 ? words[1] : ".")) {
-                            out.printf("%-10s %10d  %s%n", e.type().name().toLowerCase(), e.size(), e.name());
+                            out.printf("%-10s %10d  %s%n", e.type().name().toLowerCase(Locale.ROOT), e.size(), e.name());
                         }
                     }
                     case ":restart" -> {

@@ -1,6 +1,7 @@
 package dev.evalbox.sandbox;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -60,5 +61,23 @@ public final class DockerEngine {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) t = t.getCause();
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    /** Whether the engine runs on this machine (a unix socket or a named pipe), so host paths are its paths too. */
+    public static boolean isLocal() {
+        String host = System.getenv("DOCKER_HOST");
+        return host == null || host.isBlank() || host.startsWith("unix://") || host.startsWith("npipe://");
+    }
+
+    /** Whether the engine has the image (false also when no engine answers). */
+    public static boolean imageExists(String image) {
+        try (DockerClient client = connect()) {
+            client.inspectImageCmd(image).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
     }
 }

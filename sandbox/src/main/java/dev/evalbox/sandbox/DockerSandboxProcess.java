@@ -26,20 +26,27 @@ import java.util.concurrent.TimeUnit;
 final class DockerSandboxProcess implements SandboxProcess {
     private final DockerSandboxProvider provider;
     private final String containerId;
+    private final boolean inputsMounted;
     private final StdinQueue stdin = new StdinQueue();
     private volatile boolean destroyed;
 
-    private DockerSandboxProcess(DockerSandboxProvider provider, String containerId) {
+    private DockerSandboxProcess(DockerSandboxProvider provider, String containerId, boolean inputsMounted) {
         this.provider = provider;
         this.containerId = containerId;
+        this.inputsMounted = inputsMounted;
     }
 
+    @Override
+    public boolean inputsInPlace() { return inputsMounted; }
+
     static DockerSandboxProcess start(DockerSandboxProvider provider, SandboxSpec spec, Map<String, String> labels) {
+        DockerOptions options = DockerOptions.of(spec);
+        HostConfig host = hostConfig(spec, options);
         CreateContainerResponse created;
         try {
             created = provider.client().createContainerCmd(spec.image())
-                    .withCmd(spec.pythonExecutable(), "-u", "-c", DriverSource.text())
-                    .withUser(spec.user())
+                    .withCmd(DriverSource.command(spec))
+                    .withUser(options.user())
                     .withWorkingDir(spec.workDir())
                     .withEnv(env(spec))
                     .withLabels(labels)
@@ -48,8 +55,8 @@ final class DockerSandboxProcess implements SandboxProcess {
                     .withAttachStdout(true)
                     .withAttachStderr(true)
                     .withTty(false)
-                    .withNetworkDisabled("none".equals(spec.networkMode()))
-                    .withHostConfig(hostConfig(spec))
+                    .withNetworkDisabled("none".equals(options.networkMode()))
+                    .withHostConfig(host)
                     .exec();
         } catch (NotFoundException e) {
             throw new SandboxException("the image " + spec.image() + " is not on this Docker engine: build it with"
@@ -59,53 +66,49 @@ final class DockerSandboxProcess implements SandboxProcess {
                     + DockerEngine.rootMessage(e), e);
         }
         provider.track(created.getId());
-        return new DockerSandboxProcess(provider, created.getId());
+        return new DockerSandboxProcess(provider, created.getId(), options.mountInputs());
     }
 
     private static List<String> env(SandboxSpec spec) {
-        Map<String, String> env = new HashMap<>();
-        env.put("EVALBOX_DRIVER_MODE", spec.driverMode().name().toLowerCase());
-        env.put("HOME", spec.workDir());
         // The container's pid namespace is the sandbox's: a timeout may stop every process in it but the driver.
-        env.put("EVALBOX_PROCESS_SCOPE", "container");
+        Map<String, String> env = new HashMap<>(DriverSource.environment(spec, DriverSource.ProcessScope.CONTAINER));
+        env.put("HOME", spec.workDir());
         env.putAll(spec.env());
         List<String> list = new ArrayList<>();
         env.forEach((k, v) -> list.add(k + "=" + v));
         return list;
     }
 
-    private static HostConfig hostConfig(SandboxSpec spec) {
+    private static HostConfig hostConfig(SandboxSpec spec, DockerOptions options) {
+        SandboxLimits limits = spec.limits();
         HostConfig host = HostConfig.newHostConfig()
-                .withNetworkMode(spec.networkMode())
-                .withMemory(spec.memoryBytes())
-                .withMemorySwap(spec.memoryBytes())
-                .withNanoCPUs(Math.round(spec.cpus() * 1e9))
-                .withPidsLimit(spec.pidsLimit())
-                .withReadonlyRootfs(spec.readOnlyRoot())
-                .withInit(spec.init())
+                .withNetworkMode(options.networkMode())
+                .withMemory(limits.memoryBytes())
+                .withMemorySwap(limits.memoryBytes())
+                .withNanoCPUs(Math.round(limits.cpus() * 1e9))
+                .withPidsLimit(limits.pids())
+                .withReadonlyRootfs(limits.readOnlyRoot())
+                .withInit(options.init())
                 .withUlimits(List.of(new Ulimit("core", 0L, 0L), new Ulimit("nofile", 1024L, 1024L)))
                 .withTmpFs(Map.of(
-                        spec.workDir(), "rw,exec,nosuid,nodev,size=" + spec.workDirBytes() + ",uid=" + uid(spec) + ",gid=" + gid(spec) + ",mode=0755",
-                        "/tmp", "rw,noexec,nosuid,nodev,size=" + spec.tmpBytes() + ",mode=1777"));
-        List<Bind> binds = new ArrayList<>();
-        for (SandboxSpec.Mount mount : spec.mounts()) {
-            if (!java.nio.file.Files.exists(mount.hostPath())) {
-                throw new SandboxException("cannot mount " + mount.hostPath() + " into the sandbox: it does not exist");
-            }
-            binds.add(new Bind(mount.hostPath().toString(), new Volume(mount.resolvedIn(spec.workDir())),
-                    mount.readOnly() ? AccessMode.ro : AccessMode.rw));
-        }
-        if (!binds.isEmpty()) host.withBinds(binds);
-        if (spec.dropAllCapabilities()) host.withCapDrop(Capability.ALL);
-        if (spec.noNewPrivileges()) host.withSecurityOpts(List.of("no-new-privileges"));
+                        spec.workDir(), "rw,exec,nosuid,nodev,size=" + limits.workDirBytes() + ",uid=" + options.uid() + ",gid=" + options.gid() + ",mode=0755",
+                        "/tmp", "rw,noexec,nosuid,nodev,size=" + options.tmpBytes() + ",mode=1777"));
+        if (options.mountInputs() && !spec.inputs().isEmpty()) host.withBinds(inputBinds(spec));
+        if (options.dropAllCapabilities()) host.withCapDrop(Capability.ALL);
+        if (options.noNewPrivileges()) host.withSecurityOpts(List.of("no-new-privileges"));
         return host;
     }
 
-    private static String uid(SandboxSpec spec) { return spec.user().split(":")[0]; }
-
-    private static String gid(SandboxSpec spec) {
-        String[] parts = spec.user().split(":");
-        return parts.length > 1 ? parts[1] : parts[0];
+    /** Read-only bind mounts of the spec's inputs (the engine is on this machine, so the paths are its paths). */
+    private static List<Bind> inputBinds(SandboxSpec spec) {
+        List<Bind> binds = new ArrayList<>();
+        for (SandboxSpec.Input input : spec.inputs()) {
+            if (!java.nio.file.Files.exists(input.hostPath())) {
+                throw new SandboxException("cannot give the sandbox " + input.hostPath() + ": it does not exist");
+            }
+            binds.add(new Bind(input.hostPath().toString(), new Volume(input.resolvedIn(spec.workDir())), AccessMode.ro));
+        }
+        return binds;
     }
 
     @Override

@@ -4,27 +4,29 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs sandboxes as hardened Docker containers (see {@link SandboxSpec} for the defaults) and
- * talks to their driver over the attached stdin/stdout, so containers need no network.
+ * Runs sandboxes as hardened Docker containers (see {@link DockerOptions} and {@link SandboxSpec}
+ * for the defaults) and talks to their driver over the attached stdin/stdout, so containers need
+ * no network.
  *
  * <p>Every container carries the labels {@code evalbox.run}, {@code evalbox.task} and
- * {@code evalbox.owner} (host, JVM pid and start time). At construction, containers whose owner
- * JVM is gone are removed; on {@link #close()} and at JVM shutdown, this provider's own are.
+ * {@code evalbox.owner} (a {@link SandboxOwner} mark). When the provider opens its first sandbox,
+ * containers whose owner JVM is gone are removed ({@link #reap()}); on {@link #close()} and at JVM
+ * shutdown, this provider's own are. Constructing one does nothing else: the engine is reached on
+ * first use, so {@link SandboxProviders} can ask it whether it is {@link #available} for free.
  */
 public final class DockerSandboxProvider implements SandboxProvider {
     private static final Logger LOG = LoggerFactory.getLogger(DockerSandboxProvider.class);
@@ -32,9 +34,9 @@ public final class DockerSandboxProvider implements SandboxProvider {
     static final String LABEL_RUN = "evalbox.run";
     static final String LABEL_TASK = "evalbox.task";
 
-    private final DockerClient client;
+    private final Supplier<DockerClient> connector;
     private final String runId;
-    private final String owner;
+    private final String owner = SandboxOwner.current();
     private final Set<String> containers = ConcurrentHashMap.newKeySet();
     private final ExecutorService remover = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "evalbox-container-remover");
@@ -42,29 +44,61 @@ public final class DockerSandboxProvider implements SandboxProvider {
         return t;
     });
     private final Thread shutdownHook = new Thread(this::removeAllNow, "evalbox-docker-shutdown");
+    private DockerClient client;
+    private boolean started;
     private volatile boolean closed;
 
-    public DockerSandboxProvider() { this(DockerEngine.connect(), "run-" + UUID.randomUUID().toString().substring(0, 8)); }
+    public DockerSandboxProvider() { this(DockerEngine::connect, "run-" + UUID.randomUUID().toString().substring(0, 8)); }
 
-    public DockerSandboxProvider(DockerClient client, String runId) {
-        this.client = client;
+    public DockerSandboxProvider(DockerClient client, String runId) { this(() -> client, runId); }
+
+    private DockerSandboxProvider(Supplier<DockerClient> connector, String runId) {
+        this.connector = connector;
         this.runId = runId;
-        this.owner = ownerLabel();
-        reapOrphans();
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     @Override
-    public String backend() { return "docker"; }
+    public String name() { return "docker"; }
+
+    @Override
+    public int priority() { return 100; }
+
+    @Override
+    public boolean isolated() { return true; }
+
+    @Override
+    public Set<SandboxLimits.Limit> enforces() { return EnumSet.allOf(SandboxLimits.Limit.class); }
+
+    @Override
+    public Availability available(SandboxSpec spec) {
+        String problem = DockerEngine.problem();
+        if (problem != null) return Availability.no(problem + "; start it with scripts/ensure-docker.sh");
+        if (!DockerEngine.imageExists(spec.image())) {
+            return Availability.no("the sandbox image " + spec.image() + " is not built (run `evalbox image build`)");
+        }
+        return Availability.yes();
+    }
 
     public String runId() { return runId; }
 
-    DockerClient client() { return client; }
+    synchronized DockerClient client() {
+        if (client == null) client = connector.get();
+        return client;
+    }
 
     @Override
     public Sandbox open(SandboxSpec spec) {
         if (closed) throw new SandboxException("this Docker sandbox provider is closed");
-        return new DriverSandbox(backend(), spec, () -> DockerSandboxProcess.start(this, spec, labels(spec)));
+        startOnce();
+        return new DriverSandbox(name(), spec, () -> DockerSandboxProcess.start(this, spec, labels(spec)));
+    }
+
+    /** The first open reaps what dead JVMs left and makes sure this provider's containers go with this JVM. */
+    private synchronized void startOnce() {
+        if (started) return;
+        started = true;
+        reap();
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     private Map<String, String> labels(SandboxSpec spec) {
@@ -88,7 +122,7 @@ public final class DockerSandboxProvider implements SandboxProvider {
 
     void remove(String containerId) {
         try {
-            client.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+            client().removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
         } catch (NotFoundException e) {
             // already gone
         } catch (RuntimeException e) {
@@ -100,7 +134,7 @@ public final class DockerSandboxProvider implements SandboxProvider {
 
     /** Containers of this provider (this JVM and this provider's run id) that still exist, for tests and diagnostics. */
     public List<String> liveContainers() {
-        return client.listContainersCmd().withShowAll(true)
+        return client().listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(LABEL_OWNER, owner, LABEL_RUN, runId)).exec().stream().map(Container::getId).toList();
     }
 
@@ -114,14 +148,20 @@ public final class DockerSandboxProvider implements SandboxProvider {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        DockerClient connected;
+        synchronized (this) {
+            connected = client;
+            if (!started && connected == null) return;
+        }
         removeAllNow();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
-            // already shutting down: the hook is running or ran
+            // already shutting down (the hook is running or ran), or never added
         }
+        if (connected == null) return;
         try {
-            client.close();
+            connected.close();
         } catch (IOException e) {
             LOG.debug("closing the Docker client: {}", e.getMessage());
         }
@@ -132,51 +172,25 @@ public final class DockerSandboxProvider implements SandboxProvider {
     }
 
     /** Removes containers left by evalbox JVMs on this host that are no longer running. */
-    private void reapOrphans() {
+    @Override
+    public int reap() {
         List<Container> found;
         try {
-            found = client.listContainersCmd().withShowAll(true).withLabelFilter(List.of(LABEL_OWNER)).exec();
+            found = client().listContainersCmd().withShowAll(true).withLabelFilter(List.of(LABEL_OWNER)).exec();
         } catch (RuntimeException e) {
-            throw new SandboxException("cannot list containers: " + DockerEngine.problem(), e);
+            String problem = DockerEngine.problem();
+            throw new SandboxException("cannot list containers: " + (problem != null ? problem : DockerEngine.rootMessage(e)), e);
         }
         int reaped = 0;
         for (Container container : found) {
             String label = container.getLabels().getOrDefault(LABEL_OWNER, "");
-            if (!label.equals(owner) && ownerIsGone(label)) {
+            if (!label.equals(owner) && SandboxOwner.isGone(label)) {
                 remove(container.getId());
                 reaped++;
             }
         }
         if (reaped > 0) LOG.info("removed {} sandbox container(s) left by earlier evalbox runs", reaped);
-    }
-
-    /** Owner labels are host/pid/start-millis; a live process with that pid and start time keeps its containers. */
-    static boolean ownerIsGone(String label) {
-        String[] parts = label.split("/");
-        if (parts.length != 3 || !parts[0].equals(hostName())) return false;
-        try {
-            long pid = Long.parseLong(parts[1]);
-            long started = Long.parseLong(parts[2]);
-            Optional<ProcessHandle> process = ProcessHandle.of(pid);
-            return process.isEmpty() || !process.get().isAlive()
-                    || process.get().info().startInstant().map(Instant::toEpochMilli).map(ms -> Math.abs(ms - started) > 2000).orElse(false);
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
-    private static String ownerLabel() {
-        ProcessHandle self = ProcessHandle.current();
-        long started = self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-        return hostName() + "/" + self.pid() + "/" + started;
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
-        }
+        return reaped;
     }
 
     static String shortId(String id) { return id.length() > 12 ? id.substring(0, 12) : id; }

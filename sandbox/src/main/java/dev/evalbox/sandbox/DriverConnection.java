@@ -102,12 +102,31 @@ final class DriverConnection implements SandboxProcess.ProtocolSink {
 
     /** Sends a request and waits for its reply; a reply with status "error" becomes a SandboxException. */
     JsonNode call(String msgType, ObjectNode content, Duration timeout) {
+        return await(msgType, send(msgType, content), timeout);
+    }
+
+    /**
+     * Sends a request without waiting for its reply, so that several can be in flight (the driver
+     * answers in order); {@link #await} each future it returns.
+     */
+    CompletableFuture<JsonNode> send(String msgType, ObjectNode content) {
         String id = nextId();
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         replies.put(id, reply);
+        reply.whenComplete((r, e) -> replies.remove(id));
         failIfEnded(reply);
         try {
             send(id, msgType, content);
+        } catch (IOException e) {
+            replies.remove(id);
+            throw new SandboxException(msgType + " could not be sent to the sandbox: " + e.getMessage(), e);
+        }
+        return reply;
+    }
+
+    /** Waits for the reply of a request sent with {@link #send(String, ObjectNode)}. */
+    JsonNode await(String msgType, CompletableFuture<JsonNode> reply, Duration timeout) {
+        try {
             JsonNode answer = reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if ("error".equals(answer.path("status").asText())) {
                 throw new SandboxException(msgType.replace("_request", "") + " failed in the sandbox: "
@@ -115,16 +134,13 @@ final class DriverConnection implements SandboxProcess.ProtocolSink {
             }
             return answer;
         } catch (TimeoutException e) {
+            reply.cancel(false); // forgets the request: a reply that comes later is dropped
             throw new SandboxException(msgType + " got no reply within " + timeout.toSeconds() + " s");
         } catch (ExecutionException e) {
             throw new SandboxException(msgType + " failed: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SandboxException(msgType + " was interrupted");
-        } catch (IOException e) {
-            throw new SandboxException(msgType + " could not be sent to the sandbox: " + e.getMessage(), e);
-        } finally {
-            replies.remove(id);
         }
     }
 

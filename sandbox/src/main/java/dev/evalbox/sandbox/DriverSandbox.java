@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Sandbox} of every backend: a driver process reached through a {@link DriverConnection},
- * replaced by a fresh one on restart, after a timeout the cell ignored, or on request.
+ * replaced by a fresh one on restart, after a timeout the cell ignored, or on request. A backend
+ * (in this module or its own) makes one with a launcher of its {@link SandboxProcess}es.
  */
-final class DriverSandbox implements Sandbox {
+public final class DriverSandbox implements Sandbox {
     private static final Logger LOG = LoggerFactory.getLogger(DriverSandbox.class);
     private static final int UPLOAD_CHUNK = 1 << 20;
     private static final Duration FILE_TIMEOUT = Duration.ofSeconds(60);
@@ -38,7 +39,13 @@ final class DriverSandbox implements Sandbox {
     private volatile boolean closed;
     private volatile String deathNote = "";
 
-    DriverSandbox(String backend, SandboxSpec spec, Supplier<SandboxProcess> launcher) {
+    /**
+     * Starts the first driver process and waits for it to be ready, with the spec's inputs in place.
+     *
+     * @param backend  the provider's name, reported by {@link #backend()}
+     * @param launcher starts a new driver process (at first and at each restart); it must not connect it
+     */
+    public DriverSandbox(String backend, SandboxSpec spec, Supplier<SandboxProcess> launcher) {
         this.backend = backend;
         this.spec = spec;
         this.launcher = launcher;
@@ -68,6 +75,18 @@ final class DriverSandbox implements Sandbox {
         connection = conn;
         alive = true;
         deathNote = "";
+        if (!started.inputsInPlace()) uploadInputs();
+    }
+
+    /** The spec's inputs, uploaded through the driver, for backends that do not place them themselves. */
+    private void uploadInputs() {
+        try {
+            SandboxFiles.place(spec.inputs(), connection);
+        } catch (RuntimeException e) {
+            alive = false;
+            process.destroy();
+            throw e;
+        }
     }
 
     @Override public String id() { return process.id(); }

@@ -3,11 +3,8 @@ package dev.evalbox.sandbox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +22,8 @@ import org.apache.commons.exec.ProcessDestroyer;
 import org.apache.commons.exec.ShutdownHookProcessDestroyer;
 
 /**
- * A driver running as a child process of this JVM, in its own temporary work dir, started through
+ * A driver running as a child process of this JVM, in its own temporary work dir (named for its
+ * owner, see {@link LocalWorkDirs}), started through
  * Commons Exec: its ShutdownHookProcessDestroyer ends the interpreter when the JVM exits, however it
  * exits (an uncaught error included), and its watchdog is the handle that ends it on close. The
  * driver's timekeeper then ends the processes the cells left in the driver's process group.
@@ -48,13 +46,7 @@ final class LocalSandboxProcess implements SandboxProcess {
     }
 
     static LocalSandboxProcess start(String python, SandboxSpec spec) {
-        Path workDir;
-        try {
-            workDir = Files.createTempDirectory("evalbox-sandbox-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a work dir for a local sandbox", e);
-        }
-        linkMounts(spec, workDir);
+        Path workDir = LocalWorkDirs.create();
         // handleQuoting false: the source goes to python as it is (CommandLine only trims it, which
         // the driver's source, starting with its docstring and ending in a newline, can afford).
         CommandLine command = new CommandLine(python).addArgument("-u").addArgument("-c")
@@ -65,7 +57,7 @@ final class LocalSandboxProcess implements SandboxProcess {
         env.put("IPYTHONDIR", cache.resolve("ipython").toString());
         env.put("PYTHONDONTWRITEBYTECODE", "1");
         env.put("PYTHONIOENCODING", "utf-8");
-        env.put("EVALBOX_DRIVER_MODE", spec.driverMode().name().toLowerCase());
+        env.putAll(DriverSource.environment(spec, DriverSource.ProcessScope.DESCENDANTS));
         env.putAll(spec.env());
 
         Pipes pipes = new Pipes();
@@ -82,13 +74,13 @@ final class LocalSandboxProcess implements SandboxProcess {
             executor.execute(command, env, launch);
             return new LocalSandboxProcess(launch.process.get(LAUNCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), workDir, pipes, watchdog);
         } catch (IOException | ExecutionException | TimeoutException e) {
-            deleteTree(workDir);
+            LocalWorkDirs.delete(workDir);
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new SandboxException("cannot start " + python + " for a local sandbox: " + rootMessage(cause)
                     + " (install Python 3, or pass the interpreter with --python)", cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            deleteTree(workDir);
+            LocalWorkDirs.delete(workDir);
             throw new SandboxException("interrupted while starting " + python + " for a local sandbox");
         }
     }
@@ -96,26 +88,6 @@ final class LocalSandboxProcess implements SandboxProcess {
     private static String rootMessage(Throwable e) {
         while (e.getCause() != null && e.getCause() != e) e = e.getCause();
         return e.getMessage() == null ? e.toString() : e.getMessage();
-    }
-
-    /** The local backend has no mount namespace: mounts become symbolic links inside the work dir. */
-    private static void linkMounts(SandboxSpec spec, Path workDir) {
-        for (SandboxSpec.Mount mount : spec.mounts()) {
-            if (mount.sandboxPath().startsWith("/")) {
-                deleteTree(workDir);
-                throw new SandboxException("the local backend can only place mounts under its work dir, not at "
-                        + mount.sandboxPath() + " (use a relative sandbox path)");
-            }
-            try {
-                Path link = workDir.resolve(mount.sandboxPath()).normalize();
-                if (!link.startsWith(workDir)) throw new SandboxException("mount path " + mount.sandboxPath() + " leaves the work dir");
-                Files.createDirectories(link.getParent());
-                Files.createSymbolicLink(link, mount.hostPath());
-            } catch (IOException e) {
-                deleteTree(workDir);
-                throw new SandboxException("cannot link " + mount.hostPath() + " into the local sandbox: " + e.getMessage(), e);
-            }
-        }
     }
 
     @Override
@@ -158,16 +130,7 @@ final class LocalSandboxProcess implements SandboxProcess {
             process.destroyForcibly(); // a cell may have made the interpreter ignore SIGTERM
             awaitExit(Duration.ofSeconds(5));
         }
-        deleteTree(workDir);
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) return;
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // A leftover temp dir is harmless; never fail a close over it.
-        }
+        LocalWorkDirs.delete(workDir);
     }
 
     /**

@@ -4,12 +4,22 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * One running driver process of a backend (a container, a child process): bytes in, bytes out,
- * and how it ended. A {@link DriverSandbox} owns one at a time and replaces it on restart.
+ * One running driver process of a backend (a container, a child process, a pod): bytes in, bytes
+ * out, and how it ended. A {@link DriverSandbox} owns one at a time and replaces it on restart.
+ * This is all a new backend implements: it starts {@link DriverSource#command} with
+ * {@link DriverSource#environment} in its sandbox and hands a launcher of these to
+ * {@link DriverSandbox}, which speaks the driver protocol over it.
  */
-interface SandboxProcess {
+public interface SandboxProcess {
 
+    /** A short identifier (container id, pod name, "local-" + pid) for logs and messages. */
     String id();
+
+    /**
+     * Whether this process's sandbox already has the spec's {@link SandboxSpec#inputs() inputs}
+     * (the backend mounted them); if not, {@link DriverSandbox} uploads them once the driver is ready.
+     */
+    default boolean inputsInPlace() { return false; }
 
     /** Starts delivering the driver's stdout to the sink; call once, before anything is written. */
     void connect(ProtocolSink sink);

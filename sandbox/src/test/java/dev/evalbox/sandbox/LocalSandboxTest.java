@@ -1,7 +1,6 @@
 package dev.evalbox.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -12,124 +11,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The driver protocol end to end on the local backend (a child Python process; no Docker needed). */
+/** The local backend beyond the provider contract ({@link LocalProviderContractTest}): no process outlives the JVM. */
 class LocalSandboxTest {
-    private static Sandbox sandbox;
-
-    @BeforeAll
-    static void start() {
-        sandbox = new LocalSandboxProvider().open(SandboxSpec.python().interruptGrace(Duration.ofSeconds(2)).maxOutput("100k").build());
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
-
-    @Test
-    void variablesPersistAndLastExpressionIsTheResult() {
-        assertTrue(sandbox.execute("x = 20").ok());
-        ExecutionResult result = sandbox.execute("x * 2 + 2");
-        assertEquals(ExecutionStatus.OK, result.status());
-        assertEquals("42", result.result().orElseThrow().plainText().orElseThrow());
-    }
-
-    @Test
-    void capturesOutputOfSubprocessesAndCExtensionsInOrder() {
-        ExecutionResult result = sandbox.execute("import os\nprint('py', flush=True)\nos.system('echo child')\nos.write(2, b'raw\\n')");
-        assertEquals("py\nchild\n", result.stdout());
-        assertEquals("raw\n", result.stderr());
-    }
-
-    @Test
-    void exceptionsBecomeErrorOutputs() {
-        ExecutionResult result = sandbox.execute("def f():\n    raise ValueError('bad value')\nf()");
-        assertEquals(ExecutionStatus.ERROR, result.status());
-        Output.Error error = result.error().orElseThrow();
-        assertEquals("ValueError", error.ename());
-        assertEquals("bad value", error.evalue());
-        assertTrue(String.join("\n", error.traceback()).contains("bad value"));
-    }
-
-    @Test
-    void timeoutInterruptsAndKeepsState() {
-        sandbox.execute("kept = 'yes'");
-        ExecutionResult result = sandbox.execute("import time\nwhile True: time.sleep(0.01)", Duration.ofMillis(500));
-        assertEquals(ExecutionStatus.TIMEOUT, result.status());
-        assertFalse(result.stateLost());
-        assertEquals("'yes'", sandbox.execute("kept").result().orElseThrow().plainText().orElseThrow());
-    }
-
-    @Test
-    void outputIsCappedAndTheDropIsReported() {
-        ExecutionResult result = sandbox.execute("for i in range(20000): print('x' * 99)");
-        assertEquals(ExecutionStatus.OK, result.status());
-        assertTrue(result.stdout().length() <= 100 * 1024, "stdout kept " + result.stdout().length());
-        assertEquals(20000L * 100 - 100 * 1024, result.droppedBytes());
-        assertTrue(result.stderr().contains("output limit reached"), result.stderr());
-    }
-
-    @Test
-    void outputsStreamToTheListenerWhileTheCellRuns() {
-        List<Output> seen = Collections.synchronizedList(new ArrayList<>());
-        ExecutionResult result = sandbox.execute("import time\nfor i in range(3):\n    print(i, flush=True)\n    time.sleep(0.05)",
-                Duration.ofSeconds(10), seen::add);
-        assertTrue(seen.size() >= 3, "streamed " + seen);
-        assertEquals("0\n1\n2\n", result.stdout());
-    }
-
-    @Test
-    void filesGoInAndOut() {
-        byte[] content = new byte[3 * 1024 * 1024 + 7];
-        for (int i = 0; i < content.length; i++) content[i] = (byte) (i * 31);
-        sandbox.upload(content, "data/blob.bin");
-        sandbox.upload("a,b\n1,2\n".getBytes(StandardCharsets.UTF_8), "data/t.csv");
-        assertEquals(String.valueOf(content.length), sandbox.execute("import os\nos.path.getsize('data/blob.bin')").result().orElseThrow().plainText().orElseThrow());
-        assertTrue(java.util.Arrays.equals(content, sandbox.download("data/blob.bin")));
-        List<String> names = sandbox.list("data").stream().map(FileEntry::name).toList();
-        assertEquals(List.of("blob.bin", "t.csv"), names);
-    }
-
-    @Test
-    void killingItsOwnInterpreterIsACrashAndRestartRecovers() {
-        try (Sandbox own = new LocalSandboxProvider().open(SandboxSpec.python().build())) {
-            own.execute("a = 1");
-            ExecutionResult result = own.execute("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)");
-            assertEquals(ExecutionStatus.CRASHED, result.status());
-            assertTrue(result.message().contains("signal 9"), result.message());
-            assertFalse(own.isAlive());
-            own.restart();
-            assertTrue(own.isAlive());
-            assertEquals(ExecutionStatus.ERROR, own.execute("a").status(), "state is gone after restart");
-        }
-    }
-
-    @Test
-    void aCellIgnoringTheInterruptIsKilledAndTheSandboxRestarted() {
-        try (Sandbox own = new LocalSandboxProvider().open(SandboxSpec.python().interruptGrace(Duration.ofMillis(500)).build())) {
-            own.execute("a = 1");
-            ExecutionResult result = own.execute("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True: pass",
-                    Duration.ofMillis(300));
-            assertEquals(ExecutionStatus.TIMEOUT, result.status());
-            assertTrue(result.stateLost());
-            assertTrue(own.isAlive());
-            assertEquals("2", own.execute("1 + 1").result().orElseThrow().plainText().orElseThrow());
-            assertEquals("NameError", own.execute("a").error().orElseThrow().ename());
-        }
-    }
-
     // ---- no child outlives the JVM -------------------------------------------------------------
 
     @Test

@@ -186,7 +186,7 @@ class SandboxPoolTest {
     }
 
     @Test
-    void aNewProviderReapsContainersOfDeadOwners() throws Exception {
+    void reapRemovesContainersOfDeadOwnersOnly() throws Exception {
         String host = InetAddress.getLocalHost().getHostName();
         long deadPid = 999_999;
         while (ProcessHandle.of(deadPid).isPresent()) deadPid++;
@@ -198,7 +198,9 @@ class SandboxPoolTest {
                 + self.info().startInstant().orElseThrow().toEpochMilli());
         try {
             assertTrue(containerExists(docker, dead));
-            new DockerSandboxProvider().close();
+            try (DockerSandboxProvider reaper = new DockerSandboxProvider()) {
+                assertTrue(reaper.reap() >= 1);
+            }
             assertFalse(containerExists(docker, dead), "the dead owner's container was not reaped");
             // Containers of another host, or of a live JVM, are not this provider's to reap.
             assertTrue(containerExists(docker, otherHost));

@@ -14,6 +14,7 @@ import dev.evalbox.sandbox.Sandbox;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -51,7 +52,7 @@ public final class AgentLoop {
             try {
                 completion = model.complete(new ChatRequest(messages, protocol.sampling()));
             } catch (ModelException e) {
-                trajectory.write(new TrajectoryEvent.Error(taskId, Instant.now(), turn, "model_" + e.kind().name().toLowerCase(), e.getMessage()));
+                trajectory.write(new TrajectoryEvent.Error(taskId, Instant.now(), turn, "model_" + e.kind().name().toLowerCase(Locale.ROOT), e.getMessage()));
                 stop = StopReason.MODEL_ERROR;
                 error = e.getMessage();
                 break;
@@ -69,11 +70,11 @@ public final class AgentLoop {
             }
             ExecutionResult result = sandbox.execute(code.get(), protocol.cellTimeout());
             trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), turn, code.get(),
-                    result.status().name().toLowerCase(), result.outputs(), result.duration().toMillis(), result.stateLost(),
+                    result.status().name().toLowerCase(Locale.ROOT), result.outputs(), result.duration().toMillis(), result.stateLost(),
                     result.message()));
             if (result.status() == ExecutionStatus.CRASHED || result.status() == ExecutionStatus.OOM) {
                 // The model is told (through the observation) and may go on in a fresh interpreter.
-                trajectory.write(new TrajectoryEvent.Error(taskId, Instant.now(), turn, "sandbox_" + result.status().name().toLowerCase(),
+                trajectory.write(new TrajectoryEvent.Error(taskId, Instant.now(), turn, "sandbox_" + result.status().name().toLowerCase(Locale.ROOT),
                         result.message()));
                 sandbox.restart();
             }

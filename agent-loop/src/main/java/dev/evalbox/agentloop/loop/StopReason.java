@@ -1,5 +1,7 @@
 package dev.evalbox.agentloop.loop;
 
+import java.util.Locale;
+
 /** Why a task's loop ended. */
 public enum StopReason {
     /** The model replied without code: its answer is final. */
@@ -13,5 +15,5 @@ public enum StopReason {
     /** The task's token budget ran out. */
     TOKEN_BUDGET;
 
-    public String key() { return name().toLowerCase(); }
+    public String key() { return name().toLowerCase(Locale.ROOT); }
 }

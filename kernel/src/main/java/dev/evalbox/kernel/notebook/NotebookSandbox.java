@@ -3,14 +3,12 @@ package dev.evalbox.kernel.notebook;
 import dev.evalbox.agentloop.trajectory.TaskTrajectory;
 import dev.evalbox.agentloop.trajectory.Trajectories;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
-import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.unittests.eval.Benchmarks;
-import dev.evalbox.sandbox.DockerSandboxProvider;
 import dev.evalbox.sandbox.ExecutionResult;
-import dev.evalbox.sandbox.LocalSandboxProvider;
 import dev.evalbox.sandbox.Output;
 import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.sandbox.SandboxProvider;
+import dev.evalbox.sandbox.SandboxProviders;
 import dev.evalbox.sandbox.SandboxSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,11 +52,7 @@ final class NotebookSandbox {
     /** Opens a fresh sandbox on {@code backend} ("docker", "local" or null for the best available). */
     synchronized Sandbox open(String backend, SandboxSpec spec) {
         close();
-        String chosen = backend;
-        if (chosen == null) {
-            chosen = DockerEngine.problem() == null ? "docker" : "local";
-        }
-        provider = chosen.equals("docker") ? new DockerSandboxProvider() : new LocalSandboxProvider();
+        provider = SandboxProviders.open(backend == null ? SandboxProviders.AUTO : backend, spec, note -> { });
         sandbox = provider.open(spec);
         description = describeOpened();
         return sandbox;
@@ -68,8 +62,8 @@ final class NotebookSandbox {
     private String describeOpened() {
         SandboxSpec spec = sandbox.spec();
         String limits = String.format(java.util.Locale.ROOT, "%.1f s per cell", spec.defaultTimeout().toMillis() / 1000.0);
-        return sandbox.backend() + " sandbox " + sandbox.id() + (sandbox.backend().equals("local")
-                ? " (local backend: NOT isolated, runs with your rights; " + limits + ")"
+        return sandbox.backend() + " sandbox " + sandbox.id() + (!provider.isolated()
+                ? " (" + sandbox.backend() + " backend: NOT isolated, runs with your rights; " + limits + ")"
                 : " (" + spec.image() + ", memory " + (spec.memoryBytes() >> 20) + " MiB, " + limits + ")");
     }
 

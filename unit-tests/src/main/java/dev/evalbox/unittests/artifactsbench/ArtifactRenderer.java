@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -55,7 +56,7 @@ public final class ArtifactRenderer implements AutoCloseable {
 
         /** These settings with another viewport, from "WIDTHxHEIGHT". */
         public Settings withViewport(String size) {
-            String[] parts = size.toLowerCase().split("x");
+            String[] parts = size.toLowerCase(Locale.ROOT).split("x");
             try {
                 if (parts.length == 2) {
                     return new Settings(chromium, Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), screenshots, interval, timeout, pagesInFlight);

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -102,7 +103,7 @@ public final class CodeInterpreterAgent {
             if (!code.isEmpty()) {
                 String cell = session.cell(code);
                 ExecutionResult result = sandbox.execute(cell, CELL_TIMEOUT);
-                trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), 0, cell, result.status().name().toLowerCase(),
+                trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), 0, cell, result.status().name().toLowerCase(Locale.ROOT),
                         result.outputs(), result.duration().toMillis(), result.stateLost(), result.message()));
                 if (!result.ok() && !sandbox.isAlive()) sandbox.restart();
             }
@@ -127,7 +128,7 @@ public final class CodeInterpreterAgent {
                 List<ChatMessage> request = style == PromptStyle.CHAT ? messages : List.of(ChatMessage.user(completionBase + trace));
                 completion = model.complete(new ChatRequest(request, sampling));
             } catch (ModelException e) {
-                trajectory.write(new TrajectoryEvent.Error(taskId, Instant.now(), turn, "model_" + e.kind().name().toLowerCase(), e.getMessage()));
+                trajectory.write(new TrajectoryEvent.Error(taskId, Instant.now(), turn, "model_" + e.kind().name().toLowerCase(Locale.ROOT), e.getMessage()));
                 stop = "model_error";
                 error = e.getMessage();
                 break;
@@ -160,7 +161,7 @@ public final class CodeInterpreterAgent {
                 result = sandbox.execute(cell, CELL_TIMEOUT);
                 // Figures are numbered per call, as the benchmark numbers them.
                 observation = Observation.format(result, saveImage, 1, CELL_TIMEOUT);
-                trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), turn, cell, result.status().name().toLowerCase(),
+                trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), turn, cell, result.status().name().toLowerCase(Locale.ROOT),
                         result.outputs(), result.duration().toMillis(), result.stateLost(), result.message()));
             }
             executions++;
@@ -208,7 +209,7 @@ public final class CodeInterpreterAgent {
             started = true;
             ExecutionResult start = sandbox.execute(InterpreterCell.PRELUDE, START_LIMIT);
             trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), 0, InterpreterCell.PRELUDE,
-                    start.status().name().toLowerCase(), start.outputs(), start.duration().toMillis(), start.stateLost(), start.message()));
+                    start.status().name().toLowerCase(Locale.ROOT), start.outputs(), start.duration().toMillis(), start.stateLost(), start.message()));
             if (start.ok()) return code;
             if (!sandbox.isAlive()) sandbox.restart();
             return InterpreterCell.first(code);

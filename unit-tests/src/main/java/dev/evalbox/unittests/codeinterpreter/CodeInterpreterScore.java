@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.unittests.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -26,7 +27,7 @@ public final class CodeInterpreterScore {
     /** The results.jsonl line of an item, with its evidence. {@code gold} is the GSM8K answer field, when there is one. */
     public ObjectNode score(String taskId, CodeInterpreterRecord record, String trace, String gold) {
         ObjectNode line = RunDirectory.object();
-        line.put("task_id", taskId).put("kind", record.kind().name().toLowerCase())
+        line.put("task_id", taskId).put("kind", record.kind().name().toLowerCase(Locale.ROOT))
                 .put("lang", record.lang()).put("line", record.line());
         ExecutableRate.Verdict exec = executableRate.check(record, trace);
         line.put("executable", exec.executable()).put("missing_code", exec.missingCode()).put("exec_error", exec.errorInfo())
@@ -45,7 +46,7 @@ public final class CodeInterpreterScore {
             }
             VisualizationJudge.Verdict verdict = judge.score(record, trace, this::readImage);
             passed = verdict.correct();
-            line.put("image_gate", verdict.gatePassed()).put("judge_reply", verdict.judgeReply()).put("judge_rule", judge.rule().name().toLowerCase());
+            line.put("image_gate", verdict.gatePassed()).put("judge_reply", verdict.judgeReply()).put("judge_rule", judge.rule().name().toLowerCase(Locale.ROOT));
             var images = line.putArray("images");
             verdict.images().forEach(images::add);
             reason = passed ? "" : !verdict.note().isEmpty() ? verdict.note() : "the judge said: " + verdict.judgeReply();

@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
@@ -201,7 +202,7 @@ public final class HumanEvalVGrader {
             }
         }
         String why = run.status() == ExecutionStatus.OK ? "the harness process ended early (a sample killed it?)"
-                : run.status().name().toLowerCase() + (run.message().isEmpty() ? "" : " (" + run.message() + ")");
+                : run.status().name().toLowerCase(Locale.ROOT) + (run.message().isEmpty() ? "" : " (" + run.message() + ")");
         List<SampleVerdict> verdicts = new ArrayList<>();
         for (Item item : batch) {
             for (int i = item.firstSample(); i < item.firstSample() + item.entry().predictions().size(); i++) {

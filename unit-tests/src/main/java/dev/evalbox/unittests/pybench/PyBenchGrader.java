@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * Grades PyBench trajectories with the benchmark's own {@code tests.py}, inside sandboxes.
  *
  * <p>As PyBench's grader does, the working dir holds {@code data/} (the checkout's inputs) and
- * {@code output/} (the files the run wrote), both mounted read-only, and {@code test_task_<index>}
+ * {@code output/} (the files the run wrote), both sandbox inputs (read-only where the backend can), and {@code test_task_<index>}
  * is called with the task's messages. Each grading sandbox imports tests.py once and grades many
  * tasks, like the original single process; a test that crashes or hangs its sandbox is recorded and
  * the sandbox is restarted for the next task. A task without a trajectory fails with KeyError, the
@@ -46,7 +46,7 @@ public final class PyBenchGrader {
         this.concurrency = Math.max(1, concurrency);
     }
 
-    /** The spec of a grading sandbox: the checkout's data/, the run's output/ and tests.py, mounted read-only. */
+    /** The spec of a grading sandbox: the checkout's data/, the run's output/ and tests.py, as sandbox inputs. */
     private SandboxSpec gradingSpec(PyBenchTasks tasks, Path outputsDir) {
         if (!Files.isRegularFile(tasks.testsFile())) {
             throw new PyBenchDataException("the benchmark's tests are missing: " + tasks.testsFile()
@@ -56,9 +56,9 @@ public final class PyBenchGrader {
             throw new PyBenchDataException("the run's output folder " + outputsDir + " does not exist (--outputs)");
         }
         return baseSpec.toBuilder()
-                .mount(tasks.dataDir(), "data")
-                .mount(outputsDir, "output")
-                .mount(tasks.testsFile().getParent(), TESTS_DIR)
+                .input(tasks.dataDir(), "data")
+                .input(outputsDir, "output")
+                .input(tasks.testsFile().getParent(), TESTS_DIR)
                 .build();
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -186,7 +187,7 @@ public final class RunReport {
         html.append("<div class=\"artifacts\"><div class=\"role\">files written to output/</div>");
         for (Path file : files) {
             String rel = runDir.relativize(file).toString().replace('\\', '/');
-            String name = file.getFileName().toString().toLowerCase();
+            String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
             html.append("<div><a href=\"").append(Html.escape(rel)).append("\">").append(Html.escape(dir.relativize(file).toString()))
                     .append("</a> (").append(Files.size(file)).append(" bytes)</div>");
             if (name.matches(".*\\.(png|jpe?g|gif|webp|svg)$")) {

@@ -65,6 +65,20 @@ public sealed interface TrajectoryEvent {
         public String type() { return "task_finished"; }
     }
 
+    /**
+     * A judge model was asked about the task's answer: the prompt's text, the images shown with it (as the
+     * run directory names them), its reply and cost, or the error that left it without one. Not part of
+     * the task's conversation: replay and the conversation views pass over it.
+     */
+    record JudgeCall(String taskId, Instant time, String model, String prompt, List<String> images, String reply, Usage usage,
+                     long latencyMs, int attempts, String error) implements TrajectoryEvent {
+        public JudgeCall {
+            images = List.copyOf(images);
+        }
+
+        public String type() { return "judge_call"; }
+    }
+
     default ObjectNode toJson() {
         ObjectNode node = JSON.createObjectNode();
         node.put("type", type()).put("task_id", taskId()).put("time", time().toString());
@@ -85,6 +99,12 @@ public sealed interface TrajectoryEvent {
             node.put("turn", e.turn()).put("role", e.role()).put("content", e.content());
         } else if (this instanceof Error e) {
             node.put("turn", e.turn()).put("kind", e.kind()).put("message", e.message());
+        } else if (this instanceof JudgeCall e) {
+            node.put("model", e.model()).put("prompt", e.prompt());
+            ArrayNode images = node.putArray("images");
+            e.images().forEach(images::add);
+            node.put("reply", e.reply()).put("latency_ms", e.latencyMs()).put("attempts", e.attempts()).put("error", e.error());
+            node.set("usage", usageJson(e.usage()));
         } else if (this instanceof TaskFinished e) {
             node.put("stop_reason", e.stopReason()).put("turns", e.turns()).put("final_answer", e.finalAnswer());
             node.set("usage", usageJson(e.usage()));
@@ -112,6 +132,13 @@ public sealed interface TrajectoryEvent {
             }
             case "observation" -> new Observation(task, time, turn, node.path("role").asText(), node.path("content").asText());
             case "error" -> new Error(task, time, turn, node.path("kind").asText(), node.path("message").asText());
+            case "judge_call" -> {
+                List<String> images = new ArrayList<>();
+                node.path("images").forEach(i -> images.add(i.asText()));
+                yield new JudgeCall(task, time, node.path("model").asText(), node.path("prompt").asText(), images,
+                        node.path("reply").asText(), usage(node.path("usage")), node.path("latency_ms").asLong(),
+                        node.path("attempts").asInt(), node.path("error").asText(null));
+            }
             case "task_finished" -> new TaskFinished(task, time, node.path("stop_reason").asText(), node.path("turns").asInt(),
                     node.path("final_answer").asText(), usage(node.path("usage")));
             default -> throw new IllegalArgumentException("unknown trajectory event type \"" + type + "\"");

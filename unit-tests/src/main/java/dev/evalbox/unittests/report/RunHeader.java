@@ -83,14 +83,15 @@ public record RunHeader(String benchmark, String model, Instant date) {
         }
         html.append("</h1>\n<p class=\"meta\">").append(Html.escape(runDir.toAbsolutePath().toString())).append("<br>");
         for (String key : settings) {
-            if (run.hasNonNull(key)) html.append(key).append(": <b>").append(Html.escape(run.path(key).asText())).append("</b> &nbsp; ");
+            JsonNode value = shown(run, key);
+            if (value.isValueNode() && !value.isNull()) html.append(key).append(": <b>").append(Html.escape(value.asText())).append("</b> &nbsp; ");
         }
         html.append("</p>\n");
     }
 
     /** What a grade without a model graded: the run it re-scored (its model), the reference solutions, or the file. */
     private static String gradedFrom(JsonNode run) {
-        String source = text(run, "source");
+        String source = setting(run, "source");
         if (source != null) {
             Path sourceRun = Path.of(source).resolve("run.json");
             if (Files.isRegularFile(sourceRun)) {
@@ -102,9 +103,9 @@ public record RunHeader(String benchmark, String model, Instant date) {
                 }
             }
         }
-        if ("reference".equals(text(run, "predictions"))) return "reference solutions";
+        if ("reference".equals(setting(run, "predictions"))) return "reference solutions";
         for (String key : List.of("predictions", "answers", "trajectory", "source")) {
-            String file = text(run, key);
+            String file = setting(run, key);
             if (file != null) return key + " " + Path.of(file).getFileName();
         }
         return null;
@@ -127,6 +128,23 @@ public record RunHeader(String benchmark, String model, Instant date) {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + trajectories, e);
         }
+    }
+
+    /**
+     * A setting the header shows, in either layout of run.json: at the top before schema 1; since then
+     * the backend and image under {@code sandbox}, the version under {@code evalbox}, the rest under {@code config}.
+     */
+    private static JsonNode shown(JsonNode run, String key) {
+        if (run.path(key).isValueNode()) return run.path(key);
+        if (key.equals("evalbox_version")) return run.path("evalbox").path("version");
+        JsonNode inSandbox = run.path("sandbox").path(key);
+        return inSandbox.isValueNode() ? inSandbox : RunRecord.setting(run, key);
+    }
+
+    /** A benchmark setting of run.json in either layout (under config since schema 1). */
+    private static String setting(JsonNode run, String key) {
+        JsonNode value = RunRecord.setting(run, key);
+        return value.isValueNode() && !value.isNull() && !value.asText().isBlank() ? value.asText().strip() : null;
     }
 
     private static String text(JsonNode node, String key) {

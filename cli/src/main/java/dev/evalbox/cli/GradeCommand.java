@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /** Grades recorded runs with a benchmark's own per-task unit tests. */
 @Command(name = "grade", mixinStandardHelpOptions = true, description = "Grade a recorded run with the benchmark's unit tests, in sandboxes.",
-        subcommands = {GradeCodeInterpreterCommand.class, GradeHumanEvalVCommand.class, GradeArtifactsBenchCommand.class})
+        subcommands = {GradeHumanEvalVCommand.class, GradeArtifactsBenchCommand.class})
 final class GradeCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /** Runs a benchmark: a model driven through the agent loop against sandboxes, graded per task. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a benchmark with a model, in sandboxes, and grade it.",
-        subcommands = {RunCodeInterpreterCommand.class, RunHumanEvalVCommand.class,
+        subcommands = {RunHumanEvalVCommand.class,
                 RunArtifactsBenchCommand.class})
 final class RunCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -59,9 +59,14 @@ public final class CodeInterpreterAgent {
         this.prompt = prompt;
         this.style = style;
         this.filePrefix = filePrefix;
-        List<String> stops = new ArrayList<>(sampling.stop());
+        this.sampling = sent(sampling);
+    }
+
+    /** What a model call sends given the user's sampling: the same, with the stop sequence "Observation:" added. */
+    public static SamplingParams sent(SamplingParams user) {
+        List<String> stops = new ArrayList<>(user.stop());
         if (!stops.contains(STOP)) stops.add(STOP);
-        this.sampling = sampling.withStop(stops);
+        return user.withStop(stops);
     }
 
     /**
@@ -93,8 +98,18 @@ public final class CodeInterpreterAgent {
         Session session = new Session(taskId, sandbox, trajectory);
         // The trace continues after "Thought:" (an Easy item's prefill ends with it; so does every observation).
         boolean afterThought = false;
-        if (record.query().contains("<|im_start|>")) {
-            String prefill = record.prefill();
+        String prefill = record.prefill();
+        boolean prefilled = record.query().contains("<|im_start|>");
+        if (prefilled) {
+            int observation = prefill.indexOf(ReActParser.OBSERVATION);
+            if (observation >= 0) {
+                messages.add(ChatMessage.assistant(prefill.substring(0, observation).strip()));
+                messages.add(ChatMessage.user(prefill.substring(observation + 1).replaceFirst("\\s*Thought:\\s*$", "").strip()));
+            }
+        }
+        // Started before the prefill's code runs, so that a replay of the task's cells includes it.
+        trajectory.write(new TrajectoryEvent.TaskStarted(taskId, Instant.now(), "code-interpreter", model.name(), List.copyOf(messages)));
+        if (prefilled) {
             completionBase += prefill;
             // The benchmark runs the query's latest Action Input, whatever the action's name, and discards
             // the output: the prefill already shows it.
@@ -102,20 +117,14 @@ public final class CodeInterpreterAgent {
             if (!code.isEmpty()) {
                 String cell = session.cell(code);
                 ExecutionResult result = sandbox.execute(cell, CELL_TIMEOUT);
-                trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), 0, cell, result.status().name().toLowerCase(),
+                trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), 0, cell, result.status().name().toLowerCase(java.util.Locale.ROOT),
                         result.outputs(), result.duration().toMillis(), result.stateLost(), result.message()));
                 if (!result.ok() && !sandbox.isAlive()) sandbox.restart();
             }
             executions++;
             limit++;
             afterThought = true;
-            int observation = prefill.indexOf(ReActParser.OBSERVATION);
-            if (observation >= 0) {
-                messages.add(ChatMessage.assistant(prefill.substring(0, observation).strip()));
-                messages.add(ChatMessage.user(prefill.substring(observation + 1).replaceFirst("\\s*Thought:\\s*$", "").strip()));
-            }
         }
-        trajectory.write(new TrajectoryEvent.TaskStarted(taskId, Instant.now(), "code-interpreter", model.name(), List.copyOf(messages)));
         StringBuilder trace = new StringBuilder();
         Usage usage = Usage.NONE;
         String stop = "execution_limit";
@@ -127,7 +136,7 @@ public final class CodeInterpreterAgent {
                 List<ChatMessage> request = style == PromptStyle.CHAT ? messages : List.of(ChatMessage.user(completionBase + trace));
                 completion = model.complete(new ChatRequest(request, sampling));
             } catch (ModelException e) {
-                trajectory.write(new TrajectoryEvent.Error(taskId, Instant.now(), turn, "model_" + e.kind().name().toLowerCase(), e.getMessage()));
+                trajectory.write(new TrajectoryEvent.Error(taskId, Instant.now(), turn, "model_" + e.kind().name().toLowerCase(java.util.Locale.ROOT), e.getMessage()));
                 stop = "model_error";
                 error = e.getMessage();
                 break;
@@ -160,7 +169,7 @@ public final class CodeInterpreterAgent {
                 result = sandbox.execute(cell, CELL_TIMEOUT);
                 // Figures are numbered per call, as the benchmark numbers them.
                 observation = Observation.format(result, saveImage, 1, CELL_TIMEOUT);
-                trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), turn, cell, result.status().name().toLowerCase(),
+                trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), turn, cell, result.status().name().toLowerCase(java.util.Locale.ROOT),
                         result.outputs(), result.duration().toMillis(), result.stateLost(), result.message()));
             }
             executions++;
@@ -208,7 +217,7 @@ public final class CodeInterpreterAgent {
             started = true;
             ExecutionResult start = sandbox.execute(InterpreterCell.PRELUDE, START_LIMIT);
             trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), 0, InterpreterCell.PRELUDE,
-                    start.status().name().toLowerCase(), start.outputs(), start.duration().toMillis(), start.stateLost(), start.message()));
+                    start.status().name().toLowerCase(java.util.Locale.ROOT), start.outputs(), start.duration().toMillis(), start.stateLost(), start.message()));
             if (start.ok()) return code;
             if (!sandbox.isAlive()) sandbox.restart();
             return InterpreterCell.first(code);

@@ -39,7 +39,7 @@ public final class TraceFile implements AutoCloseable {
     public static ObjectNode line(CodeInterpreterItem item, CodeInterpreterAgent.Outcome outcome) {
         return RunDirectory.object().put("task_id", item.taskId()).put("line", item.record().line()).put("gold", item.gold())
                 .put("trace", outcome.trace()).put("final_answer", outcome.finalAnswer()).put("executions", outcome.executions())
-                .put("stop_reason", outcome.stopReason());
+                .put("stop_reason", outcome.stopReason().key());
     }
 
     /** Appends a line (one written now, or one carried over from the run a re-grade scores). */

@@ -134,6 +134,19 @@ class RunRecordSchemaTest {
             assertEquals(record.path("metrics"), graded.path("metrics"), "re-scoring the run's own traces with the same verdicts agrees with it");
             assertEquals(2, Trajectories.read(grade.resolve("trajectories.jsonl")).byTask().get("ci-1").replies().size(),
                     "the re-grade carries the run's conversation over");
+
+            // The run again with its recorded replies instead of the server: the same record, the same verdicts.
+            Path replay = dir.resolve("replay");
+            judge.then(Step.reply("right"));
+            result = CommandRunner.run("run", "code-interpreter", "--data", data.toString(), "--gsm8k", gsm8k.toString(),
+                    "--model", "replay:" + run.resolve("trajectories.jsonl"), "--judge", "judge", "--judge-base-url", judge.baseUrl(),
+                    "--backend", "docker", "--out", replay.toString());
+            assertEquals(0, result.exitCode(), result.out() + result.err());
+            JsonNode replayed = assertValidRun(replay);
+            assertEquals("replay:" + run.resolve("trajectories.jsonl"), replayed.path("model").path("name").asText());
+            assertTrue(replayed.path("model").path("base_url").isNull(), "a replay has no server");
+            assertEquals(record.path("metrics"), replayed.path("metrics"));
+            assertEquals(5, model.received().size(), "the replay asked the server nothing");
         }
     }
 }

@@ -2,9 +2,8 @@ package dev.evalbox.cli;
 
 import picocli.CommandLine.Command;
 
-/** Grades recorded runs with a benchmark's own per-task unit tests. */
-@Command(name = "grade", mixinStandardHelpOptions = true, description = "Grade a recorded run with the benchmark's unit tests, in sandboxes.",
-        subcommands = {GradeCodeInterpreterCommand.class})
+/** Grades recorded answers: one subcommand per benchmark found on the class path that grades ({@link BenchmarkCommand}). */
+@Command(name = "grade", mixinStandardHelpOptions = true, description = "Grade a recorded run with the benchmark's unit tests, in sandboxes.")
 final class GradeCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -101,14 +101,16 @@ class RunCodeInterpreterTest {
                     "the run shows in its report");
 
             // Re-grade with the benchmark's original rule and new judge replies: "not right" now counts as right.
+            // One item at a time, so that the scripted replies reach the items in order.
             server.then(Step.reply("wrong"), Step.reply("not right"));
             Path regrade = dir.resolve("regrade");
             CommandRunner.Result graded = CommandRunner.run("grade", "code-interpreter", run.toString(), "--judge", "judge",
-                    "--judge-base-url", server.baseUrl(), "--judge-rule", "original", "--backend", "docker", "--out", regrade.toString());
+                    "--judge-base-url", server.baseUrl(), "--judge-rule", "original", "--backend", "docker", "--concurrency", "1",
+                    "--out", regrade.toString());
             assertEquals(0, graded.exitCode(), graded.out() + graded.err());
             assertTrue(graded.out().contains(String.format("%-32s %s", "Vis-Hard", "0.0% (0/1)")), graded.out());
             assertTrue(graded.out().contains(String.format("%-32s %s", "Vis-Easy", "100.0% (1/1)")), graded.out());
-            assertEquals("original", JSON.readTree(regrade.resolve("run.json").toFile()).path("judge_rule").asText());
+            assertEquals("original", JSON.readTree(regrade.resolve("run.json").toFile()).path("config").path("judge_rule").asText());
             String regradeReport = Files.readString(regrade.resolve("report.html"));
             assertTrue(regradeReport.contains("visualization_easy") && regradeReport.contains("Vis-Easy: 100.0% (1/1)"), "the re-grade writes its report with its metrics");
         }
@@ -249,7 +251,7 @@ class RunCodeInterpreterTest {
             assertTrue(firstOfCi3.contains("\nQuestion: 文件`sales.csv`, `extra.csv`，Q3 画出每月金额"), firstOfCi3);
             String firstOfCi1 = model.received().get(0).body().path("messages").get(0).path("content").asText();
             assertTrue(firstOfCi1.endsWith("\nQuestion: File `sales.csv`. Q1 Plot the amount per month as a line."), firstOfCi1);
-            assertEquals("generic", JSON.readTree(run.resolve("run.json").toFile()).path("file_prefix").asText());
+            assertEquals("generic", JSON.readTree(run.resolve("run.json").toFile()).path("config").path("file_prefix").asText());
 
             Map<String, JsonNode> rows = results(run);
             assertEquals(11, rows.size());

@@ -12,6 +12,8 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.evalbox.agentloop.ScriptedChatServer;
 import dev.evalbox.agentloop.ScriptedChatServer.Step;
+import dev.evalbox.agentloop.trajectory.Trajectories;
+import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.sandbox.DockerRequired;
 import dev.evalbox.unittests.artifactsbench.ChromiumRequired;
 import dev.evalbox.unittests.RunDirectory;
@@ -155,5 +157,67 @@ class RunRecordSchemaTest {
         assertEquals("grade", graded.path("kind").asText());
         assertTrue(graded.path("judge").isNull(), "render only: no judge");
         assertEquals(1, graded.path("metrics").path("unscored").asInt(), "the rendered task has no score");
+    }
+    @Test
+    void codeInterpreterRunAndGrade(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("eval_code_interpreter_v1.jsonl");
+        Files.writeString(data, String.join("\n",
+                "{\"query\": \"Draw a line.\", \"tags\": \"all_ci,visualization\"}",
+                "{\"query\": \"Say ok.\", \"tags\": \"all_ci,general\"}"));
+        Path gsm8k = dir.resolve("gsm8k_test.jsonl");
+        Files.writeString(gsm8k, "{\"question\": \"What is 2 + 4?\", \"answer\": \"2+4=6\\n#### 6\"}\n");
+        Path run = dir.resolve("run");
+        String act = "Thought: run it\nAction: code_interpreter\nAction Input:\n```py\n%s\n```\n";
+        try (ScriptedChatServer model = new ScriptedChatServer(); ScriptedChatServer judge = new ScriptedChatServer()) {
+            model.then(Step.reply(act.formatted("plt.plot([1, 2, 3])\nplt.show()")), Step.reply("Thought: done\nFinal Answer: drawn"),
+                    Step.reply(act.formatted("print('ok')")),
+                    Step.reply(act.formatted("print(2 + 4)")), Step.reply("Thought: I know\nFinal Answer: 6"));
+            judge.then(Step.reply("right"));
+            CommandRunner.Result result = CommandRunner.run("run", "code-interpreter", "--data", data.toString(), "--gsm8k", gsm8k.toString(),
+                    "--model", "agent", "--base-url", model.baseUrl(), "--temperature", "0", "--judge", "judge",
+                    "--judge-base-url", judge.baseUrl(), "--backend", "docker", "--concurrency", "1", "--out", run.toString());
+            assertEquals(0, result.exitCode(), result.out() + result.err());
+            JsonNode record = assertValidRun(run);
+            assertEquals("code-interpreter", record.path("benchmark").asText());
+            assertEquals("finished", record.path("status").asText());
+            assertEquals(3, record.path("dataset").path("tasks").asInt());
+            assertEquals(2, record.path("dataset").path("files").size(), "both files of the dataset, each with its digest");
+            assertEquals(List.of("Observation:"), JSON.convertValue(record.path("model").path("sampling").path("stop"), List.class));
+            assertEquals(0.0, record.path("model").path("sampling").path("temperature").asDouble(-1));
+            assertEquals("judge", record.path("judge").path("name").asText());
+            assertEquals(300, record.path("judge").path("sampling").path("max_tokens").asInt());
+            assertEquals(100.0, record.path("metrics").path("Vis-All").path("percent").asDouble(), record.toString());
+            assertEquals("qwen", record.path("config").path("file_prefix").asText());
+
+            List<TrajectoryEvent> events = Trajectories.read(run.resolve("trajectories.jsonl")).byTask().get("ci-1").events();
+            TrajectoryEvent.JudgeCall call = events.stream().filter(TrajectoryEvent.JudgeCall.class::isInstance)
+                    .map(TrajectoryEvent.JudgeCall.class::cast).findFirst().orElseThrow(() -> new AssertionError("no judge call in " + events));
+            assertEquals("right", call.reply());
+            assertEquals(List.of("artifacts/ci-1/fig-001.png"), call.images());
+
+            Path grade = dir.resolve("grade");
+            judge.then(Step.reply("right"));
+            result = CommandRunner.run("grade", "code-interpreter", run.toString(), "--judge", "judge", "--judge-base-url", judge.baseUrl(),
+                    "--backend", "docker", "--out", grade.toString());
+            assertEquals(0, result.exitCode(), result.out() + result.err());
+            JsonNode graded = assertValidRun(grade);
+            assertEquals("grade", graded.path("kind").asText());
+            assertEquals(record.path("metrics"), graded.path("metrics"), "re-scoring the run's own traces with the same verdicts agrees with it");
+            assertEquals(2, Trajectories.read(grade.resolve("trajectories.jsonl")).byTask().get("ci-1").replies().size(),
+                    "the re-grade carries the run's conversation over");
+
+            // The run again with its recorded replies instead of the server: the same record, the same verdicts.
+            Path replay = dir.resolve("replay");
+            judge.then(Step.reply("right"));
+            result = CommandRunner.run("run", "code-interpreter", "--data", data.toString(), "--gsm8k", gsm8k.toString(),
+                    "--model", "replay:" + run.resolve("trajectories.jsonl"), "--judge", "judge", "--judge-base-url", judge.baseUrl(),
+                    "--backend", "docker", "--out", replay.toString());
+            assertEquals(0, result.exitCode(), result.out() + result.err());
+            JsonNode replayed = assertValidRun(replay);
+            assertEquals("replay:" + run.resolve("trajectories.jsonl"), replayed.path("model").path("name").asText());
+            assertTrue(replayed.path("model").path("base_url").isNull(), "a replay has no server");
+            assertEquals(record.path("metrics"), replayed.path("metrics"));
+            assertEquals(5, model.received().size(), "the replay asked the server nothing");
+        }
     }
 }

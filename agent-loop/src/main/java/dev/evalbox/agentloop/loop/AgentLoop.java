@@ -29,16 +29,29 @@ public final class AgentLoop {
 
     public AgentProtocol protocol() { return protocol; }
 
+    /** Runs a task with the protocol's plain loop ({@link AgentHooks#of}). */
     public AgentOutcome run(String taskId, String benchmark, List<ChatMessage> opening, ChatModel model, Sandbox sandbox,
                             TrajectoryWriter trajectory) {
+        return run(taskId, benchmark, opening, model, sandbox, trajectory, AgentHooks.of(protocol));
+    }
+
+    /** Runs a task with a benchmark's own hooks (how it asks, reads replies, shows results and stops). */
+    public AgentOutcome run(String taskId, String benchmark, List<ChatMessage> opening, ChatModel model, Sandbox sandbox,
+                            TrajectoryWriter trajectory, AgentHooks hooks) {
         long started = System.nanoTime();
         List<ChatMessage> messages = new ArrayList<>(opening);
         Usage usage = Usage.NONE;
         trajectory.write(new TrajectoryEvent.TaskStarted(taskId, Instant.now(), benchmark, model.name(), opening));
+        hooks.start();
         StopReason stop = StopReason.MAX_TURNS;
         String error = null;
         int turns = 0;
         for (int turn = 1; turn <= protocol.maxTurns(); turn++) {
+            Optional<StopReason> before = hooks.beforeCall();
+            if (before.isPresent()) {
+                stop = before.get();
+                break;
+            }
             if (protocol.wallClock() != null && System.nanoTime() - started > protocol.wallClock().toNanos()) {
                 stop = StopReason.WALL_CLOCK;
                 break;
@@ -50,9 +63,10 @@ public final class AgentLoop {
             trajectory.write(new TrajectoryEvent.ModelRequest(taskId, Instant.now(), turn, messages.size()));
             ChatCompletion completion;
             try {
-                completion = model.complete(new ChatRequest(messages, protocol.sampling()));
+                completion = model.complete(new ChatRequest(hooks.request(messages), protocol.sampling()));
             } catch (ModelException e) {
-                trajectory.write(new TrajectoryEvent.Error(taskId, Instant.now(), turn, "model_" + e.kind().name().toLowerCase(Locale.ROOT), e.getMessage()));
+                trajectory.write(new TrajectoryEvent.Error(taskId, Instant.now(), turn, "model_" + e.kind().name().toLowerCase(Locale.ROOT),
+                        e.getMessage()));
                 stop = StopReason.MODEL_ERROR;
                 error = e.getMessage();
                 break;
@@ -63,27 +77,40 @@ public final class AgentLoop {
             messages.add(ChatMessage.assistant(reply));
             trajectory.write(new TrajectoryEvent.ModelResponse(taskId, Instant.now(), turn, reply, completion.usage(),
                     completion.latency().toMillis(), completion.attempts(), completion.finishReason()));
-            Optional<String> code = protocol.extractor().extract(reply);
-            if (code.isEmpty()) {
-                stop = StopReason.NO_CODE;
+            AgentHooks.Action action = hooks.read(reply);
+            if (action instanceof AgentHooks.Action.Stop end) {
+                stop = end.reason();
                 break;
             }
-            ExecutionResult result = sandbox.execute(code.get(), protocol.cellTimeout());
-            trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), turn, code.get(),
-                    result.status().name().toLowerCase(Locale.ROOT), result.outputs(), result.duration().toMillis(), result.stateLost(),
-                    result.message()));
-            if (result.status() == ExecutionStatus.CRASHED || result.status() == ExecutionStatus.OOM) {
-                // The model is told (through the observation) and may go on in a fresh interpreter.
-                trajectory.write(new TrajectoryEvent.Error(taskId, Instant.now(), turn, "sandbox_" + result.status().name().toLowerCase(Locale.ROOT),
-                        result.message()));
-                sandbox.restart();
-            }
-            String observation = protocol.formatter().format(result);
+            String cell = hooks.cell(((AgentHooks.Action.Run) action).code());
+            ExecutionResult result = cell == null ? null : execute(taskId, turn, cell, sandbox, trajectory);
+            String observation = hooks.observe(result, turn);
             messages.add(new ChatMessage(protocol.observationRole(), observation, List.of()));
             trajectory.write(new TrajectoryEvent.Observation(taskId, Instant.now(), turn, protocol.observationRole(), observation));
+            Optional<StopReason> after = hooks.afterObservation(observation);
+            if (after.isPresent()) {
+                stop = after.get();
+                break;
+            }
         }
-        String finalAnswer = messages.isEmpty() ? "" : messages.get(messages.size() - 1).content();
+        String finalAnswer = hooks.finalAnswer(messages);
         trajectory.write(new TrajectoryEvent.TaskFinished(taskId, Instant.now(), stop.key(), turns, finalAnswer, usage));
         return new AgentOutcome(messages, stop, turns, finalAnswer, usage, error);
+    }
+
+    private ExecutionResult execute(String taskId, int turn, String cell, Sandbox sandbox, TrajectoryWriter trajectory) {
+        ExecutionResult result = sandbox.execute(cell, protocol.cellTimeout());
+        trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), turn, cell,
+                result.status().name().toLowerCase(Locale.ROOT), result.outputs(), result.duration().toMillis(), result.stateLost(),
+                result.message()));
+        if (result.status() == ExecutionStatus.CRASHED || result.status() == ExecutionStatus.OOM) {
+            // The model is told (through the observation) and may go on in a fresh interpreter.
+            trajectory.write(new TrajectoryEvent.Error(taskId, Instant.now(), turn, "sandbox_" + result.status().name().toLowerCase(Locale.ROOT),
+                    result.message()));
+            sandbox.restart();
+        } else if (!result.ok() && !sandbox.isAlive()) {
+            sandbox.restart(); // whatever ended the interpreter, the next cell needs one
+        }
+        return result;
     }
 }

@@ -1,10 +1,11 @@
 package dev.evalbox.unittests.codeinterpreter;
 
-import dev.evalbox.agentloop.model.ChatCompletion;
+import dev.evalbox.agentloop.loop.AgentLoop;
+import dev.evalbox.agentloop.loop.AgentOutcome;
+import dev.evalbox.agentloop.loop.AgentProtocol;
+import dev.evalbox.agentloop.loop.StopReason;
 import dev.evalbox.agentloop.model.ChatMessage;
 import dev.evalbox.agentloop.model.ChatModel;
-import dev.evalbox.agentloop.model.ChatRequest;
-import dev.evalbox.agentloop.model.ModelException;
 import dev.evalbox.agentloop.model.SamplingParams;
 import dev.evalbox.agentloop.model.Usage;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
@@ -32,6 +33,8 @@ import java.util.function.Function;
  * first runs the prefill's code, which counts as one execution and raises the limit by one; the model
  * is asked only while executions are below the limit, so none is asked after the last one; the loop
  * ends early on an observation containing "error:" or "Traceback", or on a reply without an action.
+ * The loop is evalbox's {@link AgentLoop}; these rules are its hooks ({@link ReActTurns}), and the stop
+ * reasons are {@link StopReason}s (execution_limit, error_observation, no_action, model_error).
  */
 public final class CodeInterpreterAgent {
     public static final Duration CELL_TIMEOUT = Duration.ofSeconds(30);
@@ -43,13 +46,14 @@ public final class CodeInterpreterAgent {
     public enum PromptStyle { CHAT, COMPLETION }
 
     /** What happened: the trace, the final answer, executions made (an Easy item's prefill included), why it stopped. */
-    public record Outcome(String trace, String finalAnswer, int executions, String stopReason, Usage usage, String error) { }
+    public record Outcome(String trace, String finalAnswer, int executions, StopReason stopReason, Usage usage, String error) { }
 
     private final ChatModel model;
     private final ReActPrompt prompt;
     private final SamplingParams sampling;
     private final PromptStyle style;
     private final FilePrefix filePrefix;
+    private final AgentLoop loop;
 
     public CodeInterpreterAgent(ChatModel model, ReActPrompt prompt, SamplingParams sampling) {
         this(model, prompt, sampling, PromptStyle.CHAT, FilePrefix.QWEN);
@@ -60,9 +64,16 @@ public final class CodeInterpreterAgent {
         this.prompt = prompt;
         this.style = style;
         this.filePrefix = filePrefix;
-        List<String> stops = new ArrayList<>(sampling.stop());
+        this.sampling = sent(sampling);
+        // The benchmark's limits are the hooks' (executions); the turn limit only bounds a loop that cannot reach it.
+        this.loop = new AgentLoop(new AgentProtocol(reply -> Optional.empty(), result -> "", "user", 16, CELL_TIMEOUT, null, 0, this.sampling));
+    }
+
+    /** What a model call sends given the user's sampling: the same, with the stop sequence "Observation:" added. */
+    public static SamplingParams sent(SamplingParams user) {
+        List<String> stops = new ArrayList<>(user.stop());
         if (!stops.contains(STOP)) stops.add(STOP);
-        this.sampling = sampling.withStop(stops);
+        return user.withStop(stops);
     }
 
     /**
@@ -80,106 +91,44 @@ public final class CodeInterpreterAgent {
     }
 
     /**
-     * Runs one item. {@code uploadPaths} are the input files' paths in the sandbox; {@code saveImage}
-     * stores a figure and returns the path the observation shows.
+     * Runs one item on {@link AgentLoop} with the benchmark's hooks ({@link ReActTurns}). {@code uploadPaths}
+     * are the input files' paths in the sandbox; {@code saveImage} stores a figure and returns the path
+     * the observation shows.
      */
     public Outcome run(String taskId, CodeInterpreterRecord record, Sandbox sandbox, List<String> uploadPaths,
                        Function<byte[], String> saveImage, TrajectoryWriter trajectory) {
         String rendered = prompt.render(question(record));
-        List<ChatMessage> messages = new ArrayList<>();
-        messages.add(ChatMessage.user(rendered));
-        String completionBase = rendered + "\n";
-        int limit = executionLimit(record);
-        int executions = 0;
-        Session session = new Session(taskId, sandbox, trajectory);
-        // The trace continues after "Thought:" (an Easy item's prefill ends with it; so does every observation).
-        boolean afterThought = false;
-        if (record.query().contains("<|im_start|>")) {
-            String prefill = record.prefill();
-            completionBase += prefill;
-            // The benchmark runs the query's latest Action Input, whatever the action's name, and discards
-            // the output: the prefill already shows it.
-            String code = ReActParser.latestCall(record.query()).map(call -> InterpreterCell.code(call.actionInput(), uploadPaths)).orElse("");
-            if (!code.isEmpty()) {
-                String cell = session.cell(code);
-                ExecutionResult result = sandbox.execute(cell, CELL_TIMEOUT);
-                trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), 0, cell, result.status().name().toLowerCase(Locale.ROOT),
-                        result.outputs(), result.duration().toMillis(), result.stateLost(), result.message()));
-                if (!result.ok() && !sandbox.isAlive()) sandbox.restart();
-            }
-            executions++;
-            limit++;
-            afterThought = true;
+        List<ChatMessage> opening = new ArrayList<>();
+        opening.add(ChatMessage.user(rendered));
+        String prefill = record.prefill();
+        boolean prefilled = record.query().contains("<|im_start|>");
+        if (prefilled) {
             int observation = prefill.indexOf(ReActParser.OBSERVATION);
             if (observation >= 0) {
-                messages.add(ChatMessage.assistant(prefill.substring(0, observation).strip()));
-                messages.add(ChatMessage.user(prefill.substring(observation + 1).replaceFirst("\\s*Thought:\\s*$", "").strip()));
+                opening.add(ChatMessage.assistant(prefill.substring(0, observation).strip()));
+                opening.add(ChatMessage.user(prefill.substring(observation + 1).replaceFirst("\\s*Thought:\\s*$", "").strip()));
             }
         }
-        trajectory.write(new TrajectoryEvent.TaskStarted(taskId, Instant.now(), "code-interpreter", model.name(), List.copyOf(messages)));
-        StringBuilder trace = new StringBuilder();
-        Usage usage = Usage.NONE;
-        String stop = "execution_limit";
-        String error = null;
-        for (int turn = 1; executions < limit; turn++) {
-            ChatCompletion completion;
-            try {
-                trajectory.write(new TrajectoryEvent.ModelRequest(taskId, Instant.now(), turn, messages.size()));
-                List<ChatMessage> request = style == PromptStyle.CHAT ? messages : List.of(ChatMessage.user(completionBase + trace));
-                completion = model.complete(new ChatRequest(request, sampling));
-            } catch (ModelException e) {
-                trajectory.write(new TrajectoryEvent.Error(taskId, Instant.now(), turn, "model_" + e.kind().name().toLowerCase(Locale.ROOT), e.getMessage()));
-                stop = "model_error";
-                error = e.getMessage();
-                break;
-            }
-            usage = usage.plus(completion.usage());
-            String reply = completion.text();
-            trajectory.write(new TrajectoryEvent.ModelResponse(taskId, Instant.now(), turn, reply, completion.usage(),
-                    completion.latency().toMillis(), completion.attempts(), completion.finishReason()));
-            messages.add(ChatMessage.assistant(reply));
-            // Each reply continues the benchmark's single ReAct text, which stands after "Thought:" once an
-            // observation (or a prefill) was added; a chat model starts its reply with "Thought:" again.
-            String part = reply;
-            if (afterThought && style == PromptStyle.CHAT) {
-                String lead = reply.stripLeading();
-                part = lead.startsWith("Thought:") ? lead.substring("Thought:".length()) : " " + lead;
-            }
-            afterThought = false;
-            Optional<ReActCall> call = ReActParser.latestCall(part);
-            if (call.isEmpty() || call.get().action().isEmpty()) {
-                // No action (an empty name counts as none): the reply joins the trace as the parser left it.
-                trace.append(call.map(ReActCall::textBeforeObservation).orElse(part));
-                stop = "no_action";
-                break;
-            }
-            String code = InterpreterCell.code(call.get().actionInput(), uploadPaths);
-            String observation = "";
-            ExecutionResult result = null;
-            if (!code.isEmpty()) {
-                String cell = session.cell(code);
-                result = sandbox.execute(cell, CELL_TIMEOUT);
-                // Figures are numbered per call, as the benchmark numbers them.
-                observation = Observation.format(result, saveImage, 1, CELL_TIMEOUT);
-                trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), turn, cell, result.status().name().toLowerCase(Locale.ROOT),
-                        result.outputs(), result.duration().toMillis(), result.stateLost(), result.message()));
-            }
-            executions++;
-            trajectory.write(new TrajectoryEvent.Observation(taskId, Instant.now(), turn, "user", "Observation: " + observation));
-            trace.append(call.get().textBeforeObservation()).append(ReActParser.OBSERVATION).append(' ').append(observation).append(THOUGHT);
-            afterThought = true;
-            messages.add(ChatMessage.user("Observation: " + observation));
-            if (result != null && !result.ok() && !sandbox.isAlive()) sandbox.restart();
-            if (observation.contains("error:") || observation.contains("Traceback")) {
-                stop = "error_observation";
-                break;
-            }
-        }
-        String text = trace.toString();
-        int answerAt = text.lastIndexOf("Final Answer:");
-        String finalAnswer = answerAt >= 0 ? text.substring(answerAt + "Final Answer:".length()).strip() : "";
-        trajectory.write(new TrajectoryEvent.TaskFinished(taskId, Instant.now(), stop, executions, finalAnswer, usage));
-        return new Outcome(text, finalAnswer, executions, stop, usage, error);
+        Session session = new Session(taskId, sandbox, trajectory);
+        ReActTurns turns = new ReActTurns(record, style, rendered + "\n" + (prefilled ? prefill : ""), uploadPaths, saveImage, CELL_TIMEOUT,
+                session::cell, prefilled ? () -> runPrefill(taskId, record, sandbox, uploadPaths, session, trajectory) : null);
+        AgentOutcome outcome = loop.run(taskId, "code-interpreter", opening, model, sandbox, trajectory, turns);
+        return new Outcome(turns.trace(), outcome.finalAnswer(), turns.executions(), outcome.stopReason(), outcome.usage(), outcome.error());
+    }
+
+    /**
+     * The benchmark runs an Easy item's latest Action Input (whatever the action's name) before the model
+     * is asked, and discards the output: the prefill already shows it.
+     */
+    private static void runPrefill(String taskId, CodeInterpreterRecord record, Sandbox sandbox, List<String> uploadPaths, Session session,
+                                   TrajectoryWriter trajectory) {
+        String code = ReActParser.latestCall(record.query()).map(call -> InterpreterCell.code(call.actionInput(), uploadPaths)).orElse("");
+        if (code.isEmpty()) return;
+        String cell = session.cell(code);
+        ExecutionResult result = sandbox.execute(cell, CELL_TIMEOUT);
+        trajectory.write(new TrajectoryEvent.CodeExecution(taskId, Instant.now(), 0, cell, result.status().name().toLowerCase(Locale.ROOT),
+                result.outputs(), result.duration().toMillis(), result.stateLost(), result.message()));
+        if (!result.ok() && !sandbox.isAlive()) sandbox.restart();
     }
 
     /**

@@ -29,8 +29,15 @@ public final class VisualizationJudge {
     /** How a judge's reply becomes a verdict. */
     public enum Rule { ORIGINAL, STRICT }
 
-    /** The outcome for one item, with its evidence. */
-    public record Verdict(boolean gatePassed, List<String> images, String prompt, String judgeReply, boolean correct, String note) { }
+    /** What each judge call sends besides the prompt and images. */
+    public static final SamplingParams SAMPLING = SamplingParams.DEFAULT.withMaxTokens(300);
+
+    /**
+     * The outcome for one item, with its evidence. The judge is called exactly when the gate passed;
+     * {@code completion} is its answer (null when it was not called or failed, {@code note} says why).
+     */
+    public record Verdict(boolean gatePassed, List<String> images, String prompt, String judgeReply, boolean correct, String note,
+                          ChatCompletion completion) { }
 
     private final ChatModel judge;
     private final Rule rule;
@@ -51,6 +58,9 @@ public final class VisualizationJudge {
 
     public Rule rule() { return rule; }
 
+    /** The judge model's name. */
+    public String model() { return judge.name(); }
+
     /** Scores an item's trace; {@code readImage} gives a shown image's bytes if the file exists. */
     public Verdict score(CodeInterpreterRecord record, String trace, Function<String, Optional<byte[]>> readImage) {
         List<String> images = new ArrayList<>();
@@ -64,18 +74,18 @@ public final class VisualizationJudge {
             }
         }
         String prompt = ("zh".equals(record.lang()) ? promptZh : promptEn).replace("{query}", record.question());
-        if (images.isEmpty()) return new Verdict(false, images, prompt, "", false, "no image in the trace");
-        if (!gate(trace, images)) return new Verdict(false, images, prompt, "", false, "every image came from a failed observation");
+        if (images.isEmpty()) return new Verdict(false, images, prompt, "", false, "no image in the trace", null);
+        if (!gate(trace, images)) return new Verdict(false, images, prompt, "", false, "every image came from a failed observation", null);
         ChatMessage message = ChatMessage.user(prompt);
         for (byte[] image : contents) message = message.withPng(image);
-        String reply;
+        ChatCompletion completion;
         try {
-            ChatCompletion completion = judge.complete(new ChatRequest(List.of(message), SamplingParams.DEFAULT.withMaxTokens(300)));
-            reply = completion.text();
+            completion = judge.complete(new ChatRequest(List.of(message), SAMPLING));
         } catch (ModelException e) {
-            return new Verdict(true, images, prompt, "", false, "the judge failed: " + e.getMessage());
+            return new Verdict(true, images, prompt, "", false, "the judge failed: " + e.getMessage(), null);
         }
-        return new Verdict(true, images, prompt, reply, isRight(reply, rule), "");
+        String reply = completion.text();
+        return new Verdict(true, images, prompt, reply, isRight(reply, rule), "", completion);
     }
 
     /** The benchmark's gate: some image's observation (from the last "\nObservation:" before it) has no error. */

@@ -1,5 +1,7 @@
 package dev.evalbox.unittests.eval;
 
+import java.nio.file.Path;
+
 /**
  * A benchmark evalbox can run and grade, implemented once per benchmark and found with
  * {@link java.util.ServiceLoader} (see {@link Benchmarks}). It says what its options are and opens an
@@ -37,6 +39,12 @@ public interface Benchmark {
                                                   dev.evalbox.sandbox.Sandbox sandbox) {
         return java.util.List.of();
     }
+
+    /**
+     * Where a run goes when the user gives no {@code --out}, or null for the runner's
+     * {@code runs/<name>-<time>} (a re-grade of a run, say, goes next to the run it re-scores).
+     */
+    default Path defaultRunDir(EvalMode mode, Object options) { return null; }
 
     /** Starts an evaluation with the options as the user gave them; errors the user can fix are {@link UserException}s. */
     Evaluation<?, ?> open(EvalMode mode, Object options, EvalContext context);

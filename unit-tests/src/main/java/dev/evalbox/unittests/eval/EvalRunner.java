@@ -61,16 +61,17 @@ public final class EvalRunner {
         if (!benchmark.supports(mode)) {
             throw new UserException(benchmark.title() + " has no `" + mode.verb() + "` (try `evalbox run " + benchmark.name() + "`)");
         }
-        Path runDir = runPath(benchmark, mode);
+        Path runDir = runPath(benchmark, mode, options);
         try (RunDirectory dir = RunDirectory.open(runDir);
              Evaluation<?, ?> evaluation = benchmark.open(mode, options, new EvalContext(runDir, settings.resume(), settings.err()))) {
             return execute(benchmark, mode, evaluation, dir);
         }
     }
 
-    private Path runPath(Benchmark benchmark, EvalMode mode) {
+    private Path runPath(Benchmark benchmark, EvalMode mode, Object options) {
         String kind = mode == EvalMode.RUN ? benchmark.name() : "grade-" + benchmark.name();
-        Path path = settings.runDir() != null ? settings.runDir() : RunDirectory.newPath(Path.of("runs"), kind);
+        Path path = settings.runDir() != null ? settings.runDir() : benchmark.defaultRunDir(mode, options);
+        if (path == null) path = RunDirectory.newPath(Path.of("runs"), kind);
         if (!settings.resume() && Files.isRegularFile(path.resolve("results.jsonl"))) {
             throw new UserException(path + " already holds a run: add --resume to continue it, or choose another --out");
         }

@@ -53,6 +53,20 @@ public final class RunRecord {
         return this;
     }
 
+    /**
+     * A dataset held in several files (a benchmark's own file and a second test set, say): {@code path}
+     * and {@code sha256} are the first file's, {@code files} lists each file with its SHA-256.
+     */
+    public RunRecord dataset(List<Path> files, int tasks) {
+        if (files.isEmpty()) throw new IllegalArgumentException("a dataset needs at least one file");
+        dataset(files.get(0), files.get(0), tasks);
+        if (files.size() > 1) {
+            var list = ((ObjectNode) json.get("dataset")).putArray("files");
+            files.forEach(f -> list.addObject().put("path", f.toAbsolutePath().toString()).put("sha256", sha256(f)));
+        }
+        return this;
+    }
+
     /** The model: its name, the server's base URL (credentials removed) and the sampling settings actually sent. */
     public RunRecord model(String name, String baseUrl, SamplingParams sent) {
         json.set("model", endpoint(name, baseUrl, sent));

@@ -85,7 +85,7 @@ public record RunHeader(String benchmark, String model, Instant date) {
         }
         html.append("</h1>\n<p class=\"meta\">").append(Html.escape(runDir.toAbsolutePath().toString())).append("<br>");
         for (String key : settings) {
-            JsonNode value = RunRecord.setting(run, key);
+            JsonNode value = shown(run, key);
             if (value.isValueNode() && !value.isNull()) html.append(key).append(": <b>").append(Html.escape(value.asText())).append("</b> &nbsp; ");
         }
         html.append("</p>\n");
@@ -113,12 +113,6 @@ public record RunHeader(String benchmark, String model, Instant date) {
         return null;
     }
 
-    /** A benchmark setting as text, wherever run.json's version keeps it. */
-    private static String setting(JsonNode run, String key) {
-        JsonNode value = RunRecord.setting(run, key);
-        return value.isValueNode() && !value.isNull() ? value.asText() : null;
-    }
-
     /** The first task_started event, read line by line so that a long trajectory file is not read whole. */
     private static JsonNode firstTaskStarted(Path trajectories) {
         if (!Files.isRegularFile(trajectories)) return null;
@@ -136,6 +130,23 @@ public record RunHeader(String benchmark, String model, Instant date) {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + trajectories, e);
         }
+    }
+
+    /**
+     * A setting the header shows, in either layout of run.json: at the top before schema 1; since then
+     * the backend and image under {@code sandbox}, the version under {@code evalbox}, the rest under {@code config}.
+     */
+    private static JsonNode shown(JsonNode run, String key) {
+        if (run.path(key).isValueNode()) return run.path(key);
+        if (key.equals("evalbox_version")) return run.path("evalbox").path("version");
+        JsonNode inSandbox = run.path("sandbox").path(key);
+        return inSandbox.isValueNode() ? inSandbox : RunRecord.setting(run, key);
+    }
+
+    /** A benchmark setting of run.json in either layout (under config since schema 1). */
+    private static String setting(JsonNode run, String key) {
+        JsonNode value = RunRecord.setting(run, key);
+        return value.isValueNode() && !value.isNull() && !value.asText().isBlank() ? value.asText().strip() : null;
     }
 
     private static String text(JsonNode node, String key) {

@@ -51,8 +51,9 @@ public final class RunReport {
         JsonNode run = Files.isRegularFile(runDir.resolve("run.json")) ? JSON.readTree(runDir.resolve("run.json").toFile()) : JSON.createObjectNode();
         if ("artifactsbench".equals(run.path("benchmark").asText())) return new ArtifactsReport(runDir).render(run);
         Map<String, JsonNode> results = sortedByTask(resultRows(runDir.resolve("results.jsonl")));
-        // HumanEval-V writes a row per sample: the rate is over samples then, and each sample is listed.
-        boolean perSample = results.values().stream().anyMatch(row -> row.has("sample"));
+        // HumanEval-V writes a row per sample: the rate is over samples then, and each sample is listed. Every
+        // row of a run on the spine has a "sample" (0 when there is one), so it is the count of rows per task that tells.
+        boolean perSample = results.values().stream().map(row -> row.path("task_id").asText()).distinct().count() < results.size();
         Map<String, JsonNode> conversations = jsonLines(runDir.resolve("pybench_trajectory.jsonl"), "index");
         Map<String, JsonNode> traces = jsonLines(runDir.resolve("traces.jsonl"), "task_id");
         Map<String, Map<Integer, List<String>>> figures = figures(runDir.resolve("trajectories.jsonl"));
@@ -95,10 +96,11 @@ public final class RunReport {
         html.append("<h2>Tasks</h2>\n<div id=\"tasks\">\n");
         for (Map.Entry<String, JsonNode> entry : results.entrySet()) {
             JsonNode row = entry.getValue();
-            String task = entry.getKey();
+            String task = row.path("task_id").asText();
+            String shownId = perSample ? entry.getKey() : task;
             boolean pass = row.path("passed").asBoolean();
-            html.append("<details class=\"task ").append(pass ? "pass" : "fail").append("\" id=\"task-").append(Html.escape(task.replace(' ', '-'))).append("\">")
-                    .append("<summary><span class=\"id\">").append(Html.escape(task)).append("</span>")
+            html.append("<details class=\"task ").append(pass ? "pass" : "fail").append("\" id=\"task-").append(Html.escape(shownId.replace(' ', '-'))).append("\">")
+                    .append("<summary><span class=\"id\">").append(Html.escape(shownId)).append("</span>")
                     .append("<span class=\"verdict\">").append(pass ? "pass" : row.path("passed").isNull() ? "not graded" : "fail").append("</span>")
                     .append("<span class=\"turns\">").append(row.path("turns").asInt()).append(" turns</span>")
                     .append("<span class=\"reason\">").append(Html.escape(row.path("reason").asText())).append("</span></summary>\n");

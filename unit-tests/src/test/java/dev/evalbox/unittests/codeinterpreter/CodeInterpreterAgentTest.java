@@ -90,7 +90,7 @@ class CodeInterpreterAgentTest {
                     List.of("upload_file_clean/sales.csv"));
             Run run = run(server, record, dir);
             CodeInterpreterAgent.Outcome outcome = run.outcome();
-            assertEquals("no_action", outcome.stopReason());
+            assertEquals("no_action", outcome.stopReason().key());
             assertEquals(2, outcome.executions());
             assertEquals("the chart shows sales by month", outcome.finalAnswer());
             String trace = outcome.trace();
@@ -114,14 +114,14 @@ class CodeInterpreterAgentTest {
             server.then(Step.reply(act("count", "print(len(open('sales.csv').readlines()))")));
             CodeInterpreterRecord general = new CodeInterpreterRecord(2, "How many lines?", Set.of("general"), "en", List.of("sales.csv"));
             CodeInterpreterAgent.Outcome once = run(server, general, Files.createDirectories(dir.resolve("a"))).outcome();
-            assertEquals("execution_limit", once.stopReason());
+            assertEquals("execution_limit", once.stopReason().key());
             assertEquals(1, once.executions());
             assertEquals(1, server.received().size(), "no model call after the last allowed execution");
 
             server.then(Step.reply(act("divide", "1/0")));
             CodeInterpreterRecord math = new CodeInterpreterRecord(3, "What is 1/0?", Set.of("math"), "en", List.of());
             CodeInterpreterAgent.Outcome failed = run(server, math, Files.createDirectories(dir.resolve("b"))).outcome();
-            assertEquals("error_observation", failed.stopReason());
+            assertEquals("error_observation", failed.stopReason().key());
             assertTrue(failed.trace().contains("error:\n\n```\n") && failed.trace().contains("ZeroDivisionError"), failed.trace());
         }
     }
@@ -154,7 +154,7 @@ class CodeInterpreterAgentTest {
             // The benchmark: the prefill counts as execution 1 and raises the limit from 3 to 4, so the
             // model runs code three times and is not asked again after the third.
             assertEquals(4, outcome.executions());
-            assertEquals("execution_limit", outcome.stopReason());
+            assertEquals("execution_limit", outcome.stopReason().key());
             assertEquals(3, server.received().size());
             String trace = outcome.trace();
             assertTrue(trace.startsWith(" use the loaded frame\nAction: code_interpreter"), "the trace continues the prefill's Thought: " + trace);

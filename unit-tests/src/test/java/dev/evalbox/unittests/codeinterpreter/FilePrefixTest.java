@@ -62,7 +62,7 @@ class FilePrefixTest {
                     .completions(style == CodeInterpreterAgent.PromptStyle.COMPLETION).build();
             var outcome = new CodeInterpreterAgent(model, ReActPrompt.DEFAULT, SamplingParams.DEFAULT, style, prefix)
                     .run("t", record, sandbox, List.of(), png -> "unused", trajectory);
-            assertEquals("no_action", outcome.stopReason());
+            assertEquals("no_action", outcome.stopReason().key());
             assertEquals(1, server.received().size());
             var body = server.received().get(0).body();
             return style == CodeInterpreterAgent.PromptStyle.CHAT ? body.path("messages").get(0).path("content").asText()

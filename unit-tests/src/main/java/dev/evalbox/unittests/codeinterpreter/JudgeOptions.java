@@ -1,13 +1,13 @@
-package dev.evalbox.cli;
+package dev.evalbox.unittests.codeinterpreter;
 
 import dev.evalbox.agentloop.model.OpenAiChatModel;
-import dev.evalbox.unittests.codeinterpreter.VisualizationJudge;
+import dev.evalbox.unittests.eval.RunRecord;
 import dev.evalbox.unittests.eval.UserException;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** The multimodal judge of visualization items: which model, where, and how its reply becomes a verdict. */
-final class JudgeOptions {
+public final class JudgeOptions {
     @Option(names = "--judge", description = "The judge model (OpenAI-compatible, with image input); without it visualization items are not judged.")
     String judge;
 
@@ -20,18 +20,40 @@ final class JudgeOptions {
     @Option(names = "--judge-rule", description = "original (any reply containing \"right\" passes, as the benchmark counts) or strict (the verdict word). Default: ${DEFAULT-VALUE}.")
     String rule = "original";
 
-    /** The judge, or null without --judge; {@code fallbackBaseUrl} (the model's server) is used when --judge-base-url is absent. */
-    VisualizationJudge judge(String fallbackBaseUrl) {
-        if (judge == null) return null;
-        VisualizationJudge.Rule parsed = switch (rule) {
+    /** The judge model's name, or null without --judge. */
+    public String model() { return judge; }
+
+    /** The rule as given ("original" or "strict"). */
+    public String rule() { return rule; }
+
+    /** The rule, checked: an unknown one is an error naming the choices, with or without a judge. */
+    public VisualizationJudge.Rule parsedRule() {
+        return switch (rule) {
             case "original" -> VisualizationJudge.Rule.ORIGINAL;
             case "strict" -> VisualizationJudge.Rule.STRICT;
             default -> throw new UserException("unknown --judge-rule \"" + rule + "\": use original or strict");
         };
+    }
+
+    /** The judge, or null without --judge; {@code fallbackBaseUrl} (the model's server) is used when --judge-base-url is absent. */
+    public VisualizationJudge judge(String fallbackBaseUrl) {
+        if (judge == null) return null;
+        VisualizationJudge.Rule parsed = parsedRule();
+        return new VisualizationJudge(server(fallbackBaseUrl), parsed, VisualizationJudge.DEFAULT_PROMPT_EN, VisualizationJudge.DEFAULT_PROMPT_ZH);
+    }
+
+    /** Records the judge in run.json (nothing without --judge): its name, server and the sampling the judge calls send. */
+    public void record(RunRecord record, String fallbackBaseUrl) {
+        if (judge == null) return;
+        String base = server(fallbackBaseUrl).endpoint().toString().replaceFirst("/(chat/)?completions$", "");
+        record.judge(judge, base, VisualizationJudge.SAMPLING);
+    }
+
+    private OpenAiChatModel server(String fallbackBaseUrl) {
         OpenAiChatModel.Builder builder = OpenAiChatModel.builder().model(judge).apiKey(System.getenv(judgeApiKeyEnv))
                 .timeout(Duration.ofMinutes(5));
         String base = judgeBaseUrl != null ? judgeBaseUrl : fallbackBaseUrl;
         if (base != null) builder.baseUrl(base);
-        return new VisualizationJudge(builder.build(), parsed, VisualizationJudge.DEFAULT_PROMPT_EN, VisualizationJudge.DEFAULT_PROMPT_ZH);
+        return builder.build();
     }
 }

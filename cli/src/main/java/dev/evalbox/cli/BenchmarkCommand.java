@@ -65,7 +65,7 @@ final class BenchmarkCommand implements Callable<Integer> {
             public void tasksOver() { progress[0].finish(); }
         };
         EvalRunner.Settings settings = new EvalRunner.Settings(runOptions.out, runOptions.resume, runOptions.limit,
-                runOptions.concurrency, line, VersionInfo.version(), VersionInfo.commit(),
+                runOptions.concurrency != null ? runOptions.concurrency : benchmark.defaultConcurrency(), line, VersionInfo.version(), VersionInfo.commit(),
                 sandbox -> BackendChoice.open(sandbox.backend(), sandbox.image(), new PrintWriter(System.err, true)),
                 listener, System.out, System.err);
         EvalRunner.Outcome outcome = new EvalRunner(settings).run(benchmark, mode, options);

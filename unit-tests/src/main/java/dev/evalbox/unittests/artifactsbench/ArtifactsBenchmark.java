@@ -68,6 +68,10 @@ public final class ArtifactsBenchmark implements Benchmark {
     @Override
     public String title() { return "ArtifactsBench"; }
 
+    /** A browser's worth of pages ({@code --pages-in-flight}'s default): tasks mostly wait on pages and judges, not on CPU. */
+    @Override
+    public int defaultConcurrency() { return 8; }
+
     @Override
     public String[] description(EvalMode mode) {
         return mode == EvalMode.RUN

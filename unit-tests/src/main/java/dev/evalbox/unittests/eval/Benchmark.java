@@ -40,6 +40,9 @@ public interface Benchmark {
         return java.util.List.of();
     }
 
+    /** Tasks at once when the user gives no {@code --concurrency}. */
+    default int defaultConcurrency() { return 2; }
+
     /**
      * Where a run goes when the user gives no {@code --out}, or null for the runner's
      * {@code runs/<name>-<time>} (a re-grade of a run, say, goes next to the run it re-scores).

@@ -1,0 +1,173 @@
+package dev.evalbox.unittests.artifactsbench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+
+/**
+ * Where and as whom the browser that renders model-written pages runs: in a network namespace of its own
+ * (no interface but a loopback that stays down, so no page reaches any listener by any web API) and, when
+ * evalbox runs as root, as the unprivileged user {@value #USER} (else {@code nobody}) with Chromium's own
+ * sandbox on; without root, in a user namespace that maps the user to itself. Playwright starts a small
+ * wrapper (the resource {@code isolated-chromium.sh}) in place of Chromium, which does this and then execs
+ * Chromium with Playwright's arguments. Resource: a private directory holding the wrapper, the browser's pid
+ * and Playwright's profile directories, removed by {@link #close}.
+ */
+public final class BrowserIsolation implements AutoCloseable {
+    /** The system user the browser runs as when evalbox runs as root (scripts/ensure-chromium.sh creates it). */
+    public static final String USER = "evalbox-browser";
+    private static final String FALLBACK_USER = "nobody";
+
+    private final Path chromium;
+    private final Path dir;
+    private final Path wrapper;
+    private final Path pidFile;
+    private final String user;
+
+    private BrowserIsolation(Path chromium, Path dir, String user) {
+        this.chromium = chromium;
+        this.dir = dir;
+        this.wrapper = dir.resolve("isolated-chromium.sh");
+        this.pidFile = dir.resolve("browser.pid");
+        this.user = user;
+    }
+
+    /**
+     * Checks that this machine can isolate the browser and writes the wrapper into a private directory.
+     * Fails with what is missing and what to do: evalbox never falls back to a browser with network or without its sandbox.
+     */
+    public static BrowserIsolation prepare(Path chromium) {
+        for (String tool : List.of("unshare", "setpriv", "id", "chown")) {
+            if (onPath(tool) == null) {
+                throw new IllegalStateException("the browser that renders pages runs in a network namespace of its own, which needs " + tool
+                        + " (util-linux; Linux only): install it (apt-get install util-linux) and run again");
+            }
+        }
+        String user = null;
+        if (isRoot()) {
+            user = userExists(USER) ? USER : FALLBACK_USER;
+            if (!userExists(user)) {
+                throw new IllegalStateException("evalbox runs as root, so Chromium must run as an unprivileged user, but neither " + USER
+                        + " nor " + FALLBACK_USER + " exists: run scripts/ensure-chromium.sh (it creates " + USER + ")");
+            }
+        }
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("evalbox-browser-");
+            // the browser user passes through (to its profile, which Playwright makes here) but cannot list or write
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+            BrowserIsolation isolation = new BrowserIsolation(chromium, dir, user);
+            try (InputStream in = BrowserIsolation.class.getResourceAsStream("isolated-chromium.sh")) {
+                if (in == null) throw new IllegalStateException("isolated-chromium.sh is missing from evalbox's class path");
+                Files.write(isolation.wrapper, in.readAllBytes());
+            }
+            Files.setPosixFilePermissions(isolation.wrapper, PosixFilePermissions.fromString("rwx------"));
+            return isolation;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the browser's private directory", e);
+        }
+    }
+
+    /** What Playwright starts as the browser: the wrapper. */
+    public Path executable() {
+        return wrapper;
+    }
+
+    /**
+     * The whole environment the browser starts with: none of evalbox's own (no API keys, no proxy settings), only
+     * what Chromium needs and what the wrapper reads.
+     */
+    public Map<String, String> browserEnv() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        for (String kept : List.of("LANG", "LC_ALL", "TZ", "FONTCONFIG_FILE")) {
+            String value = System.getenv(kept);
+            if (value != null) env.put(kept, value);
+        }
+        env.putIfAbsent("LANG", "C.UTF-8");
+        env.put("EVALBOX_CHROMIUM", chromium.toAbsolutePath().toString());
+        env.put("EVALBOX_BROWSER_PIDFILE", pidFile.toString());
+        if (user != null) env.put("EVALBOX_BROWSER_USER", user);
+        return env;
+    }
+
+    /** Where Playwright makes the browser's profile directories (its TMPDIR): inside this private directory. */
+    public Path profilesDir() {
+        return dir;
+    }
+
+    /** The user Chromium runs as when evalbox is root, or empty when evalbox is not root (it then runs as evalbox's user). */
+    public String user() {
+        return user == null ? "" : user;
+    }
+
+    /** The process id of the browser launched last (its browser process; renderers and the GPU process are its descendants). */
+    public OptionalLong browserPid() {
+        try {
+            return OptionalLong.of(Long.parseLong(Files.readString(pidFile).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** One line for logs and docs: how the browser is isolated here. */
+    public String describe() {
+        return "Chromium sandbox on, a network namespace of its own (loopback only, down), "
+                + (user == null ? "as " + System.getProperty("user.name") + " in a user namespace" : "as the unprivileged user " + user);
+    }
+
+    static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) return line.split("\\s+")[2].equals("0");
+            }
+        } catch (IOException e) {
+            // not Linux: unshare is missing there too, which prepare reports
+        }
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static boolean userExists(String name) {
+        try {
+            Process id = new ProcessBuilder("id", "-u", name).redirectErrorStream(true).start();
+            id.getInputStream().readAllBytes();
+            return id.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static Path onPath(String tool) {
+        for (String d : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
+            Path p = Path.of(d, tool);
+            if (Files.isExecutable(p)) return p;
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // a profile Playwright is still removing; the rest is in the system's temporary directory
+        }
+    }
+
+    @Override
+    public String toString() {
+        return describe() + " (" + wrapper + ")";
+    }
+}

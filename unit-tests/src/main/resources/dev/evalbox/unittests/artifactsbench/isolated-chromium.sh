@@ -1,0 +1,47 @@
+#!/bin/sh
+# What Playwright starts in place of Chromium (BrowserIsolation.java writes it out and names it as the
+# executable). It gives Chromium a network namespace of its own, whose only interface is a loopback
+# that stays down, so no page reaches any address (the host's loopback, the LAN, the internet) by
+# any web API; and, as root, it runs Chromium as an unprivileged user so that Chromium's own sandbox
+# is on. Playwright talks to the browser over fds 3 and 4 (--remote-debugging-pipe): they pass
+# through each exec below, and so does this process's id, which becomes the browser process's.
+set -eu
+chromium=${EVALBOX_CHROMIUM:?}
+pidfile=${EVALBOX_BROWSER_PIDFILE:?}
+user=${EVALBOX_BROWSER_USER:-}
+unset EVALBOX_CHROMIUM EVALBOX_BROWSER_PIDFILE EVALBOX_BROWSER_USER
+
+profile=
+for arg in "$@"; do
+  case $arg in
+    --user-data-dir=*) profile=${arg#--user-data-dir=} ;;
+    --no-sandbox) echo "evalbox: refusing to start Chromium with --no-sandbox" >&2; exit 2 ;;
+  esac
+done
+if [ -z "$profile" ] || [ ! -d "$profile" ]; then
+  echo "evalbox: Playwright named no profile directory (--user-data-dir)" >&2
+  exit 2
+fi
+# Chromium's own files (caches, fontconfig's) go into the profile, which Playwright deletes when the
+# browser has gone; nothing is written to the caller's home. (Not TMPDIR: Chromium's singleton socket
+# lives there, and a Unix socket's path may not be longer than 107 bytes.)
+export HOME="$profile" XDG_CONFIG_HOME="$profile" XDG_CACHE_HOME="$profile"
+# D-Bus is a Unix socket, which a network namespace does not cut: nothing a page renders needs it.
+export DBUS_SESSION_BUS_ADDRESS=disabled: DBUS_SYSTEM_BUS_ADDRESS=disabled:
+cd /
+echo $$ > "$pidfile"
+
+if [ "$(id -u)" -eq 0 ]; then
+  if [ -z "$user" ]; then echo "evalbox: no unprivileged user to run Chromium as" >&2; exit 2; fi
+  group=$(id -g "$user")
+  # Playwright made the profile as root (mode 0700): it becomes the browser user's
+  chown -R "$user:$group" "$profile"
+  # --net and --ipc as root, then the unprivileged user with no capabilities left to gain; Chromium's
+  # sandbox then makes its own user, PID and network namespaces for each renderer inside this one.
+  exec unshare --net --ipc -- setpriv --reuid="$user" --regid="$group" --clear-groups --no-new-privs \
+    --inh-caps=-all --bounding-set=-all -- "$chromium" "$@"
+else
+  # Without root, a user namespace that maps this user to itself (not to root: Chromium will not sandbox
+  # itself as uid 0) is what lets an unprivileged process make the network namespace.
+  exec unshare --user --map-current-user --net --ipc -- "$chromium" "$@"
+fi

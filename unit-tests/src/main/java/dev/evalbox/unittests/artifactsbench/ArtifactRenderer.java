@@ -3,13 +3,13 @@ package dev.evalbox.unittests.artifactsbench;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.PlaywrightException;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.TimeoutError;
 import com.microsoft.playwright.options.LoadState;
-import com.microsoft.playwright.options.ServiceWorkerPolicy;
 import com.microsoft.playwright.options.WaitUntilState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -133,11 +133,13 @@ public final class ArtifactRenderer implements AutoCloseable {
                 } });
                 Object.defineProperty(globalThis, name, { value: Wrapped, writable: true, configurable: true });
                 const set = Original.prototype && Original.prototype.setConfiguration;
-                if (typeof set === 'function') {
+                // webkitRTCPeerConnection is another name of the same class: its prototype is patched once
+                if (typeof set === 'function' && !set.evalboxRecords) {
                   Original.prototype.setConfiguration = function (config) {
                     try { for (const t of servers(config)) report(t); } catch (e) { }
                     return set.apply(this, arguments);
                   };
+                  Original.prototype.setConfiguration.evalboxRecords = true;
                 }
               };
               wrap('RTCPeerConnection', args => servers(args[0]));
@@ -221,8 +223,7 @@ public final class ArtifactRenderer implements AutoCloseable {
                     .setExecutablePath(isolation.executable()).setEnv(isolation.browserEnv())
                     .setArgs(List.of("--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                             "--disable-sync", "--js-flags=--max-old-space-size=" + JS_HEAP_MB,
-                            "--no-proxy-server", "--host-resolver-rules=MAP * ~NOTFOUND", "--disable-quic",
-                            "--force-webrtc-ip-handling-policy=disable_non_proxied_udp")));
+                            "--no-proxy-server", "--host-resolver-rules=MAP * ~NOTFOUND", "--disable-quic")));
         } catch (PlaywrightException e) {
             throw new IllegalStateException("the isolated browser did not start (" + isolation.describe() + "): " + message(e), e);
         }
@@ -366,8 +367,9 @@ public final class ArtifactRenderer implements AutoCloseable {
 
         void open() {
             double timeout = settings.timeout().toMillis();
-            context = browser.newContext(new Browser.NewContextOptions().setViewportSize(settings.width(), settings.height())
-                    .setServiceWorkers(ServiceWorkerPolicy.BLOCK));
+            // service workers stay allowed: Playwright's "block" only hides register() from the page's script, and takes
+            // their requests out of interception; allowed, a worker's script is a request like any other, refused and recorded
+            context = browser.newContext(new Browser.NewContextOptions().setViewportSize(settings.width(), settings.height()));
             byte[] body = job.html().getBytes(StandardCharsets.UTF_8);
             context.route("**/*", route -> {
                 String url = route.request().url();
@@ -391,10 +393,16 @@ public final class ArtifactRenderer implements AutoCloseable {
             });
             context.addInitScript(RECORD_ATTEMPTS);
             page = context.newPage();
-            page.onWebSocket(ws -> blocked.add(ws.url()));
+            recordWebSockets(page);
             context.onPage(popup -> {
-                popup.onWebSocket(ws -> blocked.add(ws.url()));
                 navigated("popup: " + popup.url());
+                // closed at once: a popup left open (a blank one above all) keeps the answer's page from being drawn, so
+                // its screenshots never came and the page ended as a timeout
+                try {
+                    popup.close();
+                } catch (PlaywrightException gone) {
+                    // it closed itself
+                }
             });
             page.onDialog(dialog -> {
                 dialogs.add(dialog.type() + ": " + dialog.message());
@@ -415,6 +423,20 @@ public final class ArtifactRenderer implements AutoCloseable {
             page.setDefaultTimeout(timeout);
             deadline = System.nanoTime() + settings.timeout().toNanos();
             page.navigate(own, new Page.NavigateOptions().setTimeout(timeout).setWaitUntil(WaitUntilState.COMMIT));
+        }
+
+        /**
+         * Records every WebSocket the page (or a frame in its process) opens, as the browser creates it: Playwright's own
+         * WebSocket event only comes once a connection is up, which the network namespace never lets happen.
+         */
+        private void recordWebSockets(Page target) {
+            try {
+                CDPSession session = context.newCDPSession(target);
+                session.on("Network.webSocketCreated", event -> blocked.add(event.get("url").getAsString()));
+                session.send("Network.enable");
+            } catch (PlaywrightException e) {
+                // a popup closed before it could be watched: its navigation is already recorded
+            }
         }
 
         private void navigated(String url) {

@@ -189,9 +189,7 @@ public final class ArtifactRenderer implements AutoCloseable {
         }
         this.isolation = BrowserIsolation.prepare(settings.chromium());
         try {
-            // the driver makes each browser's profile in its TMPDIR: the isolation's private directory
-            this.playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1",
-                    "TMPDIR", isolation.profilesDir().toString())));
+            this.playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         } catch (RuntimeException e) {
             isolation.close();
             throw e;

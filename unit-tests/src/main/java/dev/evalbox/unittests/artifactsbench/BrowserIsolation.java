@@ -19,8 +19,9 @@ import java.util.stream.Stream;
  * evalbox runs as root, as the unprivileged user {@value #USER} (else {@code nobody}) with Chromium's own
  * sandbox on; without root, in a user namespace that maps the user to itself. Playwright starts a small
  * wrapper (the resource {@code isolated-chromium.sh}) in place of Chromium, which does this and then execs
- * Chromium with Playwright's arguments. Resource: a private directory holding the wrapper, the browser's pid
- * and Playwright's profile directories, removed by {@link #close}.
+ * Chromium with Playwright's arguments. Resource: a private directory holding the wrapper and the browser's pid,
+ * removed by {@link #close}. (Playwright makes each browser's profile in its driver's temporary directory, which the
+ * wrapper hands to the browser user; the driver is shared by every renderer of the JVM, so that is not this directory.)
  */
 public final class BrowserIsolation implements AutoCloseable {
     /** The system user the browser runs as when evalbox runs as root (scripts/ensure-chromium.sh creates it). */
@@ -63,8 +64,7 @@ public final class BrowserIsolation implements AutoCloseable {
         Path dir;
         try {
             dir = Files.createTempDirectory("evalbox-browser-");
-            // the browser user passes through (to its profile, which Playwright makes here) but cannot list or write
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
             BrowserIsolation isolation = new BrowserIsolation(chromium, dir, user);
             try (InputStream in = BrowserIsolation.class.getResourceAsStream("isolated-chromium.sh")) {
                 if (in == null) throw new IllegalStateException("isolated-chromium.sh is missing from evalbox's class path");
@@ -98,11 +98,6 @@ public final class BrowserIsolation implements AutoCloseable {
         env.put("EVALBOX_BROWSER_PIDFILE", pidFile.toString());
         if (user != null) env.put("EVALBOX_BROWSER_USER", user);
         return env;
-    }
-
-    /** Where Playwright makes the browser's profile directories (its TMPDIR): inside this private directory. */
-    public Path profilesDir() {
-        return dir;
     }
 
     /** The user Chromium runs as when evalbox is root, or empty when evalbox is not root (it then runs as evalbox's user). */

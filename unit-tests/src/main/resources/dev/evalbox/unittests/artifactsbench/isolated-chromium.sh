@@ -36,6 +36,11 @@ if [ "$(id -u)" -eq 0 ]; then
   group=$(id -g "$user")
   # Playwright made the profile as root (mode 0700): it becomes the browser user's
   chown -R "$user:$group" "$profile"
+  if ! setpriv --reuid="$user" --regid="$group" --clear-groups -- test -w "$profile"; then
+    echo "evalbox: $user cannot reach Chromium's profile $profile: Playwright makes it in the temporary directory" \
+      "(TMPDIR), whose parents must let other users pass (as /tmp does)" >&2
+    exit 2
+  fi
   # --net and --ipc as root, then the unprivileged user with no capabilities left to gain; Chromium's
   # sandbox then makes its own user, PID and network namespaces for each renderer inside this one.
   exec unshare --net --ipc -- setpriv --reuid="$user" --regid="$group" --clear-groups --no-new-privs \

@@ -213,9 +213,9 @@ public final class ArtifactRenderer implements AutoCloseable {
     }
 
     private Browser launch() {
-        // Chromium's sandbox on (Playwright adds --no-sandbox unless told otherwise). The flags after the first line
-        // are defence in depth behind the network namespace: no proxy, no host name resolves (so not even the host's
-        // resolver, reachable over a Unix socket, sees a page's names), no QUIC, WebRTC without UDP of its own.
+        // Chromium's sandbox on (Playwright adds --no-sandbox unless told otherwise). The last line is defence in depth
+        // behind the network namespace: no proxy; no host name or address resolves, so nothing but WebRTC even opens a
+        // socket, and the host's resolver, which a Unix socket reaches past the namespace, never sees a page's names; no QUIC.
         try {
             return playwright.chromium().launch(new BrowserType.LaunchOptions().setHeadless(true).setChromiumSandbox(true)
                     .setExecutablePath(isolation.executable()).setEnv(isolation.browserEnv())

@@ -105,10 +105,15 @@ public final class BrowserIsolation implements AutoCloseable {
         return user == null ? "" : user;
     }
 
-    /** The process id of the browser launched last (its browser process; renderers and the GPU process are its descendants). */
+    /**
+     * The process id of the browser launched last: its browser process, the only child of the wrapper (which waits for
+     * it, as the parent of its PID namespace); renderers and the GPU process are its descendants.
+     */
     public OptionalLong browserPid() {
         try {
-            return OptionalLong.of(Long.parseLong(Files.readString(pidFile).trim()));
+            String wrapperPid = Files.readString(pidFile).trim();
+            String children = Files.readString(Path.of("/proc", wrapperPid, "task", wrapperPid, "children")).trim();
+            return children.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(children.split(" ")[0]));
         } catch (IOException | NumberFormatException e) {
             return OptionalLong.empty();
         }
@@ -116,7 +121,7 @@ public final class BrowserIsolation implements AutoCloseable {
 
     /** One line for logs and docs: how the browser is isolated here. */
     public String describe() {
-        return "Chromium sandbox on, a network namespace of its own (loopback only, down), "
+        return "Chromium sandbox on, network and PID namespaces of its own (loopback only, down), "
                 + (user == null ? "as " + System.getProperty("user.name") + " in a user namespace" : "as the unprivileged user " + user);
     }
 

@@ -3,8 +3,11 @@
 # executable). It gives Chromium a network namespace of its own, whose only interface is a loopback
 # that stays down, so no page reaches any address (the host's loopback, the LAN, the internet) by
 # any web API; and, as root, it runs Chromium as an unprivileged user so that Chromium's own sandbox
-# is on. Playwright talks to the browser over fds 3 and 4 (--remote-debugging-pipe): they pass
-# through each exec below, and so does this process's id, which becomes the browser process's.
+# is on. Playwright talks to the browser over fds 3 and 4 (--remote-debugging-pipe), which pass
+# through each exec and fork below. Chromium also gets a PID namespace of its own, of which it is
+# the first process: every process it starts (renderers, the GPU process, the crash handler that
+# detaches itself) ends with it, and their CPU time is counted to its parent, the unshare that
+# waits for it (this process, whose id the pid file holds).
 set -eu
 chromium=${EVALBOX_CHROMIUM:?}
 pidfile=${EVALBOX_BROWSER_PIDFILE:?}
@@ -43,10 +46,10 @@ if [ "$(id -u)" -eq 0 ]; then
   fi
   # --net and --ipc as root, then the unprivileged user with no capabilities left to gain; Chromium's
   # sandbox then makes its own user, PID and network namespaces for each renderer inside this one.
-  exec unshare --net --ipc -- setpriv --reuid="$user" --regid="$group" --clear-groups --no-new-privs \
-    --inh-caps=-all --bounding-set=-all -- "$chromium" "$@"
+  exec unshare --net --ipc --pid --fork --kill-child -- setpriv --reuid="$user" --regid="$group" --clear-groups \
+    --no-new-privs --inh-caps=-all --bounding-set=-all -- "$chromium" "$@"
 else
   # Without root, a user namespace that maps this user to itself (not to root: Chromium will not sandbox
   # itself as uid 0) is what lets an unprivileged process make the network namespace.
-  exec unshare --user --map-current-user --net --ipc -- "$chromium" "$@"
+  exec unshare --user --map-current-user --net --ipc --pid --fork --kill-child -- "$chromium" "$@"
 fi

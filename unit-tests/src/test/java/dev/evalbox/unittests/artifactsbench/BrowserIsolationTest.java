@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The browser that renders model-written pages, read from /proc while it renders: who owns each of its
- * processes, that none runs without Chromium's sandbox, that it has no network of its own; host files
- * out of a page's reach; and the wrapper's way without root.
+ * processes, that none runs without Chromium's sandbox, that it has no network of its own, and that none
+ * outlives it; host files out of a page's reach; and the wrapper's way without root.
  */
 @Tag("chromium")
 class BrowserIsolationTest {
@@ -66,6 +66,9 @@ class BrowserIsolationTest {
         }
         BrowserProcesses processes = seen.get(0);
         BrowserProcesses.Proc browser = processes.all().get(0);
+        // the browser's PID namespace is its own, so nothing it started (the crash handler detaches itself) outlives it
+        assertNotEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString(), browser.pidNamespace(), browser.toString());
+        assertEquals(0, BrowserProcesses.inPidNamespace(browser.pidNamespace()), "no process of the closed browser is left");
         assertTrue(browser.cmdline().contains("chromium") && browser.cmdline().contains("--remote-debugging-pipe"), browser.toString());
         assertTrue(processes.all().stream().anyMatch(BrowserProcesses.Proc::renderer), "a renderer is running: " + processes);
 

@@ -17,7 +17,7 @@ record BrowserProcesses(List<Proc> all) {
      * namespaces and the network interfaces it sees.
      */
     record Proc(long pid, String cmdline, List<Long> uids, String noNewPrivs, String seccomp, String netNamespace, String userNamespace,
-                List<String> interfaces) {
+                String pidNamespace, List<String> interfaces) {
         boolean renderer() {
             return cmdline.contains("--type=renderer");
         }
@@ -52,6 +52,21 @@ record BrowserProcesses(List<Proc> all) {
         return new BrowserProcesses(all);
     }
 
+    /** How many processes on this machine are in the PID namespace {@code namespace} (as "pid:[N]"), now. */
+    static long inPidNamespace(String namespace) throws IOException {
+        long count = 0;
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+            for (Path proc : procs) {
+                try {
+                    if (Files.readSymbolicLink(proc.resolve("ns/pid")).toString().equals(namespace)) count++;
+                } catch (IOException gone) {
+                    // ended while the list was read
+                }
+            }
+        }
+        return count;
+    }
+
     private static Proc read(long pid) throws IOException {
         Path proc = Path.of("/proc", Long.toString(pid));
         String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ').strip();
@@ -66,6 +81,6 @@ record BrowserProcesses(List<Proc> all) {
         }
         List<String> interfaces = Files.readAllLines(proc.resolve("net/dev")).stream().skip(2).map(line -> line.strip().split(":")[0]).toList();
         return new Proc(pid, cmdline, uids, noNewPrivs, seccomp, Files.readSymbolicLink(proc.resolve("ns/net")).toString(),
-                Files.readSymbolicLink(proc.resolve("ns/user")).toString(), interfaces);
+                Files.readSymbolicLink(proc.resolve("ns/user")).toString(), Files.readSymbolicLink(proc.resolve("ns/pid")).toString(), interfaces);
     }
 }

@@ -174,6 +174,7 @@ public final class ArtifactRenderer implements AutoCloseable {
     private final BrowserIsolation isolation;
     private final Playwright playwright;
     private Browser browser;
+    private double browserCpuSeconds;
     // set by the pages' event handlers, which Playwright runs on this thread: ends a wait early
     private boolean woken;
 
@@ -230,6 +231,15 @@ public final class ArtifactRenderer implements AutoCloseable {
     /** How the browser is isolated on this machine, in one line. */
     public String isolation() {
         return isolation.describe();
+    }
+
+    /**
+     * The CPU time, in seconds, of every process of the browsers this renderer launched that have exited (the browser,
+     * renderer, GPU and utility processes; all of them once the renderer is closed), from the kernel's accounting.
+     */
+    public double browserCpuSeconds() {
+        browserCpuSeconds += isolation.takeExitedCpuSeconds();
+        return browserCpuSeconds;
     }
 
     /**
@@ -563,6 +573,7 @@ public final class ArtifactRenderer implements AutoCloseable {
             try {
                 playwright.close();
             } finally {
+                browserCpuSeconds += isolation.takeExitedCpuSeconds();
                 isolation.close();
             }
         }

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -27,6 +29,8 @@ public final class BrowserIsolation implements AutoCloseable {
     /** The system user the browser runs as when evalbox runs as root (scripts/ensure-chromium.sh creates it). */
     public static final String USER = "evalbox-browser";
     private static final String FALLBACK_USER = "nobody";
+    // one time of the shell's `times`: minutes and seconds
+    private static final Pattern TIMES = Pattern.compile("(\\d+)m([\\d.]+)s");
 
     private final Path chromium;
     private final Path dir;
@@ -106,17 +110,52 @@ public final class BrowserIsolation implements AutoCloseable {
     }
 
     /**
-     * The process id of the browser launched last: its browser process, the only child of the wrapper (which waits for
-     * it, as the parent of its PID namespace); renderers and the GPU process are its descendants.
+     * The process id of the browser launched last: its browser process, the child of the wrapper's unshare (which waits
+     * for it, as the parent of its PID namespace); renderers and the GPU process are its descendants.
      */
     public OptionalLong browserPid() {
         try {
-            String wrapperPid = Files.readString(pidFile).trim();
-            String children = Files.readString(Path.of("/proc", wrapperPid, "task", wrapperPid, "children")).trim();
-            return children.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(children.split(" ")[0]));
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            // the wrapper's shell, then unshare, then (in the new PID namespace) the browser
+            for (int depth = 0; depth < 2; depth++) {
+                String children = Files.readString(Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children")).trim();
+                if (children.isEmpty()) return OptionalLong.empty();
+                pid = Long.parseLong(children.split(" ")[0]);
+            }
+            return OptionalLong.of(pid);
         } catch (IOException | NumberFormatException e) {
             return OptionalLong.empty();
         }
+    }
+
+    /**
+     * The CPU time (user and system, in seconds) of the browsers that have exited since the last call: each browser's
+     * wrapper writes down what all the processes of the browser's PID namespace used, once they have all ended.
+     */
+    public double takeExitedCpuSeconds() {
+        double seconds = 0;
+        if (!Files.isDirectory(dir)) return 0;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().matches("cpu\\.\\d+")).toList()) {
+                // `times`: this shell's own times, then its children's
+                List<String> lines = Files.readAllLines(file);
+                if (lines.size() == 2) seconds += cpuSeconds(lines.get(1));
+                Files.delete(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the browsers' CPU times in " + dir, e);
+        }
+        return seconds;
+    }
+
+    /** The seconds of a `times` line, "0m1.230000s 0m0.450000s" (user, system). */
+    static double cpuSeconds(String line) {
+        double total = 0;
+        for (String part : line.trim().split("\\s+")) {
+            Matcher m = TIMES.matcher(part);
+            if (m.matches()) total += Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2));
+        }
+        return total;
     }
 
     /** One line for logs and docs: how the browser is isolated here. */

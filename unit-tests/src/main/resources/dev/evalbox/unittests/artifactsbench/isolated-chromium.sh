@@ -6,8 +6,9 @@
 # is on. Playwright talks to the browser over fds 3 and 4 (--remote-debugging-pipe), which pass
 # through each exec and fork below. Chromium also gets a PID namespace of its own, of which it is
 # the first process: every process it starts (renderers, the GPU process, the crash handler that
-# detaches itself) ends with it, and their CPU time is counted to its parent, the unshare that
-# waits for it (this process, whose id the pid file holds).
+# detaches itself) ends with it, and all their CPU time is counted to its parent, the unshare that
+# waits for it, and so to this shell, which waits for that and writes it down (cpu.PID, from the
+# shell's `times`) for evalbox's accounting.
 set -eu
 chromium=${EVALBOX_CHROMIUM:?}
 pidfile=${EVALBOX_BROWSER_PIDFILE:?}
@@ -33,6 +34,17 @@ export HOME="$profile" XDG_CONFIG_HOME="$profile" XDG_CACHE_HOME="$profile"
 export DBUS_SESSION_BUS_ADDRESS=disabled: DBUS_SYSTEM_BUS_ADDRESS=disabled:
 cd /
 echo $$ > "$pidfile"
+cpufile="${pidfile%/*}/cpu.$$"
+
+# Runs the browser as this shell's child, then records the CPU time of everything it ran (`times`, whose
+# second line is the user and system time of this shell's children) and exits as the browser did.
+run() {
+  status=0
+  "$@" || status=$?
+  # (not in a pipeline: its parts run in subshells, whose children are none of these)
+  times > "$cpufile.tmp" && mv "$cpufile.tmp" "$cpufile"
+  exit "$status"
+}
 
 if [ "$(id -u)" -eq 0 ]; then
   if [ -z "$user" ]; then echo "evalbox: no unprivileged user to run Chromium as" >&2; exit 2; fi
@@ -46,10 +58,10 @@ if [ "$(id -u)" -eq 0 ]; then
   fi
   # --net and --ipc as root, then the unprivileged user with no capabilities left to gain; Chromium's
   # sandbox then makes its own user, PID and network namespaces for each renderer inside this one.
-  exec unshare --net --ipc --pid --fork --kill-child -- setpriv --reuid="$user" --regid="$group" --clear-groups \
+  run unshare --net --ipc --pid --fork --kill-child -- setpriv --reuid="$user" --regid="$group" --clear-groups \
     --no-new-privs --inh-caps=-all --bounding-set=-all -- "$chromium" "$@"
 else
   # Without root, a user namespace that maps this user to itself (not to root: Chromium will not sandbox
   # itself as uid 0) is what lets an unprivileged process make the network namespace.
-  exec unshare --user --map-current-user --net --ipc --pid --fork --kill-child -- "$chromium" "$@"
+  run unshare --user --map-current-user --net --ipc --pid --fork --kill-child -- "$chromium" "$@"
 fi

@@ -47,6 +47,7 @@ class BrowserIsolationTest {
     @Test
     void everyBrowserProcessIsUnprivilegedSandboxedAndWithoutNetwork(@TempDir Path dir) throws Exception {
         List<BrowserProcesses> seen = new ArrayList<>();
+        ArtifactRenderer closed;
         List<ArtifactRenderer.Job> jobs = new ArrayList<>(List.of(new ArtifactRenderer.Job("<html><body><h1>first</h1></body></html>", dir, "first")));
         try (ArtifactRenderer renderer = new ArtifactRenderer(QUICK)) {
             // asked for a second page right after the first was opened (its navigation committed): its renderer is up now
@@ -63,7 +64,10 @@ class BrowserIsolationTest {
             }, (job, rendering) -> assertTrue(rendering.ok(), rendering.toString()));
             String isolation = renderer.isolation();
             assertTrue(isolation.contains("sandbox on"), isolation);
+            closed = renderer;
         }
+        // what all of the closed browser's processes used, from the kernel's accounting of its PID namespace
+        assertTrue(closed.browserCpuSeconds() > 0, "the browser's CPU time was counted: " + closed.browserCpuSeconds());
         BrowserProcesses processes = seen.get(0);
         BrowserProcesses.Proc browser = processes.all().get(0);
         // the browser's PID namespace is its own, so nothing it started (the crash handler detaches itself) outlives it

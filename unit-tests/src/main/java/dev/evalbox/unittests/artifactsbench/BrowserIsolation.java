@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -79,6 +80,47 @@ public final class BrowserIsolation implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the browser's private directory", e);
         }
+    }
+
+    /**
+     * What keeps this machine from isolating the browser, with what to do, or empty when it can: the tools, the user
+     * (as root), and namespaces tried for real, including the user namespace Chromium's own sandbox makes inside
+     * them (which some systems forbid to unprivileged users). For {@code evalbox doctor}.
+     */
+    public static Optional<String> problem() {
+        for (String tool : List.of("unshare", "setpriv", "id", "chown")) {
+            if (onPath(tool) == null) return Optional.of(tool + " is missing: apt-get install util-linux (Linux only)");
+        }
+        List<String> probe;
+        if (isRoot()) {
+            String user = userExists(USER) ? USER : FALLBACK_USER;
+            if (!userExists(user)) return Optional.of("no user to run Chromium as: scripts/setup.sh chromium creates " + USER);
+            probe = List.of("unshare", "--net", "--ipc", "--pid", "--fork", "--", "setpriv", "--reuid=" + user, "--regid=" + user,
+                    "--clear-groups", "--no-new-privs", "--", "unshare", "--user", "--map-root-user", "true");
+        } else {
+            probe = List.of("unshare", "--user", "--map-current-user", "--net", "--ipc", "--pid", "--fork", "--", "unshare", "--user",
+                    "--map-root-user", "true");
+        }
+        try {
+            Process process = new ProcessBuilder(probe).redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            if (process.waitFor() != 0) {
+                return Optional.of("cannot make the browser's namespaces (" + out + "): unprivileged user namespaces must be allowed"
+                        + " (sysctl user.max_user_namespaces > 0; on Ubuntu, kernel.apparmor_restrict_unprivileged_userns=0)");
+            }
+        } catch (IOException e) {
+            return Optional.of("cannot run unshare: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+        }
+        return Optional.empty();
+    }
+
+    /** Whom Chromium runs as here: {@value #USER} (or nobody without it) when evalbox is root, else evalbox's own user. */
+    public static String plannedUser() {
+        if (!isRoot()) return System.getProperty("user.name");
+        return userExists(USER) ? USER : FALLBACK_USER;
     }
 
     /** What Playwright starts as the browser: the wrapper. */

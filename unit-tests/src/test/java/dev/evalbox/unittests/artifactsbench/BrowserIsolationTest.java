@@ -96,6 +96,13 @@ class BrowserIsolationTest {
     }
 
     @Test
+    void doctorsProbeFindsNothingMissingHere() {
+        // what `evalbox doctor` reports: this machine (and CI, as root with evalbox-browser made by setup) can isolate the browser
+        assertEquals(java.util.Optional.empty(), BrowserIsolation.problem());
+        assertEquals(BrowserIsolation.isRoot() ? BrowserIsolation.USER : System.getProperty("user.name"), BrowserIsolation.plannedUser());
+    }
+
+    @Test
     void hostFilesAreOutOfAPagesReach(@TempDir Path dir) throws Exception {
         // a host file a page could want to show: magenta, so a screenshot that shows it is plain to see
         Path secret = dir.resolve("secret.html");

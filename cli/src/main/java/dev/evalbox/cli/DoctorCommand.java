@@ -7,7 +7,6 @@ import dev.evalbox.sandbox.DockerSandboxProvider;
 import dev.evalbox.sandbox.ExecutionResult;
 import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.sandbox.SandboxSpec;
-import dev.evalbox.unittests.artifactsbench.BrowserIsolation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,8 +70,9 @@ final class DoctorCommand implements Callable<Integer> {
         report("Chromium", chromiumVersion != null, chromiumVersion, "apt-get install chromium (for ArtifactsBench rendering)");
         if (chromiumVersion != null) {
             // the pages are model-written: evalbox renders them only in an isolated browser (docs/artifactsbench.md, "Isolation")
-            Optional<String> isolation = BrowserIsolation.problem();
-            report("browser isolation", isolation.isEmpty(), "no network, Chromium's sandbox on, as " + BrowserIsolation.plannedUser(),
+            Optional<String> isolation = dev.evalbox.unittests.artifactsbench.BrowserIsolation.problem();
+            report("browser isolation", isolation.isEmpty(), "no network, Chromium's sandbox on, as "
+                    + dev.evalbox.unittests.artifactsbench.BrowserIsolation.plannedUser(),
                     isolation.orElse(""));
         }
 

@@ -3,17 +3,36 @@
 # the report tests load reports in it): installs Debian's chromium (and CJK fonts, for the Chinese
 # pages ArtifactsBench has) when it is missing, as ensure-docker.sh installs the Docker engine: as
 # root, or through sudo when it needs no password; otherwise it says what to run, and exits 3.
+# As root it also creates the system user evalbox-browser: evalbox run as root renders pages with
+# Chromium as that user, so that Chromium's own sandbox is on (docs/artifactsbench.md, "Isolation");
+# without it evalbox falls back to nobody. Not needed when evalbox runs as another user.
 # Idempotent; safe to re-run. EVALBOX_CHROMIUM names another path to check (the tests use it to
 # take each branch on a machine where Chromium is installed).
 set -euo pipefail
 
 chromium="${EVALBOX_CHROMIUM:-/usr/bin/chromium}"
 packages=(chromium fonts-noto-cjk)
+browser_user=evalbox-browser
 
 log() { echo "[ensure-chromium] $*" >&2; }
 
+# The user Chromium runs as when evalbox is root: no home, no shell, no password, a group of its own.
+ensure_browser_user() {
+  [ "$EUID" -eq 0 ] || return 0
+  if ! command -v id >/dev/null || ! command -v useradd >/dev/null; then
+    log "cannot create the user $browser_user here (no id or useradd on PATH): evalbox will run Chromium as nobody"
+    return 0
+  fi
+  if id -u "$browser_user" >/dev/null 2>&1; then return 0; fi
+  useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+    --comment "evalbox renders model-written pages" "$browser_user" \
+    || { log "useradd $browser_user failed (see above): evalbox will run Chromium as nobody"; return 0; }
+  log "created the system user $browser_user (Chromium runs as it when evalbox is root)"
+}
+
 if [ -x "$chromium" ]; then
   log "Chromium is installed ($chromium)"
+  ensure_browser_user
   exit 0
 fi
 
@@ -43,6 +62,7 @@ fi
 
 if [ -x "$chromium" ]; then
   log "Chromium is installed ($chromium)"
+  ensure_browser_user
 else
   log "apt-get installed ${packages[*]} but $chromium is still missing; install Chromium so that $chromium runs it"
   exit 4

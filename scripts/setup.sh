@@ -6,7 +6,8 @@
 #   host-python Python packages on this machine for the local backend, the Jupyter tools
 #               (jupyter_client, ipykernel, jupyter_kernel_test, jupyter console, nbclient) and the
 #               HumanEval-V bench anchor (pylint)
-#   chromium    Debian's Chromium (reports are checked in it; ArtifactsBench renders with it)
+#   chromium    Debian's Chromium (reports are checked in it; ArtifactsBench renders with it), and
+#               as root the user evalbox-browser that renders pages
 # No STEP means all of them. Where a step cannot run (no root, no apt), it says what to do.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -45,7 +46,10 @@ for step in "${steps[@]}"; do
       as_root "$root/images/python/build.sh" >/dev/null
       ;;
     chromium)
-      if [ -x "${EVALBOX_CHROMIUM:-/usr/bin/chromium}" ]; then log "chromium: installed"; continue; fi
+      # as root, ensure-chromium.sh also creates the user Chromium runs as (evalbox-browser)
+      if [ -x "${EVALBOX_CHROMIUM:-/usr/bin/chromium}" ] && { [ "$(id -u)" -ne 0 ] || id -u evalbox-browser >/dev/null 2>&1; }; then
+        log "chromium: installed"; continue
+      fi
       "$root/scripts/ensure-chromium.sh"
       ;;
     host-python)

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
         description = {"Render evalbox's generated pages as `grade artifactsbench` does (3 screenshots 1 s apart, 1280x720), with each",
                 "worker's browser kept alive and several pages in flight in it (a fresh context each), next to the anchor measured in",
                 "the same run on the same pages: a new browser launched for every page, one page at a time per worker. Both are measured",
-                "at each worker count; prints tasks/min, the ratio per worker count and best against best (goal: at least 4x)."})
+                "at each worker count; prints tasks/min, the ratio per worker count and best against best (goal: at least 4x), and the",
+                "CPU seconds a page costs each way: Chromium's processes, and all (with Playwright and evalbox; goal: 3x less)."})
 final class BenchArtifactsRenderCommand implements Callable<Integer> {
     @Option(names = "--pages", description = "How many pages. Default: ${DEFAULT-VALUE}.")
     int pages = 40;

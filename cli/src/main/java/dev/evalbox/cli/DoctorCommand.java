@@ -11,13 +11,14 @@ import dev.evalbox.unittests.eval.UserException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Checks what evalbox needs on this machine and says how to fix what is missing. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = "Check Java, the Docker engine, the sandbox image, Python in the image, Chromium and Jupyter.")
+        description = "Check Java, the Docker engine, the sandbox image, Python in the image, Chromium (and its isolation) and Jupyter.")
 final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--image", description = "Sandbox image to check (default: ${DEFAULT-VALUE}).")
     String image = SandboxSpec.DEFAULT_IMAGE;
@@ -68,7 +69,13 @@ final class DoctorCommand implements Callable<Integer> {
             chromiumVersion = chromiumVersion.lines().reduce((first, last) -> last).orElse(chromiumVersion);
         }
         report("Chromium", chromiumVersion != null, chromiumVersion, "apt-get install chromium (for ArtifactsBench rendering)");
-
+        if (chromiumVersion != null) {
+            // the pages are model-written: evalbox renders them only in an isolated browser (docs/artifactsbench.md, "Isolation")
+            Optional<String> isolation = dev.evalbox.unittests.artifactsbench.BrowserIsolation.problem();
+            report("browser isolation", isolation.isEmpty(), "no network, Chromium's sandbox on, as "
+                    + dev.evalbox.unittests.artifactsbench.BrowserIsolation.plannedUser(),
+                    isolation.orElse(""));
+        }
 
         String jupyter = run("/usr/bin/python3", "-c", "import jupyter_client; print('jupyter_client ' + jupyter_client.__version__)");
         report("Jupyter client", jupyter != null, jupyter,

@@ -41,6 +41,12 @@ class BenchArtifactsRenderCommandTest {
         assertTrue(byKey.get("tasks_per_min_w2").path("anchor").asDouble() > 0, "the anchor is measured in the same run");
         assertTrue(byKey.get("tasks_per_min_best").path("anchor").asDouble() >= byKey.get("tasks_per_min_w1").path("anchor").asDouble(),
                 "the best anchor is the best of its worker counts");
+        for (String key : List.of("cpu_s_per_page_w1", "cpu_s_per_page_w2", "cpu_s_per_page_all_w1", "cpu_s_per_page")) {
+            assertTrue(byKey.get(key).path("value").asDouble() > 0 && byKey.get(key).path("anchor").asDouble() > 0, key + " in " + result.out());
+        }
+        assertTrue(byKey.get("cpu_s_per_page_all_w1").path("value").asDouble() > byKey.get("cpu_s_per_page_w1").path("value").asDouble(),
+                "all the CPU includes Chromium's: " + result.out());
+        assertEquals(">= 3x", byKey.get("cpu_ratio").path("goal").asText());
         assertEquals(">= 4x", byKey.get("speedup").path("goal").asText());
         assertTrue(byKey.get("speedup").path("met").isBoolean());
         assertEquals(3, report.path("context").path("pages_in_flight").asInt());

@@ -124,6 +124,29 @@ class EnsureChromiumScriptTest {
     }
 
     @Test
+    void asRootItMakesTheUserChromiumRunsAsAndLeavesItAloneAfterwards(@TempDir Path dir) throws Exception {
+        assumeTrue(root(), "the browser user is made by root");
+        Path chromium = dir.resolve("chromium");
+        Files.writeString(chromium, "#!/bin/sh\n");
+        Files.setPosixFilePermissions(chromium, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // the machine's own id and useradd (the user is what setup makes on this machine anyway); the test's apt-get first
+        Path bin = fakeAptGet(dir, chromium, true);
+        Path path = Path.of(bin + ":/usr/sbin:/usr/bin:/sbin:/bin");
+        for (int run = 0; run < 2; run++) {
+            Result result = run(chromium, path, false);
+            assertEquals(0, result.exitCode(), result.err());
+            assertFalse(result.err().contains("failed"), result.err());
+        }
+        Process id = new ProcessBuilder("getent", "passwd", "evalbox-browser").start();
+        String entry = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, id.waitFor(), "the user exists");
+        String[] fields = entry.split(":");
+        assertTrue(Integer.parseInt(fields[2]) > 0 && Integer.parseInt(fields[2]) < 1000, "a system user: " + entry);
+        assertEquals("/usr/sbin/nologin", fields[6], "no login shell: " + entry);
+        assertEquals(List.of(), calls(dir), "nothing installed");
+    }
+
+    @Test
     void anInstallThatLeavesNoChromiumIsAnError(@TempDir Path dir) throws Exception {
         Result result = installAsRoot(dir, false);
         assertEquals(4, result.exitCode(), result.err());

@@ -22,7 +22,9 @@ import java.util.stream.IntStream;
  * `evalbox bench artifacts-render`: ArtifactsBench rendering throughput (tasks a minute, 3 screenshots
  * each at the renderer's defaults) with each worker's browser kept alive and several pages in flight in
  * it, against the anchor measured in the same run on the same pages: a new browser launched for every
- * task, one task at a time per worker. Both are measured at each worker count, and the best of each compared.
+ * task, one task at a time per worker. Both are measured at each worker count, and the best of each compared;
+ * and the CPU time each way costs a page: Chromium's processes (from the kernel's accounting of each browser's
+ * PID namespace), and everything (Chromium, Playwright's drivers and this JVM).
  */
 public final class ArtifactsRenderBenchmark {
     /** How many of evalbox's generated pages, the worker counts to measure, how many pages one kept-alive browser has in flight, and how each is rendered. */
@@ -37,8 +39,11 @@ public final class ArtifactsRenderBenchmark {
         }
     }
 
-    /** One way of rendering all the pages: how long it took and how the pages went. */
-    private record Pass(int workers, double seconds, Map<String, Integer> outcomes, int screenshots) {
+    /**
+     * One way of rendering all the pages: how long it took, how the pages went, and the CPU seconds of Chromium's processes
+     * ({@code browserCpu}) and of everything ({@code allCpu}: those, Playwright's drivers and this JVM).
+     */
+    private record Pass(int workers, double seconds, Map<String, Integer> outcomes, int screenshots, double browserCpu, double allCpu) {
         double perMinute(int pages) { return 60 * pages / seconds; }
     }
 
@@ -75,8 +80,14 @@ public final class ArtifactsRenderBenchmark {
         Queue<Integer> queue = new ConcurrentLinkedQueue<>(IntStream.range(0, pages.size()).boxed().toList());
         Map<String, Integer> outcomes = new ConcurrentHashMap<>();
         AtomicInteger shots = new AtomicInteger();
+        List<ArtifactRenderer> renderers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ProcessCpu cpuBefore = ProcessCpu.now();
         long started = System.nanoTime();
-        Workers.run(IntStream.range(0, workers).boxed().toList(), workers, renderer::get, (r, worker) -> r.renderAll(() -> {
+        Workers.run(IntStream.range(0, workers).boxed().toList(), workers, () -> {
+            ArtifactRenderer r = renderer.get();
+            renderers.add(r);
+            return r;
+        }, (r, worker) -> r.renderAll(() -> {
             Integer i = queue.poll();
             return i == null ? null : new ArtifactRenderer.Job(pages.get(i), dir.resolve(Integer.toString(i)), "page");
         }, (job, rendering) -> {
@@ -84,7 +95,10 @@ public final class ArtifactsRenderBenchmark {
             shots.addAndGet(rendering.screenshots().size());
         }));
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new Pass(workers, seconds, new TreeMap<>(outcomes), shots.get());
+        // the renderers are closed: their browsers and drivers have exited and been counted
+        ProcessCpu cpu = ProcessCpu.now().minus(cpuBefore);
+        double browserCpu = renderers.stream().mapToDouble(ArtifactRenderer::browserCpuSeconds).sum();
+        return new Pass(workers, seconds, new TreeMap<>(outcomes), shots.get(), browserCpu, cpu.self() + cpu.children());
     }
 
     private BenchReport report(List<Pass> kept, List<Pass> launched) {
@@ -101,6 +115,10 @@ public final class ArtifactsRenderBenchmark {
             measures.add(new Measure("tasks_per_min_w" + k.workers(), "throughput, " + level, k.perMinute(n), "tasks/min", l.perMinute(n), null));
             measures.add(Measure.of("speedup_w" + k.workers(), "throughput ratio, " + level + ", kept alive / launched per page",
                     l.seconds() / k.seconds(), "x", null));
+            measures.add(new Measure("cpu_s_per_page_w" + k.workers(), "CPU per page, Chromium's processes, " + level,
+                    k.browserCpu() / n, "s", l.browserCpu() / n, null));
+            measures.add(new Measure("cpu_s_per_page_all_w" + k.workers(), "CPU per page, all (Chromium, Playwright, evalbox), " + level,
+                    k.allCpu() / n, "s", l.allCpu() / n, null));
         }
         Pass bestKept = kept.stream().min(Comparator.comparingDouble(Pass::seconds)).orElseThrow();
         Pass bestLaunched = launched.stream().min(Comparator.comparingDouble(Pass::seconds)).orElseThrow();
@@ -108,6 +126,13 @@ public final class ArtifactsRenderBenchmark {
                 + bestLaunched.workers() + ")", bestKept.perMinute(n), "tasks/min", bestLaunched.perMinute(n), null));
         measures.add(Measure.of("speedup", "throughput ratio, best kept alive / best launched per page",
                 bestLaunched.seconds() / bestKept.seconds(), "x", Goal.atLeast(4, "x")));
+        double keptCpu = kept.stream().mapToDouble(Pass::browserCpu).sum();
+        double launchedCpu = launched.stream().mapToDouble(Pass::browserCpu).sum();
+        double pagesEachWay = (double) n * kept.size();
+        measures.add(new Measure("cpu_s_per_page", "CPU per page, Chromium's processes, every worker count", keptCpu / pagesEachWay, "s",
+                launchedCpu / pagesEachWay, null));
+        measures.add(Measure.of("cpu_ratio", "CPU per page ratio, launched per page / kept alive (Chromium's processes)",
+                launchedCpu / keptCpu, "x", Goal.atLeast(3, "x")));
 
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("pages", n);
@@ -136,6 +161,9 @@ public final class ArtifactsRenderBenchmark {
                 "anchor: a new headless Chromium launched and closed for every page, one page at a time per worker (batching would need"
                         + " a browser per page in flight); each worker keeps its Playwright driver.",
                 "outcomes by worker count: kept alive " + outcomesKept + ", launched " + outcomesLaunched + ".",
+                "CPU: Chromium's processes are every process of each browser (browser, renderers, GPU, utilities, crash handler), counted"
+                        + " by the kernel as each browser's PID namespace ends (user + system time); \"all\" adds Playwright's drivers and"
+                        + " this JVM (its /proc/self/stat), so it includes what evalbox itself does between the pages.",
                 "the goal is the issue's (best against best); the values are what this machine measured under its load at the time.");
         String title = "evalbox bench artifacts-render: " + n + " pages x " + r.screenshots() + " screenshots, workers " + settings.workers()
                 + ", " + inFlight + " pages in flight per kept-alive browser";

@@ -3,14 +3,17 @@ package dev.evalbox.unittests.artifactsbench;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.PlaywrightException;
+import com.microsoft.playwright.Route;
 import com.microsoft.playwright.TimeoutError;
 import com.microsoft.playwright.options.LoadState;
 import com.microsoft.playwright.options.WaitUntilState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,14 +23,17 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
  * Renders answer pages in headless Chromium (the system's, through Playwright; no browser download)
- * and takes full-page screenshots. One browser stays up for many pages, each page gets a fresh
- * context, and every request but the page's own file is aborted and recorded (CDN libraries do not
- * load: documented). Several pages are rendered at once in that browser ({@code pagesInFlight}), so
+ * and takes full-page screenshots. The browser runs isolated ({@link BrowserIsolation}: no network at all,
+ * Chromium's sandbox on, never as root); evalbox serves each page itself at {@link #PAGE_URL}, never from a
+ * host path. One browser stays up for many pages, each page gets a fresh context, and every request but the
+ * page itself is aborted and recorded (CDN libraries do not load: documented), as are the WebSockets,
+ * WebRTC ICE servers and WebTransport sessions a page opens (the network namespace refuses them). Several pages are rendered at once in that browser ({@code pagesInFlight}), so
  * their waits between screenshots overlap; Playwright is single-threaded, so one thread drives them
  * all by a schedule. Pages that hang, alert, loop, navigate away or crash give a recorded outcome,
  * and a browser that died is launched again for the next page. Not thread-safe: one renderer per thread.
@@ -78,7 +84,8 @@ public final class ArtifactRenderer implements AutoCloseable {
 
     /**
      * What rendering a page gave: its screenshots, how it went ({@code ok}, {@code navigation_blocked},
-     * {@code timeout}, {@code crashed}, {@code error}), what was blocked, the dialogs it opened, the
+     * {@code timeout}, {@code crashed}, {@code error}), what was blocked (request URLs, WebSocket URLs, the ICE
+     * servers of an {@code RTCPeerConnection}, "webtransport: URL"), the dialogs it opened, the
      * navigations away (and popups) that were stopped, and a note when the screenshots show less than the
      * whole page (a page beyond {@link #MAX_CAPTURE_PX}).
      */
@@ -92,6 +99,55 @@ public final class ArtifactRenderer implements AutoCloseable {
     private static final String JS_HEAP_MB = "512";
     // how often pages still loading are looked at again while no screenshot is due
     private static final long POLL_NANOS = 20_000_000;
+
+    /**
+     * Where every page is served from, by evalbox itself (Playwright's request interception answers it; nothing
+     * listens there, and the browser has no network to reach anything that does). A {@code *.localhost} origin is a
+     * secure context, as the file:// pages it replaces were, so pages keep the APIs that need one (crypto.subtle),
+     * and plain-http requests are not mixed content: they reach the interception and are recorded as blocked.
+     */
+    public static final String PAGE_URL = "http://evalbox.localhost/page.html";
+
+    /**
+     * Records the WebRTC ICE servers and WebTransport sessions a page asks for: no browser event tells of them
+     * (they never reach request interception) and the network namespace refuses them unseen. The page could get
+     * around this wrapping (it runs in the page's world), which only loses the record, never the refusal.
+     */
+    private static final String RECORD_ATTEMPTS = """
+            (() => {
+              const report = globalThis.__evalboxAttempt;
+              if (typeof report !== 'function') return;
+              const servers = config => {
+                const urls = [];
+                for (const server of (config && config.iceServers) || []) {
+                  const u = server && (server.urls !== undefined ? server.urls : server.url);
+                  for (const one of Array.isArray(u) ? u : [u]) if (one !== undefined) urls.push(String(one));
+                }
+                return urls;
+              };
+              const wrap = (name, targets) => {
+                const Original = globalThis[name];
+                if (typeof Original !== 'function') return;
+                const Wrapped = new Proxy(Original, { construct(target, args, newTarget) {
+                  try { for (const t of targets(args)) report(t); } catch (e) { }
+                  return Reflect.construct(target, args, newTarget);
+                } });
+                Object.defineProperty(globalThis, name, { value: Wrapped, writable: true, configurable: true });
+                const set = Original.prototype && Original.prototype.setConfiguration;
+                // webkitRTCPeerConnection is another name of the same class: its prototype is patched once
+                if (typeof set === 'function' && !set.evalboxRecords) {
+                  Original.prototype.setConfiguration = function (config) {
+                    try { for (const t of servers(config)) report(t); } catch (e) { }
+                    return set.apply(this, arguments);
+                  };
+                  Original.prototype.setConfiguration.evalboxRecords = true;
+                }
+              };
+              wrap('RTCPeerConnection', args => servers(args[0]));
+              wrap('webkitRTCPeerConnection', args => servers(args[0]));
+              wrap('WebTransport', args => ['webtransport: ' + String(args[0])]);
+            })();
+            """;
 
     /**
      * The largest width or height a screenshot shows, in CSS pixels, and the largest area (a 1280 px wide page
@@ -116,8 +172,10 @@ public final class ArtifactRenderer implements AutoCloseable {
 
     private final Settings settings;
     private final boolean browserPerPage;
+    private final BrowserIsolation isolation;
     private final Playwright playwright;
     private Browser browser;
+    private double browserCpuSeconds;
     // set by the pages' event handlers, which Playwright runs on this thread: ends a wait early
     private boolean woken;
 
@@ -131,8 +189,21 @@ public final class ArtifactRenderer implements AutoCloseable {
         if (!Files.isExecutable(settings.chromium())) {
             throw new IllegalStateException("Chromium is not at " + settings.chromium() + " (scripts/setup.sh chromium installs it)");
         }
-        this.playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        if (!browserPerPage) this.browser = launch();
+        this.isolation = BrowserIsolation.prepare(settings.chromium());
+        try {
+            this.playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        } catch (RuntimeException e) {
+            isolation.close();
+            throw e;
+        }
+        if (!browserPerPage) {
+            try {
+                this.browser = launch();
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
     }
 
     /**
@@ -144,10 +215,40 @@ public final class ArtifactRenderer implements AutoCloseable {
     }
 
     private Browser launch() {
-        return playwright.chromium().launch(new BrowserType.LaunchOptions().setHeadless(true)
-                .setExecutablePath(settings.chromium())
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--js-flags=--max-old-space-size=" + JS_HEAP_MB)));
+        // Chromium's sandbox on (Playwright adds --no-sandbox unless told otherwise). The last line is defence in depth
+        // behind the network namespace: no proxy; no host name or address resolves, so nothing but WebRTC even opens a
+        // socket, and the host's resolver, which a Unix socket reaches past the namespace, never sees a page's names; no QUIC.
+        try {
+            return playwright.chromium().launch(new BrowserType.LaunchOptions().setHeadless(true).setChromiumSandbox(true)
+                    .setExecutablePath(isolation.executable()).setEnv(isolation.browserEnv())
+                    .setArgs(List.of("--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                            "--disable-sync", "--js-flags=--max-old-space-size=" + JS_HEAP_MB,
+                            "--no-proxy-server", "--host-resolver-rules=MAP * ~NOTFOUND", "--disable-quic")));
+        } catch (PlaywrightException e) {
+            throw new IllegalStateException("the isolated browser did not start (" + isolation.describe() + "): " + message(e), e);
+        }
+    }
+
+    /** How the browser is isolated on this machine, in one line. */
+    public String isolation() {
+        return isolation.describe();
+    }
+
+    /**
+     * The CPU time, in seconds, of every process of the browsers this renderer launched that have exited (the browser,
+     * renderer, GPU and utility processes; all of them once the renderer is closed), from the kernel's accounting.
+     */
+    public double browserCpuSeconds() {
+        browserCpuSeconds += isolation.takeExitedCpuSeconds();
+        return browserCpuSeconds;
+    }
+
+    /**
+     * The process id of the running browser's main process (its renderers and GPU process are its descendants),
+     * for reading its owner, flags and CPU time from /proc; empty before the first launch.
+     */
+    public OptionalLong browserPid() {
+        return browser == null ? OptionalLong.empty() : isolation.browserPid();
     }
 
     /** A page to render: written as {@code name}.html in {@code dir}, its screenshots saved there as {@code name}_N.png. */
@@ -223,7 +324,7 @@ public final class ArtifactRenderer implements AutoCloseable {
             throw new UncheckedIOException("cannot write " + file, e);
         }
         if (browser == null || !browser.isConnected()) browser = launch();
-        InFlight page = new InFlight(job, file.toUri().toString());
+        InFlight page = new InFlight(job, PAGE_URL);
         try {
             page.open();
         } catch (PlaywrightException e) {
@@ -291,10 +392,16 @@ public final class ArtifactRenderer implements AutoCloseable {
 
         void open() {
             double timeout = settings.timeout().toMillis();
+            // service workers stay allowed: Playwright's "block" only hides register() from the page's script, and takes
+            // their requests out of interception; allowed, a worker's script is a request like any other, refused and recorded
             context = browser.newContext(new Browser.NewContextOptions().setViewportSize(settings.width(), settings.height()));
+            byte[] body = job.html().getBytes(StandardCharsets.UTF_8);
             context.route("**/*", route -> {
                 String url = route.request().url();
-                if (url.equals(own) || url.startsWith("data:") || url.startsWith("blob:")) {
+                if (url.equals(own)) {
+                    // the answer's page, served by evalbox itself
+                    route.fulfill(new Route.FulfillOptions().setStatus(200).setContentType("text/html; charset=utf-8").setBodyBytes(body));
+                } else if (url.startsWith("data:") || url.startsWith("blob:")) {
                     route.resume();
                 } else if (route.request().isNavigationRequest() && route.request().frame().parentFrame() == null) {
                     // "aborted" cancels a navigation without an error page: the answer's own page stays on screen
@@ -305,8 +412,23 @@ public final class ArtifactRenderer implements AutoCloseable {
                     route.abort();
                 }
             });
+            context.exposeBinding("__evalboxAttempt", (source, args) -> {
+                if (args.length > 0) blocked.add(String.valueOf(args[0]));
+                return null;
+            });
+            context.addInitScript(RECORD_ATTEMPTS);
             page = context.newPage();
-            context.onPage(popup -> navigated("popup: " + popup.url()));
+            recordWebSockets(page);
+            context.onPage(popup -> {
+                navigated("popup: " + popup.url());
+                // closed at once: a popup left open (a blank one above all) keeps the answer's page from being drawn, so
+                // its screenshots never came and the page ended as a timeout
+                try {
+                    popup.close();
+                } catch (PlaywrightException gone) {
+                    // it closed itself
+                }
+            });
             page.onDialog(dialog -> {
                 dialogs.add(dialog.type() + ": " + dialog.message());
                 dialog.dismiss();
@@ -326,6 +448,20 @@ public final class ArtifactRenderer implements AutoCloseable {
             page.setDefaultTimeout(timeout);
             deadline = System.nanoTime() + settings.timeout().toNanos();
             page.navigate(own, new Page.NavigateOptions().setTimeout(timeout).setWaitUntil(WaitUntilState.COMMIT));
+        }
+
+        /**
+         * Records every WebSocket the page (or a frame in its process) opens, as the browser creates it: Playwright's own
+         * WebSocket event only comes once a connection is up, which the network namespace never lets happen.
+         */
+        private void recordWebSockets(Page target) {
+            try {
+                CDPSession session = context.newCDPSession(target);
+                session.on("Network.webSocketCreated", event -> blocked.add(event.get("url").getAsString()));
+                session.send("Network.enable");
+            } catch (PlaywrightException e) {
+                // a popup closed before it could be watched: its navigation is already recorded
+            }
         }
 
         private void navigated(String url) {
@@ -451,7 +587,12 @@ public final class ArtifactRenderer implements AutoCloseable {
         try {
             if (browser != null) browser.close();
         } finally {
-            playwright.close();
+            try {
+                playwright.close();
+            } finally {
+                browserCpuSeconds += isolation.takeExitedCpuSeconds();
+                isolation.close();
+            }
         }
     }
 }

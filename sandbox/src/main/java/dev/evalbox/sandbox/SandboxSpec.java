@@ -112,7 +112,9 @@ public record SandboxSpec(
         private boolean readOnlyRoot = true;
         private boolean dropAllCapabilities = true;
         private boolean noNewPrivileges = true;
-        private boolean init = true;
+        // No docker-init: the driver is the container's PID 1 and reaps orphans itself. docker-init would hold the
+        // attach pipes as its fds 0-2, where any process of the sandbox's user could open them and write protocol lines.
+        private boolean init = false;
         private String workDir = "/work";
         private long workDirBytes = 512L << 20;
         private long tmpBytes = 64L << 20;
@@ -151,6 +153,11 @@ public record SandboxSpec(
         public Builder readOnlyRoot(boolean readOnly) { this.readOnlyRoot = readOnly; return this; }
         public Builder dropAllCapabilities(boolean drop) { this.dropAllCapabilities = drop; return this; }
         public Builder noNewPrivileges(boolean flag) { this.noNewPrivileges = flag; return this; }
+        /**
+         * Docker's {@code --init}. Off by default: docker-init keeps the container's stdin/stdout (the protocol) open
+         * where the cells' processes, running as the same user, can reach them through /proc/1/fd; turned on, model
+         * code can forge the driver's messages.
+         */
         public Builder init(boolean init) { this.init = init; return this; }
         public Builder workDir(String dir) { this.workDir = dir; return this; }
         public Builder workDirSize(String size) { this.workDirBytes = parseSize(size); return this; }

@@ -360,6 +360,15 @@ class Cell:
         return True
 
 
+def one_way_socket():
+    """A connected pair of Unix socket descriptors (reader, writer), each shut in the direction it does not serve."""
+    import socket
+    reader, writer = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    reader.shutdown(socket.SHUT_WR)
+    writer.shutdown(socket.SHUT_RD)
+    return reader.detach(), writer.detach()
+
+
 def int_or(value, default):
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else default
 
@@ -419,8 +428,11 @@ class Driver:
 
         out_read, out_write = os.pipe()
         err_read, err_write = os.pipe()
-        results_read, results_write = os.pipe()
-        commands_read, commands_write = os.pipe()
+        # Sockets, not pipes: a pipe's end can be opened again the other way round through /proc/self/fd, a
+        # socket's cannot, and each end is shut in the direction it does not serve. So the runner can only
+        # write results and only read commands, whatever the cells do with those descriptors.
+        results_read, results_write = one_way_socket()
+        commands_read, commands_write = one_way_socket()
         runner = os.fork()
         if runner == 0:
             try:
@@ -450,7 +462,10 @@ class Driver:
         self.copies_to_reap = []  # copies of the runner the last deadline killed: the runner reaps them
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt is for the cell: the runner and its processes
-        signal.signal(signal.SIGTERM, self.on_terminate)
+        if self.pid != 1:
+            # The JVM's destroy on a host. As a container's init the driver installs no handler, so no signal
+            # from inside the container can end it (the kernel drops those an init does not handle).
+            signal.signal(signal.SIGTERM, self.on_terminate)
         # SIGCHLD (the runner ended; orphans, when this is the container's init) wakes the poll loop.
         wake_read, wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self.wake = wake_read
@@ -722,7 +737,9 @@ class Driver:
             return
         cell = self.cell
         if kind in RICH_OUTPUTS:
-            if cell is not None and isinstance(content, dict):
+            # Only for the cell that is running: the rest of a cell whose end was claimed early does not spill
+            # into the next one (its background threads, like anyone's, report under the next cell's number).
+            if cell is not None and number == cell.number and isinstance(content, dict):
                 self.forward_rich(cell, kind, content)
         elif kind == "done":
             if cell is not None and number == cell.number and isinstance(content, dict):
@@ -991,13 +1008,17 @@ class Runner:
                     line = commands.readline()
                     if not line:
                         return  # the driver is gone
-                    command = json.loads(line)
-                    for pid in command.get("reap") or ():
+                    try:
+                        command = json.loads(line)
+                        number, code, reap = command["n"], command["code"], command.get("reap") or ()
+                    except (ValueError, TypeError, KeyError, AttributeError):
+                        continue  # not the driver's (the driver's end is the only writer): nothing to run
+                    for pid in reap:
                         try:
                             os.waitpid(pid, 0)  # copies of this process the deadline killed
-                        except ChildProcessError:
+                        except (ChildProcessError, TypeError):
                             pass
-                    self.execute(command["n"], command["code"])
+                    self.execute(number, code)
                 except KeyboardInterrupt:
                     continue
 

@@ -135,8 +135,8 @@ def forge_from_a_child(tag, scope, driver):
 
 
 def forge_early(tag):
-    """Forged replies, ready and execute_ending on fds 1 and 2 and on every socket of this process (the
-    results channel among them) while the cell has work left to do."""
+    """Forged replies, ready and execute_ending on fds 1 and 2 and on every other pipe and socket of this
+    process (the results channel among them) while the cell has work left to do."""
     line = forged_lines(tag)
     refused = []
     for name in os.listdir("/proc/self/fd"):
@@ -145,7 +145,7 @@ def forge_early(tag):
             target = os.readlink("/proc/self/fd/%d" % fd)
         except OSError:
             continue
-        if fd in (1, 2) or target.startswith("socket:"):
+        if fd in (1, 2) or target.startswith(("socket:", "pipe:")):
             try:
                 _write_all(fd, line)
             except OSError as exc:

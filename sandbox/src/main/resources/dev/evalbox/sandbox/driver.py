@@ -883,6 +883,11 @@ class Runner:
         self.interrupt_requested = False  # a SIGINT reached the runner while the cell's code ran
         self.error_shown_flag = False  # the cell's code ended in an exception, which is being shown
         self.impl = None
+        # Copies made by os.fork() in a cell that ended with it (end_if_copy) leave their pid here, so that the
+        # runner reaps them: a zombie holds one of the sandbox's pids, and a fork bomb leaves dozens.
+        self.copies_read, self.copies_write = os.pipe()
+        os.set_blocking(self.copies_read, False)
+        self.copies = set()
         sys.stdin = open(os.devnull, "r")
         sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8",
                                       errors="backslashreplace", line_buffering=True, write_through=True)
@@ -934,7 +939,30 @@ class Runner:
         runner (it would hold a process slot forever). It ends before touching the runner's locks
         (another thread may have held one at the fork, and the copy would then wait for it forever)."""
         if os.getpid() != self.pid:
+            try:
+                os.write(self.copies_write, b"%d\n" % os.getpid())
+            except OSError:
+                pass
             os._exit(0 if success else 1)
+
+    def reap_copies(self, killed=()):
+        """Waits for the copies that ended with their cell, and for those the last deadline killed."""
+        self.copies.update(pid for pid in killed if isinstance(pid, int))
+        try:
+            while True:
+                data = os.read(self.copies_read, READ_CHUNK)
+                if not data:
+                    break
+                self.copies.update(int(pid) for pid in data.split() if pid.isdigit())
+        except OSError:
+            pass
+        for pid in list(self.copies):
+            try:
+                if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                    continue  # still on its way out: next time
+            except ChildProcessError:
+                pass
+            self.copies.discard(pid)
 
     def install_fork_guard(self):
         """os.fork() of an interrupted cell raises KeyboardInterrupt instead of forking.
@@ -988,6 +1016,7 @@ class Runner:
             pass
         self.send("done", {"ok": bool(success), "count": count})
         self.number = None
+        self.reap_copies()
 
     def serve(self):
         self.install_fork_guard()
@@ -1010,14 +1039,10 @@ class Runner:
                         return  # the driver is gone
                     try:
                         command = json.loads(line)
-                        number, code, reap = command["n"], command["code"], command.get("reap") or ()
+                        number, code, killed = command["n"], command["code"], command.get("reap") or ()
                     except (ValueError, TypeError, KeyError, AttributeError):
                         continue  # not the driver's (the driver's end is the only writer): nothing to run
-                    for pid in reap:
-                        try:
-                            os.waitpid(pid, 0)  # copies of this process the deadline killed
-                        except (ChildProcessError, TypeError):
-                            pass
+                    self.reap_copies(killed)
                     self.execute(number, code)
                 except KeyboardInterrupt:
                     continue

@@ -872,6 +872,8 @@ class Runner:
     pipe, one JSON line each: {"t": kind, "n": cell number, "c": content}. The cell's code can write there
     too, so the driver reads these as the cell's own claims (rich outputs, its error, that it ended)."""
 
+    ENDED_SLOTS = 1024  # pids of ended copies, each at pid % ENDED_SLOTS
+
     def __init__(self, results_fd, commands_fd):
         import threading
         self.pid = os.getpid()
@@ -883,10 +885,13 @@ class Runner:
         self.interrupt_requested = False  # a SIGINT reached the runner while the cell's code ran
         self.error_shown_flag = False  # the cell's code ended in an exception, which is being shown
         self.impl = None
-        # Copies made by os.fork() in a cell that ended with it (end_if_copy) leave their pid here, so that the
-        # runner reaps them: a zombie holds one of the sandbox's pids, and a fork bomb leaves dozens.
-        self.copies_read, self.copies_write = os.pipe()
-        os.set_blocking(self.copies_read, False)
+        # Copies made by os.fork() in a cell that ended with it (end_if_copy) leave their pid in this shared page,
+        # so that the runner reaps them: a zombie holds one of the sandbox's pids, and a fork bomb leaves dozens.
+        # Memory, not a pipe: no descriptor a cell could fill up and block on.
+        import mmap
+        self.ended = mmap.mmap(-1, 4 * self.ENDED_SLOTS)
+        self.ended_pids = memoryview(self.ended).cast("i")
+        self.none_ended = bytes(4 * self.ENDED_SLOTS)
         self.copies = set()
         sys.stdin = open(os.devnull, "r")
         sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8",
@@ -940,28 +945,27 @@ class Runner:
         (another thread may have held one at the fork, and the copy would then wait for it forever)."""
         if os.getpid() != self.pid:
             try:
-                os.write(self.copies_write, b"%d\n" % os.getpid())
-            except OSError:
+                pid = os.getpid()
+                self.ended_pids[pid % self.ENDED_SLOTS] = pid
+            except Exception:
                 pass
             os._exit(0 if success else 1)
 
     def reap_copies(self, killed=()):
         """Waits for the copies that ended with their cell, and for those the last deadline killed."""
         self.copies.update(pid for pid in killed if isinstance(pid, int))
-        try:
-            while True:
-                data = os.read(self.copies_read, READ_CHUNK)
-                if not data:
-                    break
-                self.copies.update(int(pid) for pid in data.split() if pid.isdigit())
-        except OSError:
-            pass
+        if self.ended[:] != self.none_ended:
+            for slot, pid in enumerate(self.ended_pids):
+                if pid:
+                    self.copies.add(pid)
+                    self.ended_pids[slot] = 0
         for pid in list(self.copies):
-            try:
-                if os.waitpid(pid, os.WNOHANG)[0] == 0:
-                    continue  # still on its way out: next time
-            except ChildProcessError:
-                pass
+            if pid > 1:  # 0 and -1 would mean "any child"
+                try:
+                    if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                        continue  # still on its way out: next time
+                except ChildProcessError:
+                    pass
             self.copies.discard(pid)
 
     def install_fork_guard(self):

@@ -28,16 +28,16 @@ record DockerOptions(String user, boolean dropAllCapabilities, boolean noNewPriv
         }
         return new DockerOptions(
                 spec.backendOption(USER, "1000:1000"),
-                flag(spec, DROP_ALL_CAPABILITIES),
-                flag(spec, NO_NEW_PRIVILEGES),
-                flag(spec, INIT),
+                flag(spec, DROP_ALL_CAPABILITIES, "true"),
+                flag(spec, NO_NEW_PRIVILEGES, "true"),
+                flag(spec, INIT, "false"), // the driver is PID 1: see SandboxSpec.Builder#init
                 SandboxSpec.parseSize(spec.backendOption(TMP_SIZE, "64m")),
                 spec.networkMode(),
                 inputs.equals("mount"));
     }
 
-    private static boolean flag(SandboxSpec spec, String key) {
-        String value = spec.backendOption(key, "true");
+    private static boolean flag(SandboxSpec spec, String key, String byDefault) {
+        String value = spec.backendOption(key, byDefault);
         if (!value.equals("true") && !value.equals("false")) {
             throw new IllegalArgumentException("backend option " + key + " must be true or false, got \"" + value + "\"");
         }

@@ -22,7 +22,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A driver running as PID 2 (after docker-init) of a hardened container, reached through attach. */
+/** A driver running as PID 1 of a hardened container (its runner and the cells below it), reached through attach. */
 final class DockerSandboxProcess implements SandboxProcess {
     private final DockerSandboxProvider provider;
     private final String containerId;

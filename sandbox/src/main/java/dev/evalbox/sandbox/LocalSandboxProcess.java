@@ -26,7 +26,7 @@ import org.apache.commons.exec.ShutdownHookProcessDestroyer;
  * owner, see {@link LocalWorkDirs}), started through
  * Commons Exec: its ShutdownHookProcessDestroyer ends the interpreter when the JVM exits, however it
  * exits (an uncaught error included), and its watchdog is the handle that ends it on close. The
- * driver's timekeeper then ends the processes the cells left in the driver's process group.
+ * driver then ends its runner and the processes the cells left in its process group.
  */
 final class LocalSandboxProcess implements SandboxProcess {
     private static final Duration LAUNCH_TIMEOUT = Duration.ofSeconds(30);

@@ -187,7 +187,12 @@ public record SandboxSpec(
         public Builder dropAllCapabilities(boolean drop) { return backendOption(DockerOptions.DROP_ALL_CAPABILITIES, Boolean.toString(drop)); }
         /** Docker: no-new-privileges (default true). */
         public Builder noNewPrivileges(boolean flag) { return backendOption(DockerOptions.NO_NEW_PRIVILEGES, Boolean.toString(flag)); }
-        /** Docker: docker-init as PID 1, reaping zombies (default true). */
+        /**
+         * Docker's {@code --init} (default false). Off by default: the driver is the container's PID 1 and reaps
+         * orphans itself, while docker-init would keep the container's stdin/stdout (the protocol) open where the
+         * cells' processes, running as the same user, can reach them through /proc/1/fd; turned on, model code can
+         * forge the driver's messages.
+         */
         public Builder init(boolean init) { return backendOption(DockerOptions.INIT, Boolean.toString(init)); }
         /** Docker: the size of the /tmp tmpfs (default 64m). */
         public Builder tmpSize(String size) { return backendOption(DockerOptions.TMP_SIZE, Long.toString(parseSize(size))); }

@@ -35,7 +35,7 @@ class LocalSandboxTest {
             BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
             String ready = out.readLine();
             assertEquals("ready", ready, () -> "the child JVM did not open its sandbox: " + read(errors));
-            // The interpreter, its timekeeper and the process a cell started carry the marker in their environment.
+            // The driver, its runner and the process a cell started carry the marker in their environment.
             marked = processesMarked(marker);
             assertTrue(marked.size() >= 3, "processes with the marker: " + describe(marked));
             jvm.getOutputStream().write('\n');

@@ -114,6 +114,18 @@ final class DockerSandboxProcess implements SandboxProcess {
     @Override
     public String id() { return DockerSandboxProvider.shortId(containerId); }
 
+    /** The container's PID 1 (the driver) in this machine's pid namespace, when the engine runs here. */
+    @Override
+    public java.util.OptionalLong hostPid() {
+        if (!DockerEngine.isLocal()) return java.util.OptionalLong.empty();
+        try {
+            Long pid = provider.client().inspectContainerCmd(containerId).exec().getState().getPidLong();
+            return pid == null || pid <= 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(pid);
+        } catch (RuntimeException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
     @Override
     public void connect(ProtocolSink sink) {
         ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {

@@ -155,10 +155,38 @@ public final class DriverSandbox implements Sandbox {
         } catch (TimeoutException e) {
             // The cell's code has stopped and the driver is finishing it (a traceback, the reply) on a CPU
             // that a fork bomb or a loaded host leaves it little of: late, but no reason to lose the session.
-            if (!execution.ending) throw e;
+            if (!execution.ending) return awaitWhileStarved(execution, e);
             LOG.info("sandbox {}: the cell stopped at its deadline; waiting for the driver to finish it", id());
             return execution.reply.get(ENDING_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * The grace is over and the cell has not stopped. A cell that ignores the interrupt runs (a C loop) or
+     * sleeps; a sandbox on a starved CPU (its own fork bomb stopped, the host loaded many times over) is
+     * runnable but waits for a CPU, and its interrupt is simply not handled yet. So it gets another grace
+     * while its processes spent at least half of the last one waiting for a CPU, up to {@link #ENDING_LIMIT}.
+     */
+    private JsonNode awaitWhileStarved(DriverConnection.Execution execution, TimeoutException timedOut)
+            throws TimeoutException, ExecutionException, InterruptedException {
+        java.util.OptionalLong pid = process.hostPid();
+        if (pid.isEmpty()) throw timedOut;
+        long step = Math.max(500, spec.interruptGrace().toMillis());
+        long giveUp = System.nanoTime() + ENDING_LIMIT.toNanos();
+        java.util.OptionalLong before = RunQueueWait.nanos(pid.getAsLong());
+        while (before.isPresent() && System.nanoTime() < giveUp) {
+            try {
+                return execution.reply.get(step, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException again) {
+                if (execution.ending) return execution.reply.get(ENDING_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+                java.util.OptionalLong after = RunQueueWait.nanos(pid.getAsLong());
+                if (after.isEmpty() || after.getAsLong() - before.getAsLong() < TimeUnit.MILLISECONDS.toNanos(step) / 2) throw timedOut;
+                LOG.info("sandbox {}: the cell's processes waited {} ms for a CPU in the last {} ms; waiting on for its reply", id(),
+                        (after.getAsLong() - before.getAsLong()) / 1_000_000, step);
+                before = after;
+            }
+        }
+        throw timedOut;
     }
 
     private ExecutionResult died(List<Output> outputs, Instant started, Throwable cause) {

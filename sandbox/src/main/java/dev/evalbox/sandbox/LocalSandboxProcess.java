@@ -94,6 +94,9 @@ final class LocalSandboxProcess implements SandboxProcess {
     public String id() { return "local-" + process.pid(); }
 
     @Override
+    public java.util.OptionalLong hostPid() { return java.util.OptionalLong.of(process.pid()); }
+
+    @Override
     public void connect(ProtocolSink sink) {
         pipes.pump(pipes.stdout, sink, false, "sandbox-" + process.pid() + "-out", this);
         pipes.pump(pipes.stderr, sink, true, "sandbox-" + process.pid() + "-err", this);

@@ -21,6 +21,13 @@ public interface SandboxProcess {
      */
     default boolean inputsInPlace() { return false; }
 
+    /**
+     * The driver's pid as this machine sees it, when the sandbox runs here (a local process, a container of
+     * a local engine); empty otherwise (a remote engine, a pod). With it, a cell that is late to stop at its
+     * deadline is given more time while its processes wait for a CPU rather than run (see {@link DriverSandbox}).
+     */
+    default java.util.OptionalLong hostPid() { return java.util.OptionalLong.empty(); }
+
     /** Starts delivering the driver's stdout to the sink; call once, before anything is written. */
     void connect(ProtocolSink sink);
 

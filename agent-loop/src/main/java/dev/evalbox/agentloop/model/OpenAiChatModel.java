@@ -30,6 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class OpenAiChatModel implements ChatModel {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final String baseUrl;
     private final URI endpoint;
     private final boolean completions;
     private final String model;
@@ -43,6 +44,7 @@ public final class OpenAiChatModel implements ChatModel {
 
     private OpenAiChatModel(Builder b) {
         String base = b.baseUrl.endsWith("/") ? b.baseUrl.substring(0, b.baseUrl.length() - 1) : b.baseUrl;
+        this.baseUrl = base;
         this.completions = b.completions;
         this.endpoint = URI.create(base + (completions ? "/completions" : "/chat/completions"));
         this.model = Objects.requireNonNull(b.model, "model");
@@ -61,6 +63,9 @@ public final class OpenAiChatModel implements ChatModel {
     public String name() { return model; }
 
     public URI endpoint() { return endpoint; }
+
+    /** The server's base URL, as given (without a trailing slash): what a run records. */
+    public String baseUrl() { return baseUrl; }
 
     @Override
     public ChatCompletion complete(ChatRequest request) {

@@ -79,7 +79,9 @@ public final class ArtifactsBenchmark implements Benchmark {
                         "answers.jsonl keeps the replies), then each answer is rendered in headless Chromium and judged, exactly as",
                         "`evalbox grade artifactsbench` does. A task whose model call fails has no answer: --resume tries it again."}
                 : new String[] {"Grade ArtifactsBench answers: extract the page, render it in headless Chromium (3 screenshots), and have a",
-                        "multimodal judge score it against the task's checklist. --render-only skips the judge."};
+                        "multimodal judge score it against the task's checklist. --render-only skips the judge.",
+                        "--judge " + ArtifactsOptions.MEASURING_JUDGE + " is evalbox's scripted in-process judge: it scores what it measures on",
+                        "the screenshots, not the checklist, for demos and machines without a model server."};
     }
 
     @Override
@@ -173,8 +175,7 @@ public final class ArtifactsBenchmark implements Benchmark {
         void describeCommon(RunRecord record) {
             record.dataset(dataset, dataset, tasks.size());
             if (judge != null) {
-                String base = judge.model() instanceof OpenAiChatModel served
-                        ? served.endpoint().toString().replaceFirst("/(chat/)?completions$", "") : null;
+                String base = judge.model() instanceof OpenAiChatModel served ? served.baseUrl() : null;
                 // the judge is sent no sampling settings: the server's defaults apply
                 record.judge(judge.model().name(), base, SamplingParams.DEFAULT);
             }

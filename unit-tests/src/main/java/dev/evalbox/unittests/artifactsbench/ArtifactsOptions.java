@@ -1,11 +1,12 @@
 package dev.evalbox.unittests.artifactsbench;
 
 import dev.evalbox.agentloop.model.ChatModel;
-import dev.evalbox.agentloop.model.OpenAiChatModel;
+import dev.evalbox.unittests.eval.JudgeEndpoint;
 import dev.evalbox.unittests.eval.UserException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** How ArtifactsBench answers are rendered and judged: the options `grade artifactsbench` and `run artifactsbench` share. */
@@ -13,16 +14,8 @@ public final class ArtifactsOptions {
     /** The {@code --judge} that names evalbox's in-process {@link MeasuringJudge} rather than a served model. */
     public static final String MEASURING_JUDGE = "measuring-judge";
 
-    @Option(names = "--judge", description = "The judge model (OpenAI-compatible, with image input), or " + MEASURING_JUDGE
-            + " for evalbox's scripted in-process judge (it scores what it measures on the screenshots, not the checklist:"
-            + " for demos and machines without a model server).")
-    String judge;
-
-    @Option(names = "--judge-base-url", description = "The judge's server (default: the model's --base-url for run, else $OPENAI_BASE_URL).")
-    String judgeBaseUrl;
-
-    @Option(names = "--judge-api-key-env", description = "The environment variable holding the judge's API key. Default: ${DEFAULT-VALUE}.")
-    String judgeApiKeyEnv = "OPENAI_API_KEY";
+    /** The judge's server; --judge measuring-judge instead names evalbox's in-process judge (see the benchmark's description). */
+    @Mixin JudgeEndpoint endpoint;
 
     @Option(names = "--render-only", description = "Render and keep the screenshots, without judging.")
     boolean renderOnly;
@@ -37,7 +30,7 @@ public final class ArtifactsOptions {
             + " a browser is started for every this many tasks rendering at once (--concurrency). Default: ${DEFAULT-VALUE}.")
     int pagesInFlight = ArtifactRenderer.Settings.DEFAULT_PAGES_IN_FLIGHT;
 
-    public String judge() { return judge; }
+    public String judge() { return endpoint.model(); }
 
     public boolean renderOnly() { return renderOnly; }
 
@@ -50,7 +43,7 @@ public final class ArtifactsOptions {
     /** Refuses what cannot work, before anything runs. */
     public void check() {
         if (pagesInFlight < 1) throw new UserException("--pages-in-flight must be at least 1, got " + pagesInFlight);
-        if (judge == null && !renderOnly) throw new UserException("give --judge MODEL, or --render-only");
+        if (endpoint.model() == null && !renderOnly) throw new UserException("give --judge MODEL, or --render-only");
     }
 
     /** The released code's rendering (3 screenshots 1 s apart) at the chosen viewport, with a minute per page, --pages-in-flight at once. */
@@ -69,11 +62,8 @@ public final class ArtifactsOptions {
     }
 
     private ChatModel judgeModel(String fallbackBaseUrl) {
-        if (MEASURING_JUDGE.equals(judge)) return new MeasuringJudge();
-        OpenAiChatModel.Builder builder = OpenAiChatModel.builder().model(judge).apiKey(System.getenv(judgeApiKeyEnv)).maxAttempts(3);
-        String base = judgeBaseUrl != null ? judgeBaseUrl : fallbackBaseUrl;
-        if (base != null) builder.baseUrl(base);
-        return builder.build();
+        if (MEASURING_JUDGE.equals(endpoint.model())) return new MeasuringJudge();
+        return endpoint.client(fallbackBaseUrl, builder -> builder.maxAttempts(3));
     }
 
     private String prompt() {

@@ -44,7 +44,7 @@ public final class ModelOptions {
     /** Records the model in run.json: its name, the server (none for replay and reference) and the sampling actually sent. */
     public void record(RunRecord record, SamplingParams sent) {
         boolean served = !isReplay() && !"reference".equals(model);
-        String base = served ? server().endpoint().toString().replaceFirst("/(chat/)?completions$", "") : null;
+        String base = served ? server().baseUrl() : null;
         record.model(model, base, sent);
     }
 

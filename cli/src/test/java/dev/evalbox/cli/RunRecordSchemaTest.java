@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real runs validated against the published JSON Schemas of the run record (docs/schema): run.json
- * and every line of results.jsonl, for every benchmark on the spine.
+ * Real runs validated against the published JSON Schemas of the run record (docs/schema): run.json,
+ * every line of results.jsonl and every event of trajectories.jsonl, for every benchmark on the spine.
  */
 @Tag("docker")
 class RunRecordSchemaTest {
@@ -56,6 +56,12 @@ class RunRecordSchemaTest {
         for (JsonNode row : rows) {
             assertEquals(List.of(), result.validate(row).stream().map(Object::toString).toList(), "results.jsonl line " + row);
         }
+        Schema event = schema("trajectory-event.schema.json");
+        List<String> lines = Files.readAllLines(runDir.resolve("trajectories.jsonl"));
+        assertFalse(lines.isEmpty(), "trajectories.jsonl of " + runDir + " has events");
+        for (String line : lines) {
+            assertEquals(List.of(), event.validate(JSON.readTree(line)).stream().map(Object::toString).toList(), "trajectories.jsonl line " + line);
+        }
         return run;
     }
 
@@ -65,6 +71,8 @@ class RunRecordSchemaTest {
         assertFalse(schema("run.schema.json").validate(run).isEmpty(), "an unknown status and missing fields are errors");
         JsonNode row = JSON.readTree("{\"task_id\": \"1\", \"epoch\": 0, \"sample\": 0, \"reason\": \"\"}");
         assertFalse(schema("result.schema.json").validate(row).isEmpty(), "epoch 0 and no verdict are errors");
+        JsonNode event = JSON.readTree("{\"type\": \"code_execution\", \"task_id\": \"1\", \"time\": \"2026-01-01T00:00:00Z\", \"turn\": 1}");
+        assertFalse(schema("trajectory-event.schema.json").validate(event).isEmpty(), "a cell without code, status and outputs is an error");
     }
 
     @Test

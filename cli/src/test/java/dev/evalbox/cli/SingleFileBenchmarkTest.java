@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The test of the spine's design: a whole benchmark in this one file (tasks, a one-turn attempt, scoring in
- * a sandbox, metrics), found by name and driven end to end by `evalbox run`, `--resume` and `report`
+ * a sandbox, metrics), found by name and driven end to end by `evalbox run`, `--resume`, `report` and `replay`
  * without any other file of evalbox knowing it. docs/adding-a-benchmark.md walks through the same shape.
  */
 @Tag("docker")
@@ -169,5 +169,6 @@ class SingleFileBenchmarkTest {
         assertEquals(0, report.exitCode(), report.out() + report.err());
         String html = Files.readString(run.resolve("report.html"));
         assertTrue(html.contains("s4") && html.contains("Sums"), "the report lists the tasks under the benchmark's title");
+        RunRecordSchemaTest.assertReplays(run, 4);
     }
 }

@@ -411,7 +411,26 @@ public final class HumanEvalVBenchmark implements Benchmark {
 
         @Override
         public List<Predictions.Entry> attempt(HumanEvalVItem task, TaskContext context) {
-            return byQid.get(task.qid());
+            List<Predictions.Entry> entries = byQid.get(task.qid());
+            record(task, entries, context);
+            return entries;
+        }
+
+        /**
+         * The graded answers go into trajectories.jsonl as the task's recorded conversation (its prompt, then each
+         * sample as an assistant turn), so a grade's run directory can be replayed like a run's.
+         */
+        private void record(HumanEvalVItem task, List<Predictions.Entry> entries, TaskContext context) {
+            List<ChatMessage> conversation = new ArrayList<>();
+            String prompt = entries.get(0).prompt().filter(p -> !p.equals("reference")).orElse(task.functionSignature());
+            conversation.add(ChatMessage.user(prompt));
+            List<String> samples = new ArrayList<>();
+            entries.forEach(e -> samples.addAll(e.predictions()));
+            samples.forEach(sample -> conversation.add(ChatMessage.assistant(sample)));
+            String source = options.source.reference ? "reference solutions" : "predictions " + options.source.predictions.getFileName();
+            context.trajectory().write(new TrajectoryEvent.TaskStarted(task.qid(), Instant.now(), "humaneval-v", source, conversation));
+            context.trajectory().write(new TrajectoryEvent.TaskFinished(task.qid(), Instant.now(), "recorded", 0,
+                    samples.isEmpty() ? "" : samples.get(samples.size() - 1), Usage.NONE));
         }
 
         @Override

@@ -1,7 +1,6 @@
 package dev.evalbox.sandbox;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -71,13 +70,6 @@ public final class DockerEngine {
 
     /** Whether the engine has the image (false also when no engine answers). */
     public static boolean imageExists(String image) {
-        try (DockerClient client = connect()) {
-            client.inspectImageCmd(image).exec();
-            return true;
-        } catch (NotFoundException e) {
-            return false;
-        } catch (Exception e) {
-            return false;
-        }
+        return identify(image).isPresent();
     }
 }

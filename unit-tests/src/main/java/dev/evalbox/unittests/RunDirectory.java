@@ -70,13 +70,6 @@ public final class RunDirectory implements AutoCloseable {
         }
     }
 
-    /** The task ids already in results.jsonl: what --resume skips. */
-    public java.util.Set<String> finishedTasks() {
-        java.util.Set<String> done = new java.util.HashSet<>();
-        readResults(dir).forEach(row -> done.add(row.path("task_id").asText()));
-        return done;
-    }
-
     /** The lines of a run directory's results.jsonl, in order (none when it has no results yet). */
     public static java.util.List<com.fasterxml.jackson.databind.JsonNode> readResults(Path runDir) {
         Path file = runDir.resolve("results.jsonl");

@@ -39,7 +39,7 @@ public final class ArtifactsGrading {
 
     /** The row of a task without an answer. */
     public static ResultRow noAnswer(ArtifactsTask task) {
-        return new ResultRow(task.index(), 0, null, null, NO_ANSWER, RunDirectory.object().putNull("score"));
+        return ResultRow.scored(task.index(), null, NO_ANSWER, RunDirectory.object());
     }
 
     /**
@@ -69,16 +69,16 @@ public final class ArtifactsGrading {
         } else {
             fields.put("page_type", "none").put("render_outcome", "nothing to render");
         }
-        if (judge == null) return new ResultRow(task.index(), 0, null, null, "render only", fields.putNull("score"));
+        if (judge == null) return ResultRow.scored(task.index(), null, "render only", fields);
         ArtifactsJudge.Verdict verdict = judge.judge(task, item.answer(), screenshots, calls);
         // judge_reply is what the reference keeps as the judge's reason (the reply after its last </think>), and
         // the whole reply is kept beside it
         fields.put("judge_reply", verdict.reason()).put("judge_reply_full", verdict.reply()).put("judge_attempts", verdict.attempts());
         if (verdict.score().isEmpty()) {
-            return new ResultRow(task.index(), 0, null, null, "unscored: " + verdict.error(), fields.putNull("score"));
+            return ResultRow.scored(task.index(), null, "unscored: " + verdict.error(), fields);
         }
         fields.put("score_text", verdict.score().get().text());
-        return new ResultRow(task.index(), 0, null, verdict.score().get().value(), "", fields);
+        return ResultRow.scored(task.index(), verdict.score().get().value(), "", fields);
     }
 
     /** Whether a row settles its task for --resume: every row does, except one graded without an answer. */

@@ -99,12 +99,15 @@ public final class EvalRunner {
         SandboxSpec spec = use.map(u -> u.options().spec()).orElse(null);
         if (provider != null) record.sandbox(provider.backend(), spec);
         AtomicBoolean over = new AtomicBoolean();
-        Thread onExit = new Thread(() -> {
-            if (over.get()) return;
+        int total = tasks.size();
+        Runnable interrupted = () -> {
             record.status(RunRecord.Status.INTERRUPTED, Instant.now());
             dir.writeRunJson(record.json());
-            settings.err().printf("%ninterrupted: %d task(s) are recorded in %s; continue with the same command and --resume --out %s%n",
-                    settled(dir.path(), evaluation).size(), dir.path(), dir.path());
+            settings.err().printf("%ninterrupted: %d of %d task(s) are recorded in %s; continue with the same command and --resume --out %s%n",
+                    settled(dir.path(), evaluation).size(), total, dir.path(), dir.path());
+        };
+        Thread onExit = new Thread(() -> {
+            if (!over.get()) interrupted.run();
         }, "evalbox-run-interrupted");
         try (provider;
              SandboxPool pool = provider == null ? null : new SandboxPool(provider, Math.min(settings.concurrency(), 4),
@@ -131,16 +134,13 @@ public final class EvalRunner {
                     List<ResultRow> rows = scored.get(i);
                     dir.appendResults(rows.stream().map(row -> rowJson(task, 1, row)).toList());
                     attempted.incrementAndGet();
-                    settings.listener().taskDone(task.id(), !rows.isEmpty() && rows.stream().allMatch(EvalRunner::counts));
+                    settings.listener().taskDone(task.id(), !rows.isEmpty() && rows.stream().allMatch(ResultRow::succeeded));
                 }
             });
             settings.listener().tasksOver();
             if (attempted.get() < todo.size()) {
                 over.set(true);
-                record.status(RunRecord.Status.INTERRUPTED, Instant.now());
-                dir.writeRunJson(record.json());
-                settings.err().println("interrupted: " + (tasks.size() - todo.size() + attempted.get()) + " of " + tasks.size()
-                        + " task(s) are recorded in " + dir.path() + "; continue with --resume --out " + dir.path());
+                interrupted.run();
                 return new Outcome(dir.path(), RunRecord.Status.INTERRUPTED, null);
             }
             Metrics metrics = evaluation.metrics(tasks, rowsOf(dir.path(), tasks));
@@ -175,10 +175,9 @@ public final class EvalRunner {
     public static ObjectNode rowJson(EvalTask task, int epoch, ResultRow row) {
         ObjectNode line = RunDirectory.object();
         line.put("task_id", row.taskId()).put("epoch", epoch).put("sample", row.sample());
-        if (row.score() != null) line.put("score", row.score());
-        // a benchmark that scores rather than passes marks an attempt without a score by "score": null in its fields
-        else if (row.fields().has("score")) line.putNull("score");
-        if (row.passed() != null || (row.score() == null && !row.fields().has("score"))) line.put("passed", row.passed());
+        // the row's own kind of verdict is always written, null or not; the other only when it is given
+        if (row.verdict() == ResultRow.Verdict.SCORE || row.score() != null) line.put("score", row.score());
+        if (row.verdict() == ResultRow.Verdict.PASS_FAIL || row.passed() != null) line.put("passed", row.passed());
         line.put("reason", row.reason());
         task.metadata().forEach((key, value) -> {
             if (!row.fields().has(key)) line.put(key, value);
@@ -187,11 +186,6 @@ public final class EvalRunner {
             if (!line.has(field.getKey())) line.set(field.getKey(), field.getValue());
         });
         return line;
-    }
-
-    /** Whether a row counts as a success for progress displays: passed, or (for a benchmark that scores) scored. */
-    private static boolean counts(ResultRow row) {
-        return Boolean.TRUE.equals(row.passed()) || (row.passed() == null && row.score() != null);
     }
 
     /** The tasks --resume skips: those whose last row settles them (see {@link Evaluation#settles}). */

@@ -161,7 +161,7 @@ public final class HumanEvalVBenchmark implements Benchmark {
                 List<HumanEvalVTask> graded = tasks.stream().map(HumanEvalVItem::task).toList();
                 for (HumanEvalVGrader.SampleVerdict v : HumanEvalVGrader.gradeIn(grading.sandbox(), graded, entries, dataset.version())) {
                     ObjectNode fields = RunDirectory.object().put("pylint_failed", v.pylintFailed()).put("completion", v.completion());
-                    byTask.get(v.qid()).add(new ResultRow(v.qid(), v.sample(), v.passed(), null, v.passed() ? "" : v.result(), fields));
+                    byTask.get(v.qid()).add(ResultRow.passFail(v.qid(), v.sample(), v.passed(), v.passed() ? "" : v.result(), fields));
                 }
             }
             return tasks.stream().map(t -> byTask.get(t.qid())).toList();

@@ -28,8 +28,6 @@ import java.util.Map;
 public record RunHeader(String benchmark, String model, Instant date) {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
-    private static final Map<String, String> NAMES = Map.of("pybench", "PyBench", "code-interpreter", "Code Interpreter",
-            "humaneval-v", "HumanEval-V", "artifactsbench", "ArtifactsBench");
     // Files only one benchmark's runs hold, for runs whose run.json and trajectories name none.
     private static final List<Map.Entry<String, String>> FILES = List.of(Map.entry("pybench_trajectory.jsonl", "pybench"),
             Map.entry("traces.jsonl", "code-interpreter"), Map.entry("predictions.jsonl", "humaneval-v"),
@@ -56,7 +54,7 @@ public record RunHeader(String benchmark, String model, Instant date) {
 
     /** The benchmark as its authors write it (PyBench, HumanEval-V, ...), else as run.json has it. */
     public String benchmarkName() {
-        return Benchmarks.named(benchmark).map(Benchmark::title).orElse(NAMES.getOrDefault(benchmark, benchmark));
+        return Benchmarks.named(benchmark).map(Benchmark::title).orElse(benchmark);
     }
 
     /** The date shown, in UTC to the minute ("date unknown" when nothing in the run directory says). */

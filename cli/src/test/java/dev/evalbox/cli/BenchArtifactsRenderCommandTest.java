@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import dev.evalbox.unittests.artifactsbench.ChromiumRequired;
+import dev.evalbox.unittests.report.ChromiumRequired;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

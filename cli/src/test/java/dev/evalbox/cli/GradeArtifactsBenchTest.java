@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import dev.evalbox.unittests.artifactsbench.ArtifactsGrading;
-import dev.evalbox.unittests.artifactsbench.ChromiumRequired;
+import dev.evalbox.unittests.report.ChromiumRequired;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

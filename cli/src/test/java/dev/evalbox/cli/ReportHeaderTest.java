@@ -10,7 +10,7 @@ import dev.evalbox.agentloop.ScriptedChatServer;
 import dev.evalbox.agentloop.ScriptedChatServer.Step;
 import dev.evalbox.sandbox.DockerRequired;
 import dev.evalbox.unittests.artifactsbench.ArtifactsSample;
-import dev.evalbox.unittests.artifactsbench.ChromiumRequired;
+import dev.evalbox.unittests.report.ChromiumRequired;
 import dev.evalbox.unittests.eval.SandboxOptions;
 import dev.evalbox.unittests.pybench.PyBenchSample;
 import java.nio.file.Files;

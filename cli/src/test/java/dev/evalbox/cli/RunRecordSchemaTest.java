@@ -15,7 +15,7 @@ import dev.evalbox.agentloop.ScriptedChatServer.Step;
 import dev.evalbox.agentloop.trajectory.Trajectories;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.sandbox.DockerRequired;
-import dev.evalbox.unittests.artifactsbench.ChromiumRequired;
+import dev.evalbox.unittests.report.ChromiumRequired;
 import dev.evalbox.unittests.RunDirectory;
 import dev.evalbox.unittests.eval.SandboxOptions;
 import dev.evalbox.unittests.pybench.PyBenchSample;

@@ -1,9 +1,9 @@
 package dev.evalbox.cli;
 
-import dev.evalbox.cli.bench.BenchException;
-import dev.evalbox.cli.bench.BenchReport;
 import dev.evalbox.cli.bench.KernelBenchmark;
-import dev.evalbox.cli.bench.ScratchDirectory;
+import dev.evalbox.unittests.bench.BenchException;
+import dev.evalbox.unittests.bench.BenchReport;
+import dev.evalbox.unittests.bench.ScratchDirectory;
 import dev.evalbox.unittests.eval.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

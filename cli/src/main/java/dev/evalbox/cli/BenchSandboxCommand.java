@@ -1,11 +1,11 @@
 package dev.evalbox.cli;
 
-import dev.evalbox.cli.bench.BenchException;
-import dev.evalbox.cli.bench.BenchReport;
 import dev.evalbox.cli.bench.BenchSettings;
 import dev.evalbox.cli.bench.SandboxBenchmark;
 import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.sandbox.SandboxSpec;
+import dev.evalbox.unittests.bench.BenchException;
+import dev.evalbox.unittests.bench.BenchReport;
 import dev.evalbox.unittests.eval.UserException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

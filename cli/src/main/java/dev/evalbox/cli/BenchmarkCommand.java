@@ -41,12 +41,20 @@ final class BenchmarkCommand implements Callable<Integer> {
     static void addAll(CommandLine parent, EvalMode mode) {
         for (Benchmark benchmark : Benchmarks.all()) {
             if (!benchmark.supports(mode) || parent.getSubcommands().containsKey(benchmark.name())) continue;
-            Object options = benchmark.options(mode);
-            CommandLine command = new CommandLine(new BenchmarkCommand(benchmark, mode, options));
-            command.getCommandSpec().addMixin("benchmark", CommandSpec.forAnnotatedObject(options));
-            command.getCommandSpec().usageMessage().description(benchmark.description(mode));
-            parent.addSubcommand(benchmark.name(), command);
+            parent.addSubcommand(benchmark.name(), command(benchmark, mode));
         }
+    }
+
+    /** The command that runs {@code benchmark} in {@code mode} through the runner: the runner's options, then the benchmark's. */
+    static CommandLine command(Benchmark benchmark, EvalMode mode) {
+        Object options = benchmark.options(mode);
+        CommandLine command = new CommandLine(new BenchmarkCommand(benchmark, mode, options));
+        command.getCommandSpec().addMixin("benchmark", CommandSpec.forAnnotatedObject(options));
+        command.getCommandSpec().usageMessage().description(benchmark.description(mode));
+        // --concurrency defaults to the benchmark's own, and its help says which
+        command.setDefaultValueProvider(arg -> arg instanceof CommandLine.Model.OptionSpec option
+                && "--concurrency".equals(option.longestName()) ? Integer.toString(benchmark.defaultConcurrency()) : null);
+        return command;
     }
 
     @Override

@@ -12,7 +12,11 @@ import dev.evalbox.sandbox.SandboxException;
 import dev.evalbox.sandbox.SandboxPool;
 import dev.evalbox.sandbox.SandboxProvider;
 import dev.evalbox.sandbox.SandboxSpec;
+import dev.evalbox.unittests.eval.Benchmark;
+import dev.evalbox.unittests.eval.Benchmarks;
+import dev.evalbox.unittests.eval.DemoPart;
 import dev.evalbox.unittests.eval.SandboxOptions;
+import dev.evalbox.unittests.eval.UserException;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,13 +28,15 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Locale;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import dev.evalbox.unittests.RunDirectory;
-import dev.evalbox.unittests.pybench.PyBenchSample;
-import dev.evalbox.unittests.pybench.PyBenchTasks;
 import dev.evalbox.unittests.report.RunReport;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,9 +48,9 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run evalbox's built-in tour on its own samples and record it in a run directory.",
                 "First a data-analysis session (generate a CSV, analyse it with pandas, plot with matplotlib, write an output file)",
-                "in a fresh pooled sandbox; then evalbox's PyBench-format sample tasks replayed through the agent loop and graded",
-                "by their unit tests, its HumanEval-V-format tasks graded, and its ArtifactsBench-format pages rendered in headless",
-                "Chromium and scored by a scripted judge (skipped, saying so, without Chromium).",
+                "in a fresh pooled sandbox; then each benchmark's part: its own few sample tasks run or graded through the same",
+                "commands you would use, with recorded replies, reference answers or a scripted judge standing in for models",
+                "(a part that needs what this machine lacks, Chromium say, is skipped and says so).",
                 "Needs no model server and no dataset; uses Docker when available, the local backend otherwise."})
 final class DemoCommand implements Callable<Integer> {
     static final List<String> CELLS = List.of("1-generate.py", "2-analyse.py", "3-plot.py", "4-report.py");
@@ -55,34 +61,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--runs-dir", description = "Where run directories are created. Default: ${DEFAULT-VALUE}.")
     Path runsDir = Path.of("runs");
 
-    @Option(names = "--no-pybench", description = "Skip the second part (the PyBench-format sample replayed and graded).")
-    boolean skipPyBench;
-
-    /**
-     * Part two: evalbox's own PyBench-format sample tasks, replayed from their recorded trajectory through
-     * the agent loop (each task in a fresh sandbox) and graded by their unit tests. Returns the failures.
-     */
-    private int pybenchSample(Path runDir) throws IOException {
-        System.out.println("\n── PyBench sample: evalbox's own tasks replayed through the agent loop and graded by their unit tests");
-        Path checkout = PyBenchSample.extract(runDir.resolve("pybench-sample/checkout"));
-        Path sampleRun = runDir.resolve("pybench-sample/run");
-        int tasks = PyBenchTasks.load(checkout).size();
-        // the same path as `evalbox run pybench`, with the sample's recorded replies standing in for a model
-        int exit = EvalboxCommand.commandLine().execute("run", "pybench", "--pybench-dir", checkout.toString(),
-                "--model", "replay:" + checkout.resolve("recorded_trajectory.jsonl"), "--out", sampleRun.toString(),
-                "--concurrency", "2", "--backend", options.backend(), "--image", options.image(), "--python", options.python(),
-                "--timeout", Double.toString(options.timeoutSeconds()), "--memory", options.memory());
-        int passed = 0;
-        for (JsonNode row : RunDirectory.readResults(sampleRun)) {
-            boolean pass = row.path("passed").asBoolean();
-            if (pass) passed++;
-            System.out.printf("  task %s  %-4s %d turns  %s%n", row.path("task_id").asText(), pass ? "pass" : "FAIL",
-                    row.path("turns").asInt(), pass ? "" : row.path("reason").asText());
-        }
-        if (exit != 0) System.out.println("  the sample run did not finish (exit code " + exit + ")");
-        System.out.printf("  %d of %d sample tasks passed%n", passed, tasks);
-        return tasks - passed;
-    }
+    @Option(names = "--skip", split = ",", paramLabel = "BENCHMARK", description = "Skip these benchmarks' parts (names as in `evalbox run --help`).")
+    List<String> skip = new ArrayList<>();
 
     @Override
     public Integer call() throws IOException {
@@ -124,16 +104,33 @@ final class DemoCommand implements Callable<Integer> {
             }
             writeRunJson(runDir, sandbox, spec, started, Instant.now(), failed);
         }
-        if (!skipPyBench) failed += pybenchSample(runDir);
-        failed += DemoHumanEvalV.run(runDir, options);
-        Path humanEvalV = runDir.resolve("humaneval-v-sample/run");
-        if (Files.isRegularFile(humanEvalV.resolve("results.jsonl"))) {
-            System.out.println("  report: " + new RunReport(humanEvalV).write().toAbsolutePath());
-        }
-        failed += DemoArtifactsBench.run(runDir);
+        failed += benchmarkParts(runDir);
         System.out.printf("%n%s. Run directory: %s%n", failed == 0 ? "done: every cell ran and every sample task passed"
                 : "FAILED: " + failed + " cell(s) or sample task(s) failed", runDir.toAbsolutePath());
         return failed == 0 ? 0 : 1;
+    }
+
+    /** The benchmarks' own parts, each in RUNDIR/NAME-sample; returns how many of their sample tasks failed. */
+    private int benchmarkParts(Path runDir) {
+        Set<String> names = Benchmarks.all().stream().map(Benchmark::name).collect(Collectors.toSet());
+        for (String name : skip) {
+            if (!names.contains(name)) throw new UserException("--skip " + name + ": there is no such benchmark (there are " + String.join(", ", new TreeSet<>(names)) + ")");
+        }
+        int failed = 0;
+        for (Benchmark benchmark : Benchmarks.all()) {
+            if (skip.contains(benchmark.name()) || benchmark.demo().isEmpty()) continue;
+            Path dir = runDir.resolve(benchmark.name() + "-sample");
+            try {
+                failed += benchmark.demo().get().run(new DemoPart.Context(dir, options,
+                        args -> EvalboxCommand.commandLine().execute(args.toArray(String[]::new))));
+            } catch (Exception e) {
+                System.out.println("  the " + benchmark.title() + " part failed: " + e);
+                failed++;
+            }
+            Path report = dir.resolve("run/report.html");
+            if (Files.isRegularFile(report)) System.out.println("  report: " + report.toAbsolutePath());
+        }
+        return failed;
     }
 
     private static ObjectNode cellRecord(int index, String code, ExecutionResult result) {

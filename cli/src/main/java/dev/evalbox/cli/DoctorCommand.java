@@ -1,7 +1,10 @@
 package dev.evalbox.cli;
 
-import dev.evalbox.cli.host.HostCommand;
-import dev.evalbox.cli.host.HostCommandException;
+import dev.evalbox.unittests.eval.Benchmark;
+import dev.evalbox.unittests.eval.Benchmarks;
+import dev.evalbox.unittests.eval.MachineCheck;
+import dev.evalbox.unittests.host.HostCommand;
+import dev.evalbox.unittests.host.HostCommandException;
 import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.sandbox.DockerSandboxProvider;
 import dev.evalbox.sandbox.ExecutionResult;
@@ -62,19 +65,8 @@ final class DoctorCommand implements Callable<Integer> {
             report("Python in the image", false, "", "needs the sandbox image first");
         }
 
-        Path chromium = Path.of("/usr/bin/chromium");
-        String chromiumVersion = Files.isExecutable(chromium) ? run(chromium.toString(), "--version") : null;
-        if (chromiumVersion != null) {
-            // Debian's wrapper script may print shell noise before the version line
-            chromiumVersion = chromiumVersion.lines().reduce((first, last) -> last).orElse(chromiumVersion);
-        }
-        report("Chromium", chromiumVersion != null, chromiumVersion, "apt-get install chromium (for ArtifactsBench rendering)");
-        if (chromiumVersion != null) {
-            // the pages are model-written: evalbox renders them only in an isolated browser (docs/artifactsbench.md, "Isolation")
-            Optional<String> isolation = dev.evalbox.unittests.artifactsbench.BrowserIsolation.problem();
-            report("browser isolation", isolation.isEmpty(), "no network, Chromium's sandbox on, as "
-                    + dev.evalbox.unittests.artifactsbench.BrowserIsolation.plannedUser(),
-                    isolation.orElse(""));
+        for (Benchmark benchmark : Benchmarks.all()) {
+            for (MachineCheck check : benchmark.doctor()) report(check.what(), check.ok(), check.detail(), check.fix());
         }
 
         String jupyter = run("/usr/bin/python3", "-c", "import jupyter_client; print('jupyter_client ' + jupyter_client.__version__)");

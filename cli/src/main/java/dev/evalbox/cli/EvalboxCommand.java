@@ -14,7 +14,6 @@ import picocli.CommandLine.Command;
                 SandboxCommand.class,
                 RunCommand.class,
                 GradeCommand.class,
-                ReplayCommand.class,
                 ReportCommand.class,
                 BenchCommand.class,
                 KernelCommand.class,
@@ -26,6 +25,12 @@ public final class EvalboxCommand implements Runnable {
         picocli.CommandLine cli = new picocli.CommandLine(new EvalboxCommand());
         BenchmarkCommand.addAll(cli.getSubcommands().get("run"), dev.evalbox.unittests.eval.EvalMode.RUN);
         BenchmarkCommand.addAll(cli.getSubcommands().get("grade"), dev.evalbox.unittests.eval.EvalMode.GRADE);
+        cli.addSubcommand("replay", BenchmarkCommand.command(new dev.evalbox.unittests.replay.ReplayBenchmark(),
+                dev.evalbox.unittests.eval.EvalMode.REPLAY));
+        picocli.CommandLine bench = cli.getSubcommands().get("bench");
+        for (dev.evalbox.unittests.eval.Benchmark benchmark : dev.evalbox.unittests.eval.Benchmarks.all()) {
+            benchmark.benchCommands().forEach(bench::addSubcommand);
+        }
         // set after the benchmarks' commands are added: picocli gives a command the handler its parent has then
         return HelpText.reflow(cli.setExecutionExceptionHandler(new UserErrors()));
     }

@@ -1,8 +1,8 @@
 package dev.evalbox.cli;
 
 import com.github.dockerjava.api.model.Image;
-import dev.evalbox.cli.host.HostCommand;
-import dev.evalbox.cli.host.HostCommandException;
+import dev.evalbox.unittests.host.HostCommand;
+import dev.evalbox.unittests.host.HostCommandException;
 import dev.evalbox.unittests.eval.UserException;
 import java.time.Duration;
 import java.time.Instant;

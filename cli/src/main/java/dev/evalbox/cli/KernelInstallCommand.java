@@ -1,7 +1,7 @@
 package dev.evalbox.cli;
 
-import dev.evalbox.cli.host.HostCommand;
-import dev.evalbox.cli.host.HostCommandException;
+import dev.evalbox.unittests.host.HostCommand;
+import dev.evalbox.unittests.host.HostCommandException;
 import dev.evalbox.unittests.eval.UserException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;

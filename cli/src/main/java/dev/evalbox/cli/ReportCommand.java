@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
         description = {"Write RUN/report.html, a page for reading a run in a browser.",
                 "It shows the benchmark, model and date, the run's pass rate, a per-category table and chart, and every task's",
                 "conversation (code highlighted, observations, figures, files written) with its verdict and reason;",
-                "for ArtifactsBench the mean judge score by category and difficulty, and every task's screenshots, render outcome and judge reply."})
+                "a benchmark whose rows do not fit that page brings its own (judge scores by category and difficulty, say,",
+                "with each task's screenshots, render outcome and judge reply)."})
 final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN", description = "A run directory (with results.jsonl).")
     Path run;

@@ -5,7 +5,7 @@ import picocli.CommandLine.Option;
 
 /** The runner's options, shared by every benchmark's run and grade: where the run goes, resuming, a limit, tasks at once. */
 final class RunOptions {
-    @Option(names = "--concurrency", description = "Tasks at once. Default: the benchmark's (2 for most; ArtifactsBench 8, a browser's worth of pages).")
+    @Option(names = "--concurrency", description = "Tasks at once. Default: ${DEFAULT-VALUE} (the benchmark's own).")
     Integer concurrency;
 
     @Option(names = "--out", description = "The run directory (default: runs/<benchmark>-<time>).")

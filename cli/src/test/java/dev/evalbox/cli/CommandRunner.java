@@ -36,4 +36,16 @@ final class CommandRunner {
     }
 
     static Result run(String... args) { return runWithInput("", args); }
+
+    /**
+     * Runs a benchmark's part of {@code evalbox demo} into DIR/NAME-sample, as the demo does, with the
+     * sandbox options given; returns how many of its sample tasks failed.
+     */
+    static int demoPart(String benchmark, java.nio.file.Path dir, String... sandboxArgs) throws Exception {
+        dev.evalbox.unittests.eval.SandboxOptions options = new dev.evalbox.unittests.eval.SandboxOptions();
+        new picocli.CommandLine(options).parseArgs(sandboxArgs);
+        dev.evalbox.unittests.eval.DemoPart part = dev.evalbox.unittests.eval.Benchmarks.named(benchmark).orElseThrow().demo().orElseThrow();
+        return part.run(new dev.evalbox.unittests.eval.DemoPart.Context(dir.resolve(benchmark + "-sample"), options,
+                args -> EvalboxCommand.commandLine().execute(args.toArray(String[]::new))));
+    }
 }

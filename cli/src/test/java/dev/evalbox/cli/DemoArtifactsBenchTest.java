@@ -25,7 +25,7 @@ class DemoArtifactsBenchTest {
 
     @Test
     void theSampleIsRenderedJudgedAndReported(@TempDir Path dir) throws Exception {
-        assertEquals(0, DemoArtifactsBench.run(dir), "every page rendered and every task scored");
+        assertEquals(0, CommandRunner.demoPart("artifactsbench", dir), "every page rendered and every task scored");
         Path run = dir.resolve("artifactsbench-sample/run");
         Map<String, JsonNode> rows = new HashMap<>();
         RunDirectory.readResults(run).forEach(r -> rows.put(r.path("task_id").asText(), r));

@@ -108,9 +108,7 @@ class ReportHeaderTest {
 
     @Test
     void aHumanEvalVRunNamesItsModel(@TempDir Path dir) throws Exception {
-        SandboxOptions options = new SandboxOptions();
-        new picocli.CommandLine(options).parseArgs("--backend", "docker");
-        assertEquals(0, DemoHumanEvalV.run(dir, options));
+        assertEquals(0, CommandRunner.demoPart("humaneval-v", dir, "--backend", "docker"));
         Path run = dir.resolve("run");
         CommandRunner.Result result = CommandRunner.run("run", "humaneval-v", "--data",
                 dir.resolve("humaneval-v-sample/data/humaneval_v_sample.jsonl").toString(), "--model", "reference",

@@ -100,6 +100,20 @@ class RunCodeInterpreterTest {
             assertTrue(report.contains("ReAct trace") && report.contains("artifacts/ci-1/fig-001.png") && report.contains("visualization_hard"),
                     "the run shows in its report");
 
+            // Action replay: each recorded cell runs again in a fresh sandbox holding the item's input files (an Easy
+            // item's prefill first, not compared); these cells are deterministic, so every observation is reproduced,
+            // the figure's path included.
+            Path acted = dir.resolve("replay-actions");
+            CommandRunner.Result actions = CommandRunner.run("replay", run.toString(), "--actions", "--backend", "docker",
+                    "--out", acted.toString());
+            assertEquals(0, actions.exitCode(), actions.out() + actions.err());
+            assertTrue(actions.out().contains("6 of 6 tasks reproduced every observation"),
+                    actions.out() + Files.readString(acted.resolve("results.jsonl")));
+            JsonNode replayedPlot = results(acted).get("ci-1");
+            assertEquals("all 1 observations reproduced", replayedPlot.path("reason").asText(), replayedPlot.toString());
+            assertTrue(replayedPlot.path("turns").get(0).path("replayed").asText().contains("![fig-001](artifacts/ci-1/fig-001.png)"),
+                    replayedPlot.toString());
+
             // Re-grade with the benchmark's original rule and new judge replies: "not right" now counts as right.
             // One item at a time, so that the scripted replies reach the items in order.
             server.then(Step.reply("wrong"), Step.reply("not right"));

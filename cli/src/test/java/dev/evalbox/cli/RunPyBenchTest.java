@@ -142,7 +142,7 @@ class RunPyBenchTest {
             assertEquals(6, Files.readAllLines(observed.resolve("results.jsonl")).size());
             // Action replay re-executes the recorded code: this run is deterministic, so every observation reproduces.
             Path acted = dir.resolve("replay-actions");
-            CommandRunner.Result actions = CommandRunner.run("replay", out.toString(), "--actions", "--pybench-dir", pybench.toString(),
+            CommandRunner.Result actions = CommandRunner.run("replay", out.toString(), "--actions",
                     "--backend", "docker", "--timeout", "10", "--out", acted.toString());
             assertEquals(0, actions.exitCode(), actions.err());
             assertTrue(actions.out().contains("6 of 6 tasks reproduced every observation"), actions.out());

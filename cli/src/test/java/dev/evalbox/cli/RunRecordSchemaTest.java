@@ -77,9 +77,7 @@ class RunRecordSchemaTest {
 
     @Test
     void humanevalVRunAndGrade(@TempDir Path dir) throws Exception {
-        SandboxOptions options = new SandboxOptions();
-        new picocli.CommandLine(options).parseArgs("--backend", "docker");
-        assertEquals(0, DemoHumanEvalV.run(dir, options));
+        assertEquals(0, CommandRunner.demoPart("humaneval-v", dir, "--backend", "docker"));
         JsonNode graded = assertValidRun(dir.resolve("humaneval-v-sample/run"));
         assertEquals("grade", graded.path("kind").asText());
         Path run = dir.resolve("run");

@@ -3,6 +3,7 @@ package dev.evalbox.cli.bench;
 import dev.evalbox.sandbox.ExecutionResult;
 import dev.evalbox.sandbox.Output;
 import dev.evalbox.sandbox.Sandbox;
+import dev.evalbox.unittests.bench.BenchException;
 
 /** Runs the benchmark's cells and insists they worked: a fast failure must never pass as a fast cell. */
 final class Cells {

@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.StatsConfig;
 import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.sandbox.SandboxProvider;
+import dev.evalbox.unittests.bench.BenchException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,8 +2,13 @@ package dev.evalbox.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.evalbox.cli.host.HostCommand;
-import dev.evalbox.cli.host.HostCommandException;
+import dev.evalbox.unittests.bench.BenchException;
+import dev.evalbox.unittests.bench.BenchReport;
+import dev.evalbox.unittests.bench.Format;
+import dev.evalbox.unittests.bench.Goal;
+import dev.evalbox.unittests.bench.Measure;
+import dev.evalbox.unittests.host.HostCommand;
+import dev.evalbox.unittests.host.HostCommandException;
 
 import java.io.IOException;
 import java.io.InputStream;

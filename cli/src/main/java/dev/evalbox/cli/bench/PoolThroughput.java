@@ -4,6 +4,7 @@ import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.sandbox.SandboxPool;
 import dev.evalbox.sandbox.SandboxProvider;
 import dev.evalbox.sandbox.SandboxSpec;
+import dev.evalbox.unittests.bench.BenchException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

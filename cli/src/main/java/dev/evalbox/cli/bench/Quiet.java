@@ -1,6 +1,7 @@
 package dev.evalbox.cli.bench;
 
 import dev.evalbox.sandbox.DockerSandboxProvider;
+import dev.evalbox.unittests.bench.BenchException;
 
 /**
  * Closing a sandbox removes its container in the background. Before a timing that the engine's

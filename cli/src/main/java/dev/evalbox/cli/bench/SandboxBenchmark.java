@@ -2,6 +2,10 @@ package dev.evalbox.cli.bench;
 
 import dev.evalbox.sandbox.DockerSandboxProvider;
 import dev.evalbox.sandbox.SandboxSpec;
+import dev.evalbox.unittests.bench.BenchReport;
+import dev.evalbox.unittests.bench.Format;
+import dev.evalbox.unittests.bench.Goal;
+import dev.evalbox.unittests.bench.Measure;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -12,20 +12,26 @@ import dev.evalbox.agentloop.loop.StopReason;
 import dev.evalbox.agentloop.trajectory.RecordedChatModel;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.unittests.RunDirectory;
+import dev.evalbox.unittests.artifactsbench.bench.BenchArtifactsRenderCommand;
 import dev.evalbox.unittests.eval.Benchmark;
+import dev.evalbox.unittests.eval.DemoPart;
 import dev.evalbox.unittests.eval.EvalContext;
 import dev.evalbox.unittests.eval.EvalMode;
 import dev.evalbox.unittests.eval.Evaluation;
+import dev.evalbox.unittests.eval.MachineCheck;
 import dev.evalbox.unittests.eval.Metrics;
 import dev.evalbox.unittests.eval.ModelOptions;
 import dev.evalbox.unittests.eval.ResultRow;
 import dev.evalbox.unittests.eval.RunRecord;
 import dev.evalbox.unittests.eval.TaskContext;
 import dev.evalbox.unittests.eval.UserException;
+import dev.evalbox.unittests.host.HostCommand;
+import dev.evalbox.unittests.host.HostCommandException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +95,36 @@ public final class ArtifactsBenchmark implements Benchmark {
                         "--judge " + ArtifactsOptions.MEASURING_JUDGE + " is evalbox's scripted in-process judge: it scores what it measures on",
                         "the screenshots, not the checklist, for demos and machines without a model server."};
     }
+
+    @Override
+    public List<MachineCheck> doctor() {
+        Path chromium = ArtifactRenderer.Settings.defaults().chromium();
+        String version = null;
+        if (Files.isExecutable(chromium)) {
+            try {
+                HostCommand.Result result = HostCommand.of(chromium.toString(), "--version").timeout(Duration.ofSeconds(30)).run();
+                // Debian's wrapper script may print shell noise before the version line
+                if (result.ok()) version = result.out().strip().lines().reduce((first, last) -> last).orElse(null);
+            } catch (HostCommandException e) {
+                // cannot start or hangs: reported as missing below
+            }
+        }
+        List<MachineCheck> checks = new ArrayList<>();
+        checks.add(new MachineCheck("Chromium", version != null, version, "apt-get install chromium (for ArtifactsBench rendering)"));
+        if (version != null) {
+            // the pages are model-written: evalbox renders them only in an isolated browser (docs/artifactsbench.md, "Isolation")
+            Optional<String> isolation = BrowserIsolation.problem();
+            checks.add(new MachineCheck("browser isolation", isolation.isEmpty(),
+                    "no network, Chromium's sandbox on, as " + BrowserIsolation.plannedUser(), isolation.orElse("")));
+        }
+        return checks;
+    }
+
+    @Override
+    public Optional<DemoPart> demo() { return Optional.of(new ArtifactsDemo()); }
+
+    @Override
+    public List<Object> benchCommands() { return List.of(new BenchArtifactsRenderCommand()); }
 
     @Override
     public Object options(EvalMode mode) {

@@ -9,6 +9,7 @@ import dev.evalbox.agentloop.trajectory.Trajectories;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.unittests.RunDirectory;
+import dev.evalbox.unittests.eval.ActionReplay;
 import dev.evalbox.unittests.eval.Benchmark;
 import dev.evalbox.unittests.eval.EvalContext;
 import dev.evalbox.unittests.eval.EvalMode;
@@ -104,6 +105,27 @@ public final class CodeInterpreterBenchmark implements Benchmark {
                         "visualization accuracy with --judge). Writes a new run directory (default: RUN/regrade-<time>); the original run",
                         "is left as it is."};
     }
+
+    /** The item's input files, uploaded from the upload folder the run used (config.upload_dir), as the run uploaded them. */
+    @Override
+    public List<String> prepareSandbox(JsonNode run, String taskId, Sandbox sandbox) {
+        String data = RunRecord.setting(run, "data").asText(null);
+        if (data == null) return List.of(); // GSM8K questions have no input files
+        String uploads = RunRecord.setting(run, "upload_dir").asText(null);
+        var loaded = CodeInterpreterData.readRecords(Path.of(data));
+        CodeInterpreterRecord record = loaded.items().stream().filter(r -> CodeInterpreterItem.of(r).id().equals(taskId)).findFirst().orElse(null);
+        if (record == null) return List.of("task " + taskId + " is not in " + data + ": its input files are not in the sandbox");
+        List<String> notes = new ArrayList<>();
+        for (String base : record.inputBasenames()) {
+            Path host = uploads == null ? null : Path.of(uploads).resolve(base);
+            if (host != null && Files.isRegularFile(host)) sandbox.upload(host, base);
+            else notes.add("input " + base + " is not in the upload folder");
+        }
+        return notes;
+    }
+
+    @Override
+    public Optional<ActionReplay> actionReplay() { return Optional.of(new CodeInterpreterActions()); }
 
     @Override
     public Object options(EvalMode mode) {

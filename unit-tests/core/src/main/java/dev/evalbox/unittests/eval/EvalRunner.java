@@ -69,7 +69,7 @@ public final class EvalRunner {
     }
 
     private Path runPath(Benchmark benchmark, EvalMode mode, Object options) {
-        String kind = mode == EvalMode.RUN ? benchmark.name() : "grade-" + benchmark.name();
+        String kind = mode == EvalMode.GRADE ? "grade-" + benchmark.name() : benchmark.name();
         Path path = settings.runDir() != null ? settings.runDir() : benchmark.defaultRunDir(mode, options);
         if (path == null) path = RunDirectory.newPath(Path.of("runs"), kind);
         if (!settings.resume() && Files.isRegularFile(path.resolve("results.jsonl"))) {

@@ -11,6 +11,7 @@ import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.unittests.RunDirectory;
 import dev.evalbox.unittests.eval.Benchmark;
+import dev.evalbox.unittests.eval.DemoPart;
 import dev.evalbox.unittests.eval.EvalContext;
 import dev.evalbox.unittests.eval.EvalMode;
 import dev.evalbox.unittests.eval.Evaluation;
@@ -21,6 +22,7 @@ import dev.evalbox.unittests.eval.RunRecord;
 import dev.evalbox.unittests.eval.SandboxOptions;
 import dev.evalbox.unittests.eval.TaskContext;
 import dev.evalbox.unittests.eval.UserException;
+import dev.evalbox.unittests.humanevalv.bench.BenchHumanEvalVCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -104,6 +106,12 @@ public final class HumanEvalVBenchmark implements Benchmark {
                         "post-processing, pylint gate and execution in sandboxes; pass@k (k as the reference reports it) and PSR.",
                         "--reference grades the dataset's own ground-truth solutions instead: every task should pass."};
     }
+
+    @Override
+    public Optional<DemoPart> demo() { return Optional.of(new HumanEvalVDemo()); }
+
+    @Override
+    public List<Object> benchCommands() { return List.of(new BenchHumanEvalVCommand()); }
 
     @Override
     public Object options(EvalMode mode) { return mode == EvalMode.RUN ? new RunOptions() : new GradeOptions(); }

@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,9 +21,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import javax.imageio.ImageIO;
+import org.duckdb.DuckDBDriver;
 
 /**
  * Reads HumanEval-V as Hugging Face publishes it: one parquet file, v0.1 (column "image") or v2 (column
@@ -70,7 +71,9 @@ public final class HumanEvalVParquet {
         }
         String path = "'" + file.toAbsolutePath().toString().replace("'", "''") + "'";
         String source = "read_parquet(" + path + ", file_row_number = true)";
-        try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = db.createStatement()) {
+        // the driver itself, not DriverManager: DuckDB is on the benchmark's own class path in the distribution, where
+        // DriverManager's start-up scan of the application class path does not find it
+        try (Connection db = new DuckDBDriver().connect("jdbc:duckdb:", new Properties()); Statement sql = db.createStatement()) {
             Map<String, String> columns = new LinkedHashMap<>();
             try (ResultSet rs = sql.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + path + ")")) {
                 while (rs.next()) columns.put(rs.getString("column_name"), rs.getString("column_type"));

@@ -13,7 +13,9 @@ import dev.evalbox.agentloop.model.Usage;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.unittests.RunDirectory;
+import dev.evalbox.unittests.eval.ActionReplay;
 import dev.evalbox.unittests.eval.Benchmark;
+import dev.evalbox.unittests.eval.DemoPart;
 import dev.evalbox.unittests.eval.EvalContext;
 import dev.evalbox.unittests.eval.EvalMode;
 import dev.evalbox.unittests.eval.Evaluation;
@@ -24,6 +26,7 @@ import dev.evalbox.unittests.eval.RunRecord;
 import dev.evalbox.unittests.eval.SandboxOptions;
 import dev.evalbox.unittests.eval.TaskContext;
 import dev.evalbox.unittests.eval.UserException;
+import dev.evalbox.unittests.pybench.bench.BenchPyBenchCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -90,6 +94,12 @@ public final class PyBenchBenchmark implements Benchmark {
     }
 
     @Override
+    public Optional<DemoPart> demo() { return Optional.of(new PyBenchDemo()); }
+
+    @Override
+    public List<Object> benchCommands() { return List.of(new BenchPyBenchCommand()); }
+
+    @Override
     public Object options(EvalMode mode) {
         return mode == EvalMode.RUN ? new RunOptions() : new GradeOptions();
     }
@@ -99,13 +109,23 @@ public final class PyBenchBenchmark implements Benchmark {
         return mode == EvalMode.RUN ? new Run((RunOptions) options, context) : new Grade((GradeOptions) options, context);
     }
 
-    /** The task's inputs from the checkout the run names (config.pybench_dir), laid out as the run had them. */
+    /** The task's inputs from the checkout the run used (its dataset), laid out as the run had them. */
     @Override
     public List<String> prepareSandbox(JsonNode run, String taskId, Sandbox sandbox) {
-        JsonNode checkout = RunRecord.setting(run, "pybench_dir");
+        // the checkout is the run's dataset (runs before the spine named it in config.pybench_dir)
+        JsonNode checkout = run.path("dataset").path("path");
+        if (!checkout.isTextual()) checkout = RunRecord.setting(run, "pybench_dir");
         if (!checkout.isTextual()) return List.of("run.json names no PyBench checkout: the task's inputs are not in the sandbox");
         PyBenchTasks tasks = PyBenchTasks.load(Path.of(checkout.asText()));
         return tasks.prepareSandbox(tasks.get(taskId), sandbox);
+    }
+
+    @Override
+    public Optional<ActionReplay> actionReplay() { return Optional.of(new PyBenchActions()); }
+
+    @Override
+    public Optional<Map<String, ArrayNode>> recordedConversations(Path file, Consumer<String> warn) {
+        return RecordedTrajectories.isPyBenchFormat(file) ? Optional.of(RecordedTrajectories.conversations(file, warn)) : Optional.empty();
     }
 
     /** What an attempt leaves for grading: the conversation (PyBench's messages) and its turns. */

@@ -1,0 +1,178 @@
+package dev.evalbox.unittests.artifactsbench.bench;
+
+import dev.evalbox.unittests.Workers;
+import dev.evalbox.unittests.artifactsbench.ArtifactRenderer;
+import dev.evalbox.unittests.artifactsbench.ArtifactsSample;
+import dev.evalbox.unittests.bench.BenchReport;
+import dev.evalbox.unittests.bench.Goal;
+import dev.evalbox.unittests.bench.Measure;
+import dev.evalbox.unittests.bench.ProcessCpu;
+import dev.evalbox.unittests.bench.ScratchDirectory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+
+/**
+ * `evalbox bench artifacts-render`: ArtifactsBench rendering throughput (tasks a minute, 3 screenshots
+ * each at the renderer's defaults) with each worker's browser kept alive and several pages in flight in
+ * it, against the anchor measured in the same run on the same pages: a new browser launched for every
+ * task, one task at a time per worker. Both are measured at each worker count, and the best of each compared;
+ * and the CPU time each way costs a page: Chromium's processes (from the kernel's accounting of each browser's
+ * PID namespace), and everything (Chromium, Playwright's drivers and this JVM).
+ */
+public final class ArtifactsRenderSpeed {
+    /** How many of evalbox's generated pages, the worker counts to measure, how many pages one kept-alive browser has in flight, and how each is rendered. */
+    public record Settings(int pages, List<Integer> workers, int pagesInFlight, ArtifactRenderer.Settings render) {
+        public Settings {
+            if (pages < 1) throw new IllegalArgumentException("pages must be at least 1, got " + pages);
+            if (workers.isEmpty() || workers.stream().anyMatch(w -> w < 1)) {
+                throw new IllegalArgumentException("worker counts must be at least 1, got " + workers);
+            }
+            if (pagesInFlight < 1) throw new IllegalArgumentException("pages in flight must be at least 1, got " + pagesInFlight);
+            workers = List.copyOf(workers);
+        }
+    }
+
+    /**
+     * One way of rendering all the pages: how long it took, how the pages went, and the CPU seconds of Chromium's processes
+     * ({@code browserCpu}) and of everything ({@code allCpu}: those, Playwright's drivers and this JVM).
+     */
+    private record Pass(int workers, double seconds, Map<String, Integer> outcomes, int screenshots, double browserCpu, double allCpu) {
+        double perMinute(int pages) { return 60 * pages / seconds; }
+    }
+
+    private final Settings settings;
+    private final Consumer<String> progress;
+
+    public ArtifactsRenderSpeed(Settings settings, Consumer<String> progress) {
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    public BenchReport run() {
+        List<String> pages = ArtifactsSample.pages(settings.pages());
+        ArtifactRenderer.Settings render = settings.render().withPagesInFlight(settings.pagesInFlight());
+        try (ScratchDirectory dir = ScratchDirectory.create("evalbox-bench-render")) {
+            // one untimed page each way first, so neither pass pays for cold disk caches of the browser
+            progress.accept("warm-up");
+            pass(List.of(pages.get(0)), dir.resolve("warm-kept"), 1, () -> new ArtifactRenderer(render));
+            pass(List.of(pages.get(0)), dir.resolve("warm-launched"), 1, () -> ArtifactRenderer.browserPerPage(render));
+            List<Pass> kept = new ArrayList<>();
+            List<Pass> launched = new ArrayList<>();
+            for (int workers : settings.workers()) {
+                progress.accept(pages.size() + " pages, " + workers + " worker(s), browser kept alive, " + settings.pagesInFlight() + " pages in flight each");
+                kept.add(pass(pages, dir.resolve("kept-" + workers), workers, () -> new ArtifactRenderer(render)));
+                progress.accept(pages.size() + " pages, " + workers + " worker(s), a browser launched per page (anchor)");
+                launched.add(pass(pages, dir.resolve("launched-" + workers), workers, () -> ArtifactRenderer.browserPerPage(render)));
+            }
+            return report(kept, launched);
+        }
+    }
+
+    /** Renders every page with {@code workers} workers, each taking pages from a shared queue into its own renderer. */
+    private Pass pass(List<String> pages, Path dir, int workers, Supplier<ArtifactRenderer> renderer) {
+        Queue<Integer> queue = new ConcurrentLinkedQueue<>(IntStream.range(0, pages.size()).boxed().toList());
+        Map<String, Integer> outcomes = new ConcurrentHashMap<>();
+        AtomicInteger shots = new AtomicInteger();
+        List<ArtifactRenderer> renderers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ProcessCpu cpuBefore = ProcessCpu.now();
+        long started = System.nanoTime();
+        Workers.run(IntStream.range(0, workers).boxed().toList(), workers, () -> {
+            ArtifactRenderer r = renderer.get();
+            renderers.add(r);
+            return r;
+        }, (r, worker) -> r.renderAll(() -> {
+            Integer i = queue.poll();
+            return i == null ? null : new ArtifactRenderer.Job(pages.get(i), dir.resolve(Integer.toString(i)), "page");
+        }, (job, rendering) -> {
+            outcomes.merge(rendering.outcome(), 1, Integer::sum);
+            shots.addAndGet(rendering.screenshots().size());
+        }));
+        double seconds = (System.nanoTime() - started) / 1e9;
+        // the renderers are closed: their browsers and drivers have exited and been counted
+        ProcessCpu cpu = ProcessCpu.now().minus(cpuBefore);
+        double browserCpu = renderers.stream().mapToDouble(ArtifactRenderer::browserCpuSeconds).sum();
+        return new Pass(workers, seconds, new TreeMap<>(outcomes), shots.get(), browserCpu, cpu.self() + cpu.children());
+    }
+
+    private BenchReport report(List<Pass> kept, List<Pass> launched) {
+        int n = settings.pages();
+        int inFlight = settings.pagesInFlight();
+        ArtifactRenderer.Settings r = settings.render();
+        List<Measure> measures = new ArrayList<>();
+        for (int i = 0; i < kept.size(); i++) {
+            Pass k = kept.get(i);
+            Pass l = launched.get(i);
+            String level = k.workers() + " worker" + (k.workers() == 1 ? "" : "s");
+            measures.add(new Measure("wall_s_w" + k.workers(), "wall time, " + level + ", kept alive with " + inFlight
+                    + " pages in flight (anchor: one launch per page)", k.seconds(), "s", l.seconds(), null));
+            measures.add(new Measure("tasks_per_min_w" + k.workers(), "throughput, " + level, k.perMinute(n), "tasks/min", l.perMinute(n), null));
+            measures.add(Measure.of("speedup_w" + k.workers(), "throughput ratio, " + level + ", kept alive / launched per page",
+                    l.seconds() / k.seconds(), "x", null));
+            measures.add(new Measure("cpu_s_per_page_w" + k.workers(), "CPU per page, Chromium's processes, " + level,
+                    k.browserCpu() / n, "s", l.browserCpu() / n, null));
+            measures.add(new Measure("cpu_s_per_page_all_w" + k.workers(), "CPU per page, all (Chromium, Playwright, evalbox), " + level,
+                    k.allCpu() / n, "s", l.allCpu() / n, null));
+        }
+        Pass bestKept = kept.stream().min(Comparator.comparingDouble(Pass::seconds)).orElseThrow();
+        Pass bestLaunched = launched.stream().min(Comparator.comparingDouble(Pass::seconds)).orElseThrow();
+        measures.add(new Measure("tasks_per_min_best", "best throughput: kept alive at " + bestKept.workers() + " worker(s) (anchor: launched per page at "
+                + bestLaunched.workers() + ")", bestKept.perMinute(n), "tasks/min", bestLaunched.perMinute(n), null));
+        measures.add(Measure.of("speedup", "throughput ratio, best kept alive / best launched per page",
+                bestLaunched.seconds() / bestKept.seconds(), "x", Goal.atLeast(4, "x")));
+        double keptCpu = kept.stream().mapToDouble(Pass::browserCpu).sum();
+        double launchedCpu = launched.stream().mapToDouble(Pass::browserCpu).sum();
+        double pagesEachWay = (double) n * kept.size();
+        measures.add(new Measure("cpu_s_per_page", "CPU per page, Chromium's processes, every worker count", keptCpu / pagesEachWay, "s",
+                launchedCpu / pagesEachWay, null));
+        measures.add(Measure.of("cpu_ratio", "CPU per page ratio, launched per page / kept alive (Chromium's processes)",
+                launchedCpu / keptCpu, "x", Goal.atLeast(3, "x")));
+
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("pages", n);
+        context.put("workers", settings.workers());
+        context.put("pages_in_flight", inFlight);
+        context.put("viewport", r.width() + "x" + r.height());
+        context.put("screenshots_per_page", r.screenshots());
+        context.put("interval_ms", r.interval().toMillis());
+        context.put("host_cpus", Runtime.getRuntime().availableProcessors());
+        context.put("best_workers_kept_alive", bestKept.workers());
+        context.put("best_workers_launched", bestLaunched.workers());
+        Map<String, Object> outcomesKept = new LinkedHashMap<>();
+        Map<String, Object> outcomesLaunched = new LinkedHashMap<>();
+        kept.forEach(p -> outcomesKept.put(Integer.toString(p.workers()), p.outcomes()));
+        launched.forEach(p -> outcomesLaunched.put(Integer.toString(p.workers()), p.outcomes()));
+        context.put("outcomes_kept_alive", outcomesKept);
+        context.put("outcomes_launched", outcomesLaunched);
+        context.put("screenshots_kept_alive", kept.stream().mapToInt(Pass::screenshots).sum());
+        context.put("screenshots_launched", launched.stream().mapToInt(Pass::screenshots).sum());
+        List<String> notes = List.of(
+                "pages: evalbox's own generated pages (a form tool, an SVG scene and a canvas animation in turn, each with its own colours),"
+                        + " the same pages both ways, rendered as `grade artifactsbench` renders: " + r.width() + "x" + r.height() + ", "
+                        + r.screenshots() + " full-page screenshots " + r.interval().toMillis() + " ms apart, network blocked but the page.",
+                "kept alive: each worker keeps one browser and has up to " + inFlight + " pages in flight in it, each in a fresh context,"
+                        + " so their waits between screenshots overlap.",
+                "anchor: a new headless Chromium launched and closed for every page, one page at a time per worker (batching would need"
+                        + " a browser per page in flight); each worker keeps its Playwright driver.",
+                "outcomes by worker count: kept alive " + outcomesKept + ", launched " + outcomesLaunched + ".",
+                "CPU: Chromium's processes are every process of each browser (browser, renderers, GPU, utilities, crash handler), counted"
+                        + " by the kernel as each browser's PID namespace ends (user + system time); \"all\" adds Playwright's drivers and"
+                        + " this JVM (its /proc/self/stat), so it includes what evalbox itself does between the pages.",
+                "the goal is the issue's (best against best); the values are what this machine measured under its load at the time.");
+        String title = "evalbox bench artifacts-render: " + n + " pages x " + r.screenshots() + " screenshots, workers " + settings.workers()
+                + ", " + inFlight + " pages in flight per kept-alive browser";
+        return new BenchReport("artifacts-render", title, context, measures, notes);
+    }
+
+}

@@ -1,0 +1,48 @@
+package dev.evalbox.unittests.artifactsbench.bench;
+
+import dev.evalbox.unittests.bench.BenchReport;
+import dev.evalbox.unittests.artifactsbench.ArtifactRenderer;
+import dev.evalbox.unittests.eval.UserException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `evalbox bench artifacts-render`: rendering throughput with kept-alive browsers and pages in flight, against a browser launched per task. */
+@Command(name = "artifacts-render", mixinStandardHelpOptions = true,
+        description = {"Render evalbox's generated pages as `grade artifactsbench` does (3 screenshots 1 s apart, 1280x720), with each",
+                "worker's browser kept alive and several pages in flight in it (a fresh context each), next to the anchor measured in",
+                "the same run on the same pages: a new browser launched for every page, one page at a time per worker. Both are measured",
+                "at each worker count; prints tasks/min, the ratio per worker count and best against best (goal: at least 4x), and the",
+                "CPU seconds a page costs each way: Chromium's processes, and all (with Playwright and evalbox; goal: 3x less)."})
+public final class BenchArtifactsRenderCommand implements Callable<Integer> {
+    @Option(names = "--pages", description = "How many pages. Default: ${DEFAULT-VALUE}.")
+    int pages = 40;
+
+    @Option(names = "--concurrency", split = ",", description = "Worker counts to measure, both ways. Default: 1,2,4.")
+    List<Integer> concurrency = List.of(1, 2, 4);
+
+    @Option(names = "--pages-in-flight", description = "Pages each kept-alive browser renders at once. Default: ${DEFAULT-VALUE} (the grading default).")
+    int pagesInFlight = ArtifactRenderer.Settings.DEFAULT_PAGES_IN_FLIGHT;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the table.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        ArtifactRenderer.Settings render = ArtifactRenderer.Settings.defaults();
+        if (!Files.isExecutable(render.chromium())) {
+            throw new UserException("Chromium is not at " + render.chromium() + " (scripts/setup.sh chromium installs it)");
+        }
+        ArtifactsRenderSpeed.Settings settings;
+        try {
+            settings = new ArtifactsRenderSpeed.Settings(pages, concurrency, pagesInFlight, render);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+        BenchReport report = new ArtifactsRenderSpeed(settings, line -> System.err.println("bench: " + line)).run();
+        System.out.print(json ? report.toJson() + "\n" : report.toTable());
+        return 0;
+    }
+}

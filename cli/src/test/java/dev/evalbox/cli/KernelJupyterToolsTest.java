@@ -29,20 +29,25 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @Tag("jupyter")
 class KernelJupyterToolsTest {
-    private static final String PYTHON = "/usr/bin/python3";
+    static final String PYTHON = "/usr/bin/python3";
     private static final String NAME = "evalbox-test";
 
     @TempDir
     static Path prefix;
 
-    @BeforeAll
-    static void install() {
+    /** Skips the calling test without the Jupyter tools, or fails it when they are required (EVALBOX_REQUIRE_JUPYTER=1). */
+    static void requireTools() {
         boolean tools = run(List.of(PYTHON, "-c", "import jupyter_kernel_test, jupyter_console, nbclient"), null, Map.of(), 120)
                 .exitCode() == 0;
         if (!tools && "1".equals(System.getenv("EVALBOX_REQUIRE_JUPYTER"))) {
             fail("the Jupyter tools are required but missing: run scripts/setup.sh host-python");
         }
         assumeTrue(tools, "the Jupyter tools (python3-jupyter-kernel-test, jupyter-console, python3-nbclient) are not installed");
+    }
+
+    @BeforeAll
+    static void install() {
+        requireTools();
         CommandRunner.Result result = CommandRunner.run("kernel", "install", "--prefix", prefix.toString(), "--name", NAME);
         assertEquals(0, result.exitCode(), result.err());
         assertTrue(Files.exists(kernelJson()));
@@ -238,7 +243,7 @@ class KernelJupyterToolsTest {
     record Result(int exitCode, String out) {
     }
 
-    private static Result run(List<String> command, Path directory, Map<String, String> env, int timeoutSeconds) {
+    static Result run(List<String> command, Path directory, Map<String, String> env, int timeoutSeconds) {
         return run(command, directory, env, timeoutSeconds, null);
     }
 

@@ -171,4 +171,53 @@ class SingleFileBenchmarkTest {
         assertTrue(html.contains("s4") && html.contains("Sums"), "the report lists the tasks under the benchmark's title");
         RunRecordSchemaTest.assertReplays(run, 4);
     }
+
+    /** Runs each cell given after the kernel's name in a kernel started from that kernelspec; prints each cell's output. */
+    private static final String KERNEL_CELLS = String.join("\n",
+            "import sys, jupyter_client",
+            "km, kc = jupyter_client.manager.start_new_kernel(kernel_name=sys.argv[1], startup_timeout=300)",
+            "failed = False",
+            "try:",
+            "    for code in sys.argv[2:]:",
+            "        out = []",
+            "        def hook(msg):",
+            "            kind, content = msg['msg_type'], msg['content']",
+            "            if kind == 'stream': out.append(content['text'])",
+            "            elif kind in ('execute_result', 'display_data'): out.append(content['data'].get('text/plain', ''))",
+            "            elif kind == 'error': out.append('ERROR ' + content['ename'] + ': ' + content['evalue'])",
+            "        reply = kc.execute_interactive(code, timeout=600, output_hook=hook)",
+            "        print('--- ' + code)",
+            "        print(''.join(out))",
+            "        failed = failed or reply['content']['status'] != 'ok'",
+            "finally:",
+            "    kc.stop_channels()",
+            "    km.shutdown_kernel(now=True)",
+            "sys.exit(1 if failed else 0)");
+
+    @Test
+    void runsThroughTheKernelsEvalboxMagic(@TempDir Path dir) throws Exception {
+        KernelJupyterToolsTest.requireTools();
+        Path prefix = dir.resolve("jupyter");
+        CommandRunner.Result installed = CommandRunner.run("kernel", "install", "--prefix", prefix.toString(), "--name", "evalbox-sums");
+        assertEquals(0, installed.exitCode(), installed.err());
+        Path run = dir.resolve("run");
+        Path replay = dir.resolve("replay");
+        try (ScriptedChatServer server = new ScriptedChatServer()) {
+            server.then(Step.reply(answer("print(1 + 2)")), Step.reply(answer("print(20 * 2)")), Step.reply(answer("print(3 + 4)")),
+                    Step.reply("I cannot write code today."));
+            // The kernel is its own process: it finds the benchmark as any evalbox does, named in EVALBOX_BENCHMARKS.
+            KernelJupyterToolsTest.Result cells = KernelJupyterToolsTest.run(List.of(KernelJupyterToolsTest.PYTHON, "-c", KERNEL_CELLS,
+                            "evalbox-sums",
+                            "%evalbox run sums --model m --base-url " + server.baseUrl() + " --backend docker --concurrency 1 --out " + run,
+                            "%evalbox report " + run,
+                            "%evalbox replay " + run + " --out " + replay),
+                    dir, Map.of("JUPYTER_PATH", prefix.resolve("share/jupyter").toString(), Benchmarks.VARIABLE, Sums.class.getName()), 900);
+            assertEquals(0, cells.exitCode(), cells.out());
+            assertTrue(cells.out().contains("Sums pass rate: 50.0% (2 of 4)"), cells.out());
+        }
+        assertEquals(List.of(true, false, true, false), RunDirectory.readResults(run).stream().map(r -> r.path("passed").asBoolean()).toList());
+        assertEquals("sums", RunRecordSchemaTest.assertValidRun(run).path("benchmark").asText());
+        assertTrue(Files.readString(run.resolve("report.html")).contains("Sums"), "the report was written from the notebook");
+        assertEquals(4, RunDirectory.readResults(replay).size(), "the replay from the notebook rebuilt every task");
+    }
 }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * What a replay starts from: each task's recorded conversation (messages with "role" and "content"),
@@ -37,8 +38,8 @@ public record RecordedRun(Map<String, ArrayNode> byTask, Map<String, List<Trajec
     public static RecordedRun load(Path path, Consumer<String> warn) {
         if (Files.isDirectory(path)) {
             Path events = path.resolve("trajectories.jsonl");
-            if (!Files.isRegularFile(events)) throw new UserException(path + " is not a run directory: it has no trajectories.jsonl");
             ObjectNode run = readRunJson(path.resolve("run.json"));
+            if (!Files.isRegularFile(events)) return older(path, run, warn);
             Optional<Benchmark> benchmark = Benchmarks.named(run.path("benchmark").asText());
             Trajectories trajectories = read(events, warn);
             return new RecordedRun(conversations(trajectories), events(trajectories), verdicts(path), run, benchmark, path.toString());
@@ -56,6 +57,23 @@ public record RecordedRun(Map<String, ArrayNode> byTask, Map<String, List<Trajec
                 .filter(b -> b != null).findFirst().orElse("");
         return new RecordedRun(conversations(trajectories), events(trajectories), Map.of(), RunDirectory.object(),
                 Benchmarks.named(benchmark), path.toString());
+    }
+
+    /** A run directory from before trajectories.jsonl: its conversations are in a file of its benchmark's own format. */
+    private static RecordedRun older(Path dir, ObjectNode run, Consumer<String> warn) {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(f -> f.toString().endsWith(".jsonl") && !f.getFileName().toString().equals("results.jsonl")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        for (Path file : files) {
+            for (Benchmark benchmark : Benchmarks.all()) {
+                Optional<Map<String, ArrayNode>> own = benchmark.recordedConversations(file, warn);
+                if (own.isPresent()) return new RecordedRun(own.get(), Map.of(), verdicts(dir), run, Optional.of(benchmark), dir.toString());
+            }
+        }
+        throw new UserException(dir + " is not a run directory: it has no trajectories.jsonl (nor a trajectory file of a benchmark's own format)");
     }
 
     private static Trajectories read(Path file, Consumer<String> warn) {

@@ -125,11 +125,12 @@ public final class HumanEvalVBenchmark implements Benchmark {
     private abstract static class Common implements Evaluation<HumanEvalVItem, List<Predictions.Entry>> {
         final DataOptions options;
         final HumanEvalVDataset.Loaded dataset;
-        final boolean listFailing;
+        /** Whether the answers are the dataset's ground-truth solutions (`--model reference`, `grade --reference`), not a model's. */
+        final boolean groundTruth;
 
-        Common(DataOptions options, EvalContext context, boolean listFailing) {
+        Common(DataOptions options, EvalContext context, boolean groundTruth) {
             this.options = options;
-            this.listFailing = listFailing;
+            this.groundTruth = groundTruth;
             this.dataset = HumanEvalVDataset.read(options.data, context.runDir().resolve("images"));
             dataset.problems().forEach(p -> context.warn(p + " (skipped)"));
             if (dataset.items().isEmpty()) throw new UserException(options.data + " has no usable HumanEval-V task");
@@ -201,7 +202,7 @@ public final class HumanEvalVBenchmark implements Benchmark {
             lines.add(String.format("pass@%d: %s   PSR: %.1f%%   (%d tasks, %d samples)", reportedK,
                     score.isPresent() ? String.format(Locale.ROOT, "%.1f", score.getAsDouble()) : "not reported (a task has fewer than k samples)",
                     psr, graded.size(), verdicts.size()));
-            if (listFailing) {
+            if (groundTruth) {
                 Map<String, Boolean> anyPass = new LinkedHashMap<>();
                 verdicts.forEach(v -> anyPass.merge(v.qid(), v.passed(), Boolean::logicalOr));
                 List<String> failing = anyPass.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
@@ -284,7 +285,7 @@ public final class HumanEvalVBenchmark implements Benchmark {
         }
 
         @Override
-        int samplesPerTask() { return listFailing ? 1 : options.samples; }
+        int samplesPerTask() { return groundTruth ? 1 : options.samples; }
 
         @Override
         public List<HumanEvalVItem> tasks() { return dataset.items(); }
@@ -298,13 +299,13 @@ public final class HumanEvalVBenchmark implements Benchmark {
         public List<Predictions.Entry> attempt(HumanEvalVItem task, TaskContext context) {
             Predictions.Entry known = generated.get(task.qid());
             if (known != null) return List.of(known);
-            String modelName = listFailing ? "reference" : options.model.model();
+            String modelName = groundTruth ? "reference" : options.model.model();
             context.trajectory().write(new TrajectoryEvent.TaskStarted(task.qid(), Instant.now(), "humaneval-v", modelName,
                     List.of(ChatMessage.user(task.functionSignature()))));
             List<String> errors = Collections.synchronizedList(new ArrayList<>());
             Predictions.Entry entry;
             int calls = 0;
-            if (listFailing) {
+            if (groundTruth) {
                 entry = reference(task).get(0);
             } else {
                 RecordedChatModel recorded = new RecordedChatModel(options.model.server(), task.qid(), context.trajectory());
@@ -334,7 +335,7 @@ public final class HumanEvalVBenchmark implements Benchmark {
         @Override
         public void describe(RunRecord record) {
             describeCommon(record);
-            if (!listFailing) options.model.record(record, HumanEvalVGeneration.sent(HumanEvalVGeneration.sampling(options.samples), options.model.sampling()));
+            if (!groundTruth) options.model.record(record, HumanEvalVGeneration.sent(HumanEvalVGeneration.sampling(options.samples), options.model.sampling()));
             else options.model.record(record, null);
             record.config().put("setting", options.setting).put("samples", options.samples)
                     .put("prompt", options.promptFile == null ? "evalbox default" : options.promptFile.toAbsolutePath().toString());

@@ -61,4 +61,26 @@ public interface AgentHooks {
             public String observe(ExecutionResult result, int turn) { return protocol.formatter().format(result); }
         };
     }
+
+    /**
+     * A single generation: the reply ends the task ({@link StopReason#ANSWERED}) and {@code answerOf} makes the
+     * final answer from it (the whole reply, or the text after a reasoning block); no code runs.
+     */
+    static AgentHooks answer(java.util.function.UnaryOperator<String> answerOf) {
+        return new AgentHooks() {
+            @Override
+            public Action read(String reply) { return new Action.Stop(StopReason.ANSWERED); }
+
+            @Override
+            public String observe(ExecutionResult result, int turn) {
+                throw new IllegalStateException("a single generation runs no code");
+            }
+
+            @Override
+            public String finalAnswer(List<ChatMessage> conversation) {
+                ChatMessage last = conversation.isEmpty() ? null : conversation.get(conversation.size() - 1);
+                return last == null || !"assistant".equals(last.role()) ? null : answerOf.apply(last.content());
+            }
+        };
+    }
 }

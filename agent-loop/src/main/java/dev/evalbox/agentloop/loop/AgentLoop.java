@@ -5,12 +5,14 @@ import dev.evalbox.agentloop.model.ChatMessage;
 import dev.evalbox.agentloop.model.ChatModel;
 import dev.evalbox.agentloop.model.ChatRequest;
 import dev.evalbox.agentloop.model.ModelException;
+import dev.evalbox.agentloop.model.SamplingParams;
 import dev.evalbox.agentloop.model.Usage;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.agentloop.trajectory.TrajectoryWriter;
 import dev.evalbox.sandbox.ExecutionResult;
 import dev.evalbox.sandbox.ExecutionStatus;
 import dev.evalbox.sandbox.Sandbox;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,15 @@ public final class AgentLoop {
     public AgentLoop(AgentProtocol protocol) { this.protocol = protocol; }
 
     public AgentProtocol protocol() { return protocol; }
+
+    /**
+     * A single generation as a loop of one turn, so that it is recorded and ends as any task's loop does
+     * (task_started, model_request, model_response or error, task_finished): the opening is sent once with
+     * {@code sampling}, no sandbox is used, and the reply is the answer ({@link AgentHooks#answer}).
+     */
+    public static AgentLoop generation(SamplingParams sampling) {
+        return new AgentLoop(new AgentProtocol(reply -> Optional.empty(), result -> "", "user", 1, Duration.ZERO, null, 0, sampling));
+    }
 
     /** Runs a task with the protocol's plain loop ({@link AgentHooks#of}). */
     public AgentOutcome run(String taskId, String benchmark, List<ChatMessage> opening, ChatModel model, Sandbox sandbox,

@@ -19,7 +19,9 @@ public enum StopReason {
     /** An observation showed an error, which ends a ReAct benchmark's task (no repair turn). */
     ERROR_OBSERVATION,
     /** A ReAct reply named no action (or an empty one): its text is final. */
-    NO_ACTION;
+    NO_ACTION,
+    /** A single generation's reply: a one-turn task's answer ({@link AgentLoop#generation}). */
+    ANSWERED;
 
     /** The reason as run files write it ("no_code", "execution_limit", ...). */
     public String key() { return name().toLowerCase(Locale.ROOT); }

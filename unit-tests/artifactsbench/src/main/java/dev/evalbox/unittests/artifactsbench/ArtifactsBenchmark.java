@@ -2,14 +2,14 @@ package dev.evalbox.unittests.artifactsbench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.evalbox.agentloop.model.ChatCompletion;
+import dev.evalbox.agentloop.loop.AgentHooks;
+import dev.evalbox.agentloop.loop.AgentLoop;
+import dev.evalbox.agentloop.loop.AgentOutcome;
 import dev.evalbox.agentloop.model.ChatModel;
-import dev.evalbox.agentloop.model.ModelException;
 import dev.evalbox.agentloop.model.OpenAiChatModel;
 import dev.evalbox.agentloop.model.SamplingParams;
 import dev.evalbox.agentloop.model.Usage;
 import dev.evalbox.agentloop.loop.StopReason;
-import dev.evalbox.agentloop.trajectory.RecordedChatModel;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.unittests.RunDirectory;
 import dev.evalbox.unittests.artifactsbench.bench.BenchArtifactsRenderCommand;
@@ -192,7 +192,7 @@ public final class ArtifactsBenchmark implements Benchmark {
 
         /** The conversation ends with the model's reply: the answer is final after one turn (the judge's calls follow). */
         static void answered(ArtifactsTask task, TaskContext context, Usage usage, String answer) {
-            context.trajectory().write(new TrajectoryEvent.TaskFinished(task.index(), Instant.now(), "answered", 1, answer, usage));
+            context.trajectory().write(new TrajectoryEvent.TaskFinished(task.index(), Instant.now(), StopReason.ANSWERED.key(), 1, answer, usage));
         }
 
         @Override
@@ -270,28 +270,22 @@ public final class ArtifactsBenchmark implements Benchmark {
         @Override
         public ArtifactsAnswer attempt(ArtifactsTask task, TaskContext context) {
             String known = earlier.remove(task.index());
-            started(task, context);
             if (known != null) {
+                started(task, context);
                 context.trajectory().write(recorded(task, known));
                 answered(task, context, Usage.NONE, known);
                 return new ArtifactsAnswer(task, known);
             }
-            // the call is recorded as the agent loop records a turn: model_request, then model_response or error
-            RecordedChatModel recorded = new RecordedChatModel(server, task.index(), context.trajectory());
-            ChatCompletion reply;
-            try {
-                reply = new ArtifactsGeneration(recorded, options.model.sampling()).answer(task);
-            } catch (ModelException e) {
-                evalContext.err().println("task " + task.index() + ": model error, no answer (--resume tries again): " + e.getMessage());
-                context.trajectory().write(new TrajectoryEvent.TaskFinished(task.index(), Instant.now(), StopReason.MODEL_ERROR.key(), 1,
-                        null, Usage.NONE));
+            // the generation is a one-turn agent loop, recorded as any loop is; the answer is graded as any answers
+            // file is read: the text after the last </think>, stripped
+            AgentOutcome outcome = AgentLoop.generation(options.model.sampling()).run(task.index(), "artifactsbench",
+                    ArtifactsGeneration.opening(task), server, null, context.trajectory(), AgentHooks.answer(ThinkCut::after));
+            if (outcome.stopReason() == StopReason.MODEL_ERROR) {
+                evalContext.err().println("task " + task.index() + ": model error, no answer (--resume tries again): " + outcome.error());
                 return new ArtifactsAnswer(task, null);
             }
-            ArtifactsGeneration.append(answersFile, task, reply.text());
-            // graded as any answers file is read: the text after the last </think>, stripped
-            String answer = ThinkCut.after(reply.text());
-            answered(task, context, reply.usage(), answer);
-            return new ArtifactsAnswer(task, answer);
+            ArtifactsGeneration.append(answersFile, task, outcome.messages().get(outcome.messages().size() - 1).content());
+            return new ArtifactsAnswer(task, outcome.finalAnswer());
         }
 
         @Override

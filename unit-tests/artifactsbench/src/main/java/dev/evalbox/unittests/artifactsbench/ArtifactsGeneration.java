@@ -1,11 +1,7 @@
 package dev.evalbox.unittests.artifactsbench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.evalbox.agentloop.model.ChatCompletion;
 import dev.evalbox.agentloop.model.ChatMessage;
-import dev.evalbox.agentloop.model.ChatModel;
-import dev.evalbox.agentloop.model.ChatRequest;
-import dev.evalbox.agentloop.model.SamplingParams;
 import dev.evalbox.unittests.RunDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,28 +12,17 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
- * Generates ArtifactsBench answers as the reference does: one user turn holding the task's question,
- * no system prompt, and the model's reply is the answer. Answers go to a JSON Lines file
+ * ArtifactsBench generation as the reference does it: one user turn holding the task's question, no
+ * system prompt, and the model's reply is the answer (a one-turn agent loop asks it). Answers go to a JSON Lines file
  * ({@code index}, {@code question}, {@code answer}) one line per task as it finishes, which
  * {@link ArtifactsData#readAnswers} reads back for grading and resuming.
  */
 public final class ArtifactsGeneration {
-    private final ChatModel model;
-    private final SamplingParams sampling;
-
-    public ArtifactsGeneration(ChatModel model, SamplingParams sampling) {
-        this.model = model;
-        this.sampling = sampling;
-    }
+    private ArtifactsGeneration() { }
 
     /** The one message the model is sent: the task's question as a user turn. */
     public static List<ChatMessage> opening(ArtifactsTask task) {
         return List.of(ChatMessage.user(task.question()));
-    }
-
-    /** The model's reply to one task (its text is the answer); a failure that survived the client's retries is thrown as ModelException. */
-    public ChatCompletion answer(ArtifactsTask task) {
-        return model.complete(new ChatRequest(opening(task), sampling));
     }
 
     /** Appends one answer line and flushes it, so a crash loses only the tasks in flight. */

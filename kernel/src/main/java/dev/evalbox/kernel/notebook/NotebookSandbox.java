@@ -68,8 +68,8 @@ final class NotebookSandbox {
     }
 
     /**
-     * Re-creates a recorded task's sandbox: its inputs (PyBench runs name their checkout in
-     * run.json), then the code the model ran, in order, up to and including {@code turn}
+     * Re-creates a recorded task's sandbox: its inputs (as its benchmark lays them out from the
+     * run's run.json), then the code the model ran, in order, up to and including {@code turn}
      * (all turns when null). Returns what was replayed, turn by turn.
      */
     synchronized List<String> openTask(Path run, String taskId, Integer turn, String backend, PrintStream log) {

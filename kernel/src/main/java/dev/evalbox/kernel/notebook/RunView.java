@@ -17,7 +17,7 @@ import static dev.evalbox.unittests.report.Html.escape;
 
 /**
  * A run directory in the notebook: its settings and metrics, a summary per category, and the
- * per-task results as a table (ArtifactsBench screenshots inline). Works for every benchmark's runs.
+ * per-task results as a table (rows that name screenshots show them inline). Works for every benchmark's runs.
  */
 public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> results) {
     private static final int MAX_ROWS = 200;

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -133,8 +134,10 @@ public final class PyBenchGrader {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ExecutionResult run = sandbox.execute("_evalbox_grade(" + pythonString(index) + ", " + pythonString(messagesPath) + ")",
-                testTimeout);
+        // a fresh nonce per call: a verdict line is the harness's only if it carries it (see grade_harness.py)
+        String nonce = UUID.randomUUID().toString().replace("-", "");
+        ExecutionResult run = sandbox.execute("_evalbox_grade(" + pythonString(index) + ", " + pythonString(messagesPath) + ", "
+                + pythonString(nonce) + ")", testTimeout);
         long millis = (System.nanoTime() - started) / 1_000_000;
         if (run.status() == ExecutionStatus.TIMEOUT || run.status() == ExecutionStatus.CRASHED || run.status() == ExecutionStatus.OOM) {
             String type = switch (run.status()) {
@@ -144,10 +147,13 @@ public final class PyBenchGrader {
             };
             return GradeResult.fail(index, type, "the unit test did not finish: " + run.message(), turns, millis);
         }
-        for (String line : run.stdout().split("\n")) {
-            if (line.startsWith(VERDICT_PREFIX)) {
+        String prefix = VERDICT_PREFIX + nonce + " ";
+        String[] lines = run.stdout().split("\n");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            String line = lines[i];
+            if (line.startsWith(prefix)) {
                 try {
-                    JsonNode verdict = JSON.readTree(line.substring(VERDICT_PREFIX.length()));
+                    JsonNode verdict = JSON.readTree(line.substring(prefix.length()));
                     return verdict.path("passed").asBoolean()
                             ? GradeResult.pass(index, turns, millis)
                             : GradeResult.fail(index, verdict.path("exception").asText(), verdict.path("reason").asText(), turns, millis);

@@ -1,6 +1,8 @@
 # evalbox's PyBench grading harness, run as the first cell of a grading sandbox. It imports the
 # benchmark's tests.py once (as PyBench's own grader does) and grades one task per call, printing
-# one line "EVALBOX_GRADE <json>" with the verdict. The test's own prints are kept apart.
+# one line "EVALBOX_GRADE <nonce> <json>" with the verdict, last. The test's own prints are kept apart;
+# output that bypasses that (a subprocess, a write to file descriptor 1) cannot pass for the verdict,
+# since it cannot know the nonce the grader chose for this call.
 import contextlib as _evalbox_contextlib
 import importlib.util as _evalbox_importlib_util
 import io as _evalbox_io
@@ -15,7 +17,7 @@ def _evalbox_load_tests(path):
     return module
 
 
-def _evalbox_grade(index, messages_path):
+def _evalbox_grade(index, messages_path, nonce):
     with open(messages_path, encoding="utf-8") as handle:
         messages = _evalbox_json.load(handle)
     verdict = {"index": index, "passed": False, "exception": None, "reason": "", "output": ""}
@@ -37,7 +39,7 @@ def _evalbox_grade(index, messages_path):
                 last = frames[-1]
                 verdict["reason"] += " (at %s line %d)" % (last.name, last.lineno)
     verdict["output"] = captured.getvalue()[-4000:]
-    print("EVALBOX_GRADE " + _evalbox_json.dumps(verdict))
+    print("EVALBOX_GRADE " + nonce + " " + _evalbox_json.dumps(verdict))
 
 
 _evalbox_pybench_tests = _evalbox_load_tests(_EVALBOX_TESTS_PATH)

@@ -170,6 +170,19 @@ class SingleFileBenchmarkTest {
         String html = Files.readString(run.resolve("report.html"));
         assertTrue(html.contains("s4") && html.contains("Sums"), "the report lists the tasks under the benchmark's title");
         RunRecordSchemaTest.assertReplays(run, 4);
+
+        // A replay is a run on the runner too: one stopped after two tasks continues with --resume.
+        Path replay = dir.resolve("replay-in-two");
+        CommandRunner.Result firstTwo = CommandRunner.run("replay", run.toString(), "--limit", "2", "--out", replay.toString());
+        assertEquals(0, firstTwo.exitCode(), firstTwo.out() + firstTwo.err());
+        CommandRunner.Result resumed = CommandRunner.run("replay", run.toString(), "--resume", "--out", replay.toString());
+        assertEquals(0, resumed.exitCode(), resumed.out() + resumed.err());
+        assertTrue(resumed.err().contains("2 task(s) done, 2 to go"), resumed.err());
+        assertEquals(List.of("s1", "s2", "s3", "s4"), RunDirectory.readResults(replay).stream().map(r -> r.path("task_id").asText()).toList());
+        JsonNode replayRecord = RunRecordSchemaTest.assertValidRun(replay);
+        assertEquals("replay", replayRecord.path("kind").asText());
+        assertEquals("sums", replayRecord.path("config").path("source_benchmark").asText());
+        assertTrue(resumed.out().contains("recorded verdicts: 2 of 4 passed"), resumed.out());
     }
 
     /** Runs each cell given after the kernel's name in a kernel started from that kernelspec; prints each cell's output. */

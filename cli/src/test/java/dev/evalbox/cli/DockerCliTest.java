@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evalbox.sandbox.DockerEngine;
-import dev.evalbox.sandbox.SandboxSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -11,7 +11,6 @@ import dev.evalbox.agentloop.ScriptedChatServer.Step;
 import dev.evalbox.sandbox.DockerRequired;
 import dev.evalbox.unittests.artifactsbench.ArtifactsSample;
 import dev.evalbox.unittests.report.ChromiumRequired;
-import dev.evalbox.unittests.eval.SandboxOptions;
 import dev.evalbox.unittests.pybench.PyBenchSample;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -17,7 +17,6 @@ import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.sandbox.DockerRequired;
 import dev.evalbox.unittests.report.ChromiumRequired;
 import dev.evalbox.unittests.RunDirectory;
-import dev.evalbox.unittests.eval.SandboxOptions;
 import dev.evalbox.unittests.pybench.PyBenchSample;
 import java.nio.file.Files;
 import java.nio.file.Path;

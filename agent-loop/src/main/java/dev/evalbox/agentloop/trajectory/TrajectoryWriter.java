@@ -1,5 +1,7 @@
 package dev.evalbox.agentloop.trajectory;
 
+import dev.evalbox.agentloop.model.ChatMessage;
+import dev.evalbox.agentloop.model.Usage;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
 
 /**
  * Appends trajectory events to a JSON Lines file, one line per event, flushed as it is written, so
@@ -28,6 +32,16 @@ public final class TrajectoryWriter implements AutoCloseable {
     }
 
     public Path path() { return path; }
+
+    /**
+     * A conversation that no model was asked for now (recorded answers being graded, a run being replayed),
+     * as a task's events: task_started holding the whole conversation, then task_finished with {@code stopReason}.
+     */
+    public synchronized void writeRecorded(String taskId, String benchmark, String source, List<ChatMessage> conversation,
+                                           String stopReason, int turns, String finalAnswer) {
+        write(new TrajectoryEvent.TaskStarted(taskId, Instant.now(), benchmark, source, conversation));
+        write(new TrajectoryEvent.TaskFinished(taskId, Instant.now(), stopReason, turns, finalAnswer, Usage.NONE));
+    }
 
     public synchronized void write(TrajectoryEvent event) {
         try {

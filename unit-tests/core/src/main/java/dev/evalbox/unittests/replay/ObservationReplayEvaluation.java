@@ -2,12 +2,14 @@ package dev.evalbox.unittests.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.evalbox.agentloop.model.ChatMessage;
 import dev.evalbox.unittests.RunDirectory;
 import dev.evalbox.unittests.eval.Evaluation;
 import dev.evalbox.unittests.eval.Metrics;
 import dev.evalbox.unittests.eval.ResultRow;
 import dev.evalbox.unittests.eval.RunRecord;
 import dev.evalbox.unittests.eval.TaskContext;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,14 +30,28 @@ final class ObservationReplayEvaluation implements Evaluation<ReplayTask, Replay
     public List<ReplayTask> tasks() { return tasks; }
 
     @Override
-    public ReplayTask attempt(ReplayTask task, TaskContext context) { return task; }
+    public ReplayTask attempt(ReplayTask task, TaskContext context) {
+        // the rebuilt conversation is this run's record too, so that a replay reports and replays as any run does
+        List<ChatMessage> conversation = new ArrayList<>();
+        task.messages().forEach(m -> conversation.add(new ChatMessage(m.path("role").asText(), m.path("content").asText(), List.of())));
+        context.trajectory().writeRecorded(task.id(), recorded.benchmark().map(b -> b.name()).orElse("replay"), "replay:" + recorded.source(),
+                conversation, "replayed", turns(task), finalMessage(task));
+        return task;
+    }
+
+    private static int turns(ReplayTask task) {
+        int turns = 0;
+        for (JsonNode m : task.messages()) if ("assistant".equals(m.path("role").asText())) turns++;
+        return turns;
+    }
+
+    private static String finalMessage(ReplayTask task) {
+        return task.messages().isEmpty() ? "" : task.messages().get(task.messages().size() - 1).path("content").asText();
+    }
 
     @Override
     public List<ResultRow> score(ReplayTask task, ReplayTask attempt, TaskContext context) {
-        int turns = 0;
-        for (JsonNode m : task.messages()) if ("assistant".equals(m.path("role").asText())) turns++;
-        String finalMessage = task.messages().isEmpty() ? "" : task.messages().get(task.messages().size() - 1).path("content").asText();
-        ObjectNode fields = RunDirectory.object().put("turns", turns).put("final_answer", finalMessage);
+        ObjectNode fields = RunDirectory.object().put("turns", turns(task)).put("final_answer", finalMessage(task));
         fields.set("messages", task.messages());
         JsonNode verdict = recorded.verdicts().get(task.id());
         if (verdict != null && verdict.path("score").isNumber() && !verdict.path("passed").isBoolean()) {

@@ -437,9 +437,8 @@ public final class HumanEvalVBenchmark implements Benchmark {
             entries.forEach(e -> samples.addAll(e.predictions()));
             samples.forEach(sample -> conversation.add(ChatMessage.assistant(sample)));
             String source = options.source.reference ? "reference solutions" : "predictions " + options.source.predictions.getFileName();
-            context.trajectory().write(new TrajectoryEvent.TaskStarted(task.qid(), Instant.now(), "humaneval-v", source, conversation));
-            context.trajectory().write(new TrajectoryEvent.TaskFinished(task.qid(), Instant.now(), "recorded", 0,
-                    samples.isEmpty() ? "" : samples.get(samples.size() - 1), Usage.NONE));
+            context.trajectory().writeRecorded(task.qid(), "humaneval-v", source, conversation, "recorded", 0,
+                    samples.isEmpty() ? "" : samples.get(samples.size() - 1));
         }
 
         @Override

@@ -9,7 +9,6 @@ import dev.evalbox.agentloop.loop.AgentProtocol;
 import dev.evalbox.agentloop.model.ChatMessage;
 import dev.evalbox.agentloop.model.ChatModel;
 import dev.evalbox.agentloop.model.ReplayChatModel;
-import dev.evalbox.agentloop.model.Usage;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.unittests.RunDirectory;
@@ -31,7 +30,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -306,10 +304,8 @@ public final class PyBenchBenchmark implements Benchmark {
         private void record(PyBenchTrajectory recorded, TaskContext context) {
             List<ChatMessage> conversation = new ArrayList<>();
             recorded.messages().forEach(m -> conversation.add(new ChatMessage(m.path("role").asText(), m.path("content").asText(), List.of())));
-            context.trajectory().write(new TrajectoryEvent.TaskStarted(recorded.index(), Instant.now(), "pybench",
-                    "recorded:" + trajectories.path().getFileName(), conversation));
-            context.trajectory().write(new TrajectoryEvent.TaskFinished(recorded.index(), Instant.now(), "recorded", recorded.turns(),
-                    recorded.finalAnswer(), Usage.NONE));
+            context.trajectory().writeRecorded(recorded.index(), "pybench", "recorded:" + trajectories.path().getFileName(), conversation,
+                    "recorded", recorded.turns(), recorded.finalAnswer());
         }
 
         @Override

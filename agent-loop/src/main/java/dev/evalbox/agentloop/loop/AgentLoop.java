@@ -7,6 +7,7 @@ import dev.evalbox.agentloop.model.ChatRequest;
 import dev.evalbox.agentloop.model.ModelException;
 import dev.evalbox.agentloop.model.SamplingParams;
 import dev.evalbox.agentloop.model.Usage;
+import dev.evalbox.agentloop.trajectory.RecordedChatModel;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.agentloop.trajectory.TrajectoryWriter;
 import dev.evalbox.sandbox.ExecutionResult;
@@ -53,6 +54,7 @@ public final class AgentLoop {
         List<ChatMessage> messages = new ArrayList<>(opening);
         Usage usage = Usage.NONE;
         trajectory.write(new TrajectoryEvent.TaskStarted(taskId, Instant.now(), benchmark, model.name(), opening));
+        RecordedChatModel recorded = new RecordedChatModel(model, taskId, trajectory);
         hooks.start();
         StopReason stop = StopReason.MAX_TURNS;
         String error = null;
@@ -71,13 +73,11 @@ public final class AgentLoop {
                 stop = StopReason.TOKEN_BUDGET;
                 break;
             }
-            trajectory.write(new TrajectoryEvent.ModelRequest(taskId, Instant.now(), turn, messages.size()));
             ChatCompletion completion;
             try {
-                completion = model.complete(new ChatRequest(hooks.request(messages), protocol.sampling()));
+                // recorded as every model call of a task is: model_request, then model_response or error
+                completion = recorded.complete(new ChatRequest(hooks.request(messages), protocol.sampling()));
             } catch (ModelException e) {
-                trajectory.write(new TrajectoryEvent.Error(taskId, Instant.now(), turn, "model_" + e.kind().name().toLowerCase(Locale.ROOT),
-                        e.getMessage()));
                 stop = StopReason.MODEL_ERROR;
                 error = e.getMessage();
                 break;
@@ -86,8 +86,6 @@ public final class AgentLoop {
             usage = usage.plus(completion.usage());
             String reply = completion.text();
             messages.add(ChatMessage.assistant(reply));
-            trajectory.write(new TrajectoryEvent.ModelResponse(taskId, Instant.now(), turn, reply, completion.usage(),
-                    completion.latency().toMillis(), completion.attempts(), completion.finishReason()));
             AgentHooks.Action action = hooks.read(reply);
             if (action instanceof AgentHooks.Action.Stop end) {
                 stop = end.reason();

@@ -9,9 +9,11 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A model whose every call is written to a task's trajectory, as the agent loop writes its turns: a
- * {@code model_request}, then the {@code model_response} (or an {@code error}). Single generations and
- * judge calls are recorded this way, so every benchmark's run has its conversations on file.
+ * A model whose every call is written to a task's trajectory as one turn: a {@code model_request} (the
+ * turn, and how many messages were sent), then the {@code model_response} (or an {@code error}). The one
+ * place a model call is recorded: the agent loop records each of its turns through it, and so does a
+ * benchmark whose task is several single generations (HumanEval-V's samples), so every benchmark's run
+ * has its conversations on file in the same events.
  */
 public final class RecordedChatModel implements ChatModel {
     private final ChatModel model;

@@ -1,0 +1,171 @@
+package dev.evalbox.unittests.view;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.evalbox.unittests.report.RunHeader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The data behind the viewer's pages, as the scripts the pages load: {@code evalbox.receive(name, json)}.
+ * The server answers with them and the static bundle writes them to files, so one front end reads
+ * both (a page opened from file:// may load scripts but not fetch JSON). Names are the paths the
+ * pages ask for: data/runs.js, data/run/KEY.js, data/task/KEY/N.js.
+ */
+public final class ViewData {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RunFolder folder;
+
+    public ViewData(RunFolder folder) { this.folder = folder; }
+
+    public RunFolder folder() { return folder; }
+
+    /** The script that hands {@code payload} to the page under {@code name}. */
+    public static String script(String name, JsonNode payload) {
+        try {
+            return "evalbox.receive(" + JSON.writeValueAsString(name) + "," + JSON.writeValueAsString(payload) + ");\n";
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the data " + name, e);
+        }
+    }
+
+    /** Every run of the folder, for the runs page. */
+    public ObjectNode runs() {
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode list = out.putArray("runs");
+        Map<String, RunIndex> runs = new TreeMap<>(folder.scan());
+        runs.forEach((key, index) -> {
+            index.refresh(false);
+            list.add(runSummary(key, index));
+        });
+        return out;
+    }
+
+    private ObjectNode runSummary(String key, RunIndex index) {
+        JsonNode run = index.run();
+        RunHeader header = index.header();
+        ObjectNode summary = JSON.createObjectNode();
+        summary.put("key", key);
+        summary.put("path", folder.relative(index));
+        summary.put("benchmark", header.benchmark());
+        summary.put("benchmark_title", header.benchmarkName());
+        summary.put("model", header.model());
+        summary.put("kind", run.path("kind").asText("run"));
+        summary.put("status", run.path("status").asText(run.has("finished") ? "finished" : "unknown"));
+        summary.put("started", header.date() == null ? null : header.date().toString());
+        summary.put("finished", run.path("finished").asText(null));
+        summary.put("done", index.taskCount());
+        JsonNode total = run.path("dataset").path("tasks");
+        if (total.isInt()) summary.put("total", total.asInt()); else summary.putNull("total");
+        ObjectNode counts = summary.putObject("counts");
+        double scoreSum = 0;
+        int scored = 0;
+        Map<String, RowSummary> latest = latest(index.rowsFrom(0));
+        for (RowSummary row : latest.values()) {
+            counts.put(row.status(), counts.path(row.status()).asInt() + 1);
+            if (row.score() != null) {
+                scoreSum += row.score();
+                scored++;
+            }
+        }
+        if (scored > 0) summary.put("mean_score", scoreSum / scored);
+        summary.set("metrics", headline(run.path("metrics")));
+        // the statistics work will add intervals next to each metric; the page shows "interval" when a metric has one
+        return summary;
+    }
+
+    /** The run's headline metrics as name: number (a {passed, total, percent} breakdown by its percent). */
+    static ObjectNode headline(JsonNode metrics) {
+        ObjectNode out = JSON.createObjectNode();
+        metrics.fields().forEachRemaining(entry -> {
+            JsonNode value = entry.getValue();
+            if (value.isNumber()) out.set(entry.getKey(), value);
+            else if (value.path("percent").isNumber()) out.set(entry.getKey(), value.get("percent"));
+            else if (value.path("value").isNumber()) out.set(entry.getKey(), value);
+        });
+        return out;
+    }
+
+    /** The latest row of each task and sample. */
+    static Map<String, RowSummary> latest(List<RowSummary> rows) {
+        Map<String, RowSummary> latest = new java.util.LinkedHashMap<>();
+        for (RowSummary row : rows) latest.put(row.taskId() + "\u0000" + row.sample(), row);
+        return latest;
+    }
+
+    /** One run: its summary, and its results.jsonl lines from line {@code from} on (all with 0), null for an unknown key. */
+    public ObjectNode run(String key, int from) {
+        RunIndex index = folder.run(key);
+        if (index == null) return null;
+        index.refresh(true);
+        ObjectNode out = runSummary(key, index);
+        out.put("dir", index.dir().toString());
+        out.set("metrics_full", index.run().path("metrics"));
+        List<RowSummary> rows = index.rowsFrom(from);
+        out.put("from", Math.max(0, Math.min(from, index.lineCount())));
+        out.put("lines", index.lineCount());
+        ArrayNode list = out.putArray("rows");
+        for (RowSummary row : rows) {
+            ArrayNode r = list.addArray();
+            String answer = row.answer() != null ? row.answer() : index.finalAnswer(row.taskId());
+            r.add(index.taskNumber(row.taskId())).add(row.taskId()).add(row.sample()).add(row.status()).add(row.category())
+                    .add(row.difficulty()).add(row.reason()).add(answer);
+            if (row.score() == null) r.addNull(); else r.add(row.score());
+            if (row.turns() == null) r.addNull(); else r.add(row.turns());
+        }
+        return out;
+    }
+
+    /** One task's page by its number in the run; null for an unknown run or task. */
+    public ObjectNode task(String key, int number, java.util.function.Function<String, String> link) {
+        RunIndex index = folder.run(key);
+        if (index == null) return null;
+        index.refresh(true);
+        String taskId = index.taskId(number);
+        if (taskId == null) return null;
+        ObjectNode out = JSON.createObjectNode();
+        out.put("key", key);
+        out.put("number", number);
+        out.put("task_id", taskId);
+        out.put("run_path", folder.relative(index));
+        String command = "%sandbox open --task " + shellWord(taskId) + " --run " + shellWord(index.dir().toString());
+        out.put("html", new TaskTranscript(taskId, index.rowsOf(taskId), index.eventsOf(taskId), files(index.dir(), taskId), link, command).html());
+        return out;
+    }
+
+    /** The files under artifacts/TASK of a run (regular files, symbolic links not followed), as run-relative paths. */
+    public static List<TaskFile> files(Path runDir, String taskId) {
+        if (taskId.isEmpty() || taskId.equals(".") || taskId.equals("..") || taskId.contains("/") || taskId.contains("\\") || taskId.indexOf('\0') >= 0) {
+            return List.of(); // an id that is not one plain name cannot name a folder of the run
+        }
+        Path dir = runDir.resolve("artifacts").resolve(taskId);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) return List.of();
+        List<TaskFile> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path file : (Iterable<Path>) walk.sorted(Comparator.naturalOrder())::iterator) {
+                if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    files.add(new TaskFile(runDir.relativize(file).toString().replace('\\', '/'), Files.size(file)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the files of task " + taskId + " in " + runDir, e);
+        }
+        return files;
+    }
+
+    private static String shellWord(String word) {
+        return word.matches("[A-Za-z0-9_./:@+-]+") ? word : "'" + word.replace("'", "'\"'\"'") + "'";
+    }
+}

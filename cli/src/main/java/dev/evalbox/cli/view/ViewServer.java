@@ -75,8 +75,8 @@ public final class ViewServer implements AutoCloseable {
         });
         int bound = server.getAddress().getPort();
         // Host names a page may be reached by: a page on another site that rebinds its name to 127.0.0.1 is refused
-        Set<String> hosts = Set.of("127.0.0.1:" + bound, "localhost:" + bound, "[::1]:" + bound,
-                hostPort(host, bound), hostPort(address.getHostAddress(), bound));
+        Set<String> hosts = new java.util.HashSet<>(List.of("127.0.0.1:" + bound, "localhost:" + bound, "[::1]:" + bound,
+                hostPort(host, bound), hostPort(address.getHostAddress(), bound)));
         ViewServer view = new ViewServer(server, threads, new ViewData(new RunFolder(folder)), token, hosts);
         server.createContext("/", view::handle);
         server.setExecutor(threads);

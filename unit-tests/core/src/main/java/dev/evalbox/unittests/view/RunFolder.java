@@ -58,10 +58,10 @@ public final class RunFolder {
     }
 
     private static void find(Path dir, int depth, List<Path> found) {
-        if (RunIndex.isRun(dir)) {
-            found.add(dir);
-            return; // a run's own folders (artifacts, output) hold no runs
-        }
+        if (RunIndex.isRun(dir)) found.add(dir);
+        // a run's own folders (artifacts, output) hold no runs; a folder with only a run.json (a run just started,
+        // a demo session's record) may hold runs below it
+        if (Files.isRegularFile(dir.resolve("results.jsonl"))) return;
         if (depth >= DEPTH) return;
         try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
             List<Path> sorted = new ArrayList<>();

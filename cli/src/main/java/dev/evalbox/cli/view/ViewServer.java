@@ -52,7 +52,10 @@ public final class ViewServer implements AutoCloseable {
     private final String token;
     private final Set<String> hosts;
 
-    private ViewServer(HttpServer server, ExecutorService threads, ViewData data, String token, Set<String> hosts) {
+    private final ExecutorService indexer;
+
+    private ViewServer(HttpServer server, ExecutorService threads, ViewData data, String token, Set<String> hosts, ExecutorService indexer) {
+        this.indexer = indexer;
         this.server = server;
         this.threads = threads;
         this.data = data;
@@ -77,7 +80,14 @@ public final class ViewServer implements AutoCloseable {
         // Host names a page may be reached by: a page on another site that rebinds its name to 127.0.0.1 is refused
         Set<String> hosts = new java.util.HashSet<>(List.of("127.0.0.1:" + bound, "localhost:" + bound, "[::1]:" + bound,
                 hostPort(host, bound), hostPort(address.getHostAddress(), bound)));
-        ViewServer view = new ViewServer(server, threads, new ViewData(new RunFolder(folder)), token, hosts);
+        ExecutorService indexer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "evalbox-view-index");
+            t.setDaemon(true);
+            return t;
+        });
+        ViewData data = new ViewData(new RunFolder(folder), indexer);
+        data.warmUp(); // the runs are read as soon as the server starts, not when the first page asks
+        ViewServer view = new ViewServer(server, threads, data, token, hosts, indexer);
         server.createContext("/", view::handle);
         server.setExecutor(threads);
         server.start();
@@ -112,6 +122,7 @@ public final class ViewServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         threads.shutdownNow();
+        indexer.shutdownNow();
     }
 
     private void handle(HttpExchange exchange) throws IOException {

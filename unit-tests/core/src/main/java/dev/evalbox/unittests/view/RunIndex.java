@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An index of one run directory that never holds the run itself: a short summary of every
@@ -33,8 +34,14 @@ public final class RunIndex {
     private final List<RowSummary> rows = new ArrayList<>();
     private final Map<String, Integer> taskNumbers = new LinkedHashMap<>();
     private final List<String> taskIds = new ArrayList<>();
-    private final Map<String, LineSpans> events = new HashMap<>();
-    private final Map<String, String> finalAnswers = new HashMap<>();
+    private final Map<String, RowSummary> latest = new LinkedHashMap<>();
+    private final Map<String, Integer> counts = new HashMap<>();
+    // trajectories.jsonl is by far the largest file: it is indexed under its own lock, so that the rows
+    // and the runs page are answered while it is being read
+    private final Object trajectoryLock = new Object();
+    private final Map<String, LineSpans> events = new ConcurrentHashMap<>();
+    private final Map<String, String> finalAnswers = new ConcurrentHashMap<>();
+    private volatile boolean trajectoriesIndexed;
     private long resultsEnd;
     private long trajectoriesEnd;
     private JsonNode run = JSON.createObjectNode();
@@ -51,7 +58,27 @@ public final class RunIndex {
     }
 
     /** Reads what run.json, results.jsonl and (when {@code trajectories}) trajectories.jsonl gained since the last call. */
-    public synchronized void refresh(boolean trajectories) {
+    public void refresh(boolean trajectories) {
+        refreshRows();
+        if (trajectories) refreshTrajectories();
+    }
+
+    /** Reads what trajectories.jsonl gained; the first call reads it whole. */
+    public void refreshTrajectories() {
+        synchronized (trajectoryLock) {
+            try {
+                trajectoriesEnd = scanTrajectories(trajectoriesEnd);
+                trajectoriesIndexed = true;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the events of the run in " + dir, e);
+            }
+        }
+    }
+
+    /** Whether trajectories.jsonl has been read once (the tasks' final answers are known). */
+    public boolean trajectoriesIndexed() { return trajectoriesIndexed; }
+
+    private synchronized void refreshRows() {
         try {
             Path runFile = dir.resolve("run.json");
             long modified = Files.isRegularFile(runFile) ? Files.getLastModifiedTime(runFile).toMillis() ^ Files.size(runFile) : 0;
@@ -70,12 +97,14 @@ public final class RunIndex {
                 if (!row.hasNonNull("task_id")) return;
                 RowSummary summary = RowSummary.of(row, offset, length);
                 rows.add(summary);
+                RowSummary replaced = latest.put(summary.taskId() + "\u0000" + summary.sample(), summary);
+                if (replaced != null) counts.merge(replaced.status(), -1, Integer::sum);
+                counts.merge(summary.status(), 1, Integer::sum);
                 taskNumbers.computeIfAbsent(summary.taskId(), id -> {
                     taskIds.add(id);
                     return taskIds.size() - 1;
                 });
             });
-            if (trajectories) trajectoriesEnd = scanTrajectories(trajectoriesEnd);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the run in " + dir, e);
         }
@@ -163,6 +192,12 @@ public final class RunIndex {
 
     public synchronized int lineCount() { return rows.size(); }
 
+    /** The latest row of each task and sample, in the order they first appeared. */
+    public synchronized List<RowSummary> latestRows() { return List.copyOf(latest.values()); }
+
+    /** How many latest rows have each status. */
+    public synchronized Map<String, Integer> counts() { return Map.copyOf(counts); }
+
     /** Distinct tasks with a row. */
     public synchronized int taskCount() { return taskIds.size(); }
 
@@ -172,7 +207,7 @@ public final class RunIndex {
     /** The task of a number, or null. */
     public synchronized String taskId(int number) { return number >= 0 && number < taskIds.size() ? taskIds.get(number) : null; }
 
-    public synchronized String finalAnswer(String taskId) { return finalAnswers.get(taskId); }
+    public String finalAnswer(String taskId) { return finalAnswers.get(taskId); }
 
     /** The latest row of each (task, sample) of the task, read from disk. */
     public List<JsonNode> rowsOf(String taskId) {
@@ -193,10 +228,7 @@ public final class RunIndex {
 
     /** The task's trajectories.jsonl events in the order they were written, read from disk. */
     public List<JsonNode> eventsOf(String taskId) {
-        LineSpans spans;
-        synchronized (this) {
-            spans = events.get(taskId);
-        }
+        LineSpans spans = events.get(taskId);
         if (spans == null) return List.of();
         List<JsonNode> out = new ArrayList<>(spans.size());
         try (FileChannel channel = FileChannel.open(dir.resolve("trajectories.jsonl"), StandardOpenOption.READ)) {

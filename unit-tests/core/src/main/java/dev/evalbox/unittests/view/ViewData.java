@@ -27,8 +27,28 @@ public final class ViewData {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RunFolder folder;
+    private final java.util.concurrent.Executor indexer;
 
-    public ViewData(RunFolder folder) { this.folder = folder; }
+    /**
+     * Data for the runs under {@code folder}. With an {@code indexer}, a run's trajectories.jsonl (the
+     * large file, needed for the tasks' final answers and pages) is read on it, and a run's page is
+     * answered without waiting; without one (the bundle), it is read before the run's data is made.
+     */
+    public ViewData(RunFolder folder, java.util.concurrent.Executor indexer) {
+        this.folder = folder;
+        this.indexer = indexer;
+    }
+
+    public ViewData(RunFolder folder) { this(folder, null); }
+
+    /** Reads every run's files once, on the indexer, so that the first page asked for finds them read. */
+    public void warmUp() {
+        if (indexer == null) return;
+        indexer.execute(() -> folder.scan().values().forEach(index -> {
+            index.refresh(false);
+            index.refreshTrajectories();
+        }));
+    }
 
     public RunFolder folder() { return folder; }
 
@@ -70,17 +90,21 @@ public final class ViewData {
         JsonNode total = run.path("dataset").path("tasks");
         if (total.isInt()) summary.put("total", total.asInt()); else summary.putNull("total");
         ObjectNode counts = summary.putObject("counts");
-        double scoreSum = 0;
-        int scored = 0;
-        Map<String, RowSummary> latest = latest(index.rowsFrom(0));
-        for (RowSummary row : latest.values()) {
-            counts.put(row.status(), counts.path(row.status()).asInt() + 1);
-            if (row.score() != null) {
-                scoreSum += row.score();
-                scored++;
+        Map<String, Integer> byStatus = new TreeMap<>(index.counts());
+        byStatus.forEach((status, n) -> {
+            if (n > 0) counts.put(status, n);
+        });
+        if (byStatus.getOrDefault("scored", 0) > 0) {
+            double scoreSum = 0;
+            int scored = 0;
+            for (RowSummary row : index.latestRows()) {
+                if (row.score() != null) {
+                    scoreSum += row.score();
+                    scored++;
+                }
             }
+            if (scored > 0) summary.put("mean_score", scoreSum / scored);
         }
-        if (scored > 0) summary.put("mean_score", scoreSum / scored);
         summary.set("metrics", headline(run.path("metrics")));
         // the statistics work will add intervals next to each metric; the page shows "interval" when a metric has one
         return summary;
@@ -98,19 +122,19 @@ public final class ViewData {
         return out;
     }
 
-    /** The latest row of each task and sample. */
-    static Map<String, RowSummary> latest(List<RowSummary> rows) {
-        Map<String, RowSummary> latest = new java.util.LinkedHashMap<>();
-        for (RowSummary row : rows) latest.put(row.taskId() + "\u0000" + row.sample(), row);
-        return latest;
-    }
-
     /** One run: its summary, and its results.jsonl lines from line {@code from} on (all with 0), null for an unknown key. */
     public ObjectNode run(String key, int from) {
         RunIndex index = folder.run(key);
         if (index == null) return null;
-        index.refresh(true);
+        if (indexer == null) {
+            index.refresh(true);
+        } else {
+            index.refresh(false);
+            indexer.execute(index::refreshTrajectories); // the first time the whole file, later what it gained
+        }
         ObjectNode out = runSummary(key, index);
+        // until trajectories.jsonl is read, rows carry no final answers; the page asks again for all rows once it is
+        out.put("answers_ready", index.trajectoriesIndexed());
         out.put("dir", index.dir().toString());
         out.set("metrics_full", index.run().path("metrics"));
         List<RowSummary> rows = index.rowsFrom(from);
@@ -140,6 +164,18 @@ public final class ViewData {
         out.put("number", number);
         out.put("task_id", taskId);
         out.put("run_path", folder.relative(index));
+        out.put("run_title", index.header().benchmarkName() + " · " + index.header().model());
+        // the failed tasks around this one, for the page's keys: the page does not load the whole run for them
+        int previous = -1;
+        int next = -1;
+        for (RowSummary row : index.latestRows()) {
+            if (!row.status().equals("failed") && !row.status().equals("error")) continue;
+            int n = index.taskNumber(row.taskId());
+            if (n < number && n > previous) previous = n;
+            if (n > number && (next < 0 || n < next)) next = n;
+        }
+        if (previous >= 0) out.put("previous_failed", previous); else out.putNull("previous_failed");
+        if (next >= 0) out.put("next_failed", next); else out.putNull("next_failed");
         String command = "%sandbox open --task " + shellWord(taskId) + " --run " + shellWord(index.dir().toString());
         out.put("html", new TaskTranscript(taskId, index.rowsOf(taskId), index.eventsOf(taskId), files(index.dir(), taskId), link, command).html());
         return out;

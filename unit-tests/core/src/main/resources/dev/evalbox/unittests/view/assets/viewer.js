@@ -168,6 +168,9 @@
         run.search[id] = (r[1] + ' ' + (r[6] || '') + ' ' + (r[7] || '')).toLowerCase();
       });
       run.lines = data.from + data.rows.length;
+      // rows sent before the server had read the final answers: ask for all rows again once it has
+      if (!data.answers_ready) run.answersPending = true;
+      else if (run.answersPending) { run.answersPending = false; run.lines = 0; }
       return {run: run, added: added};
     });
   }
@@ -304,20 +307,14 @@
   function taskPage(key, number) {
     var gen = generation;
     var start = performance.now();
-    var run = runs[key];
-    Promise.all([run && run.summary ? Promise.resolve({run: run}) : runData(key), load('data/task/' + key + '/' + number + '.js')]).then(function (got) {
+    load('data/task/' + key + '/' + number + '.js').then(function (task) {
       if (gen !== generation) return;
-      var run = got[0].run;
-      var task = got[1];
-      document.getElementById('where').textContent = run.summary.path + ' · ' + task.task_id;
-      // the tasks that need a look, in the run's order: failed or errored
-      var failing = [];
-      run.order.forEach(function (id) { var r = run.rows[id]; if ((r[3] === 'failed' || r[3] === 'error') && failing.indexOf(r[0]) < 0) failing.push(r[0]); });
-      var next = failing.filter(function (n) { return n > number; })[0];
-      var previous = failing.filter(function (n) { return n < number; }).pop();
+      document.getElementById('where').textContent = task.run_path + ' · ' + task.task_id;
+      var next = task.next_failed;
+      var previous = task.previous_failed;
       clear(app);
       app.appendChild(el('div', {'class': 'nav'}, [
-        el('a', {href: '#/run/' + key, id: 'back', text: '← ' + run.summary.benchmark_title + ' · ' + run.summary.model}),
+        el('a', {href: '#/run/' + key, id: 'back', text: '← ' + task.run_title}),
         previous == null ? null : el('a', {href: '#/run/' + key + '/task/' + previous, id: 'previous-failed', text: '‹ previous failed'}),
         next == null ? null : el('a', {href: '#/run/' + key + '/task/' + next, id: 'next-failed', text: 'next failed ›'}),
         el('span', {'class': 'keys'}, [el('kbd', {text: 'n'}), ' next failed ', el('kbd', {text: 'p'}), ' previous failed ', el('kbd', {text: 'u'}), ' back to the run'])]));

@@ -40,7 +40,9 @@ public final class ViewBundle {
             Map<String, RunIndex> runs = new TreeMap<>(data.folder().scan());
             for (Map.Entry<String, RunIndex> run : runs.entrySet()) {
                 String key = run.getKey();
-                write(site, "data/run/" + key + ".js", data.run(key, 0));
+                Path runScript = site.resolve("data/run/" + key + ".js");
+                Files.createDirectories(runScript.getParent());
+                Files.write(runScript, data.runScript("data/run/" + key + ".js", key, 0));
                 for (int n = 0; n < run.getValue().taskCount(); n++) {
                     write(site, "data/task/" + key + "/" + n + ".js", data.task(key, n, file -> ViewAssets.fileLink(key, file)));
                     tasks++;

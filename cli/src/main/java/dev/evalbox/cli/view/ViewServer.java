@@ -197,9 +197,13 @@ public final class ViewServer implements AutoCloseable {
         Matcher run = RUN.matcher(path);
         if (run.matches()) {
             Matcher from = FROM.matcher(Optional.ofNullable(uri.getRawQuery()).orElse(""));
-            ObjectNode payload = data.run(run.group(1), from.find() ? Integer.parseInt(from.group(1)) : 0);
-            if (payload == null) notFound(exchange);
-            else script(exchange, path.substring(1), payload);
+            byte[] script = data.runScript(path.substring(1), run.group(1), from.find() ? Integer.parseInt(from.group(1)) : 0);
+            if (script == null) {
+                notFound(exchange);
+            } else {
+                exchange.getResponseHeaders().set("Cache-Control", "no-store");
+                send(exchange, 200, "text/javascript; charset=utf-8", script);
+            }
             return;
         }
         Matcher task = TASK.matcher(path);

@@ -18,27 +18,27 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 
 /** Headless Chromium through Playwright for the viewer's tests, and raw HTTP requests that no client normalizes. */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
     private final Playwright playwright;
     private final com.microsoft.playwright.Browser browser;
 
-    Browser() {
+    public Browser() {
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setHeadless(true).setExecutablePath(ChromiumRequired.CHROMIUM)
                 .setArgs(List.of("--no-sandbox", "--disable-gpu")));
     }
 
-    Page page() {
+    public Page page() {
         return browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(1300, 1000)).newPage();
     }
 
     /** Waits for the viewer to say it rendered {@code name} (a selector wait: the page's CSP forbids waitForFunction's eval). */
-    static void rendered(Page page, String name) {
+    public static void rendered(Page page, String name) {
         page.waitForSelector("body[data-rendered='" + name + "']", new Page.WaitForSelectorOptions().setTimeout(120_000));
     }
 
     /** Distinct colours in a screenshot: a blank or unstyled page has few. */
-    static int colours(byte[] png) throws IOException {
+    public static int colours(byte[] png) throws IOException {
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
         Set<Integer> seen = new HashSet<>();
         for (int x = 0; x < image.getWidth(); x += 2) {
@@ -48,7 +48,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** Whether the screenshot has a pixel of {@code rgb} (give or take 8 per channel). */
-    static boolean hasColour(byte[] png, int rgb) throws IOException {
+    public static boolean hasColour(byte[] png, int rgb) throws IOException {
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
         for (int x = 0; x < image.getWidth(); x++) {
             for (int y = 0; y < image.getHeight(); y++) {
@@ -61,7 +61,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** A GET sent byte for byte as given (the path is not normalized); returns the status line and headers and body. */
-    static String raw(int port, String path, String... headers) throws IOException {
+    public static String raw(int port, String path, String... headers) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\n");
             boolean host = false;
@@ -79,7 +79,7 @@ final class Browser implements AutoCloseable {
         }
     }
 
-    static int status(String response) {
+    public static int status(String response) {
         return Integer.parseInt(response.substring(9, 12));
     }
 

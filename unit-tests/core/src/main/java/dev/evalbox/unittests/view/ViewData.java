@@ -122,8 +122,13 @@ public final class ViewData {
         return out;
     }
 
-    /** One run: its summary, and its results.jsonl lines from line {@code from} on (all with 0), null for an unknown key. */
-    public ObjectNode run(String key, int from) {
+    /**
+     * The script of one run (data/run/KEY.js): its summary, and its results.jsonl lines from line
+     * {@code from} on (all with 0) as arrays [task number, id, sample, status, category, difficulty,
+     * reason, answer, score, turns]; null for an unknown key. The rows are streamed into the bytes,
+     * not built as a tree first: a run of 20,000 tasks is a 2 MB answer.
+     */
+    public byte[] runScript(String name, String key, int from) {
         RunIndex index = folder.run(key);
         if (index == null) return null;
         if (indexer == null) {
@@ -132,24 +137,47 @@ public final class ViewData {
             index.refresh(false);
             indexer.execute(index::refreshTrajectories); // the first time the whole file, later what it gained
         }
-        ObjectNode out = runSummary(key, index);
+        ObjectNode summary = runSummary(key, index);
+        summary.put("dir", index.dir().toString());
+        summary.set("metrics_full", index.run().path("metrics"));
         // until trajectories.jsonl is read, rows carry no final answers; the page asks again for all rows once it is
-        out.put("answers_ready", index.trajectoriesIndexed());
-        out.put("dir", index.dir().toString());
-        out.set("metrics_full", index.run().path("metrics"));
+        summary.put("answers_ready", index.trajectoriesIndexed());
         List<RowSummary> rows = index.rowsFrom(from);
-        out.put("from", Math.max(0, Math.min(from, index.lineCount())));
-        out.put("lines", index.lineCount());
-        ArrayNode list = out.putArray("rows");
-        for (RowSummary row : rows) {
-            ArrayNode r = list.addArray();
-            String answer = row.answer() != null ? row.answer() : index.finalAnswer(row.taskId());
-            r.add(index.taskNumber(row.taskId())).add(row.taskId()).add(row.sample()).add(row.status()).add(row.category())
-                    .add(row.difficulty()).add(row.reason()).add(answer);
-            if (row.score() == null) r.addNull(); else r.add(row.score());
-            if (row.turns() == null) r.addNull(); else r.add(row.turns());
+        summary.put("from", rows.isEmpty() ? Math.max(0, Math.min(from, index.lineCount())) : Math.max(0, from));
+        summary.put("lines", index.lineCount());
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(256 + rows.size() * 160);
+        try (com.fasterxml.jackson.core.JsonGenerator json = JSON.getFactory().createGenerator(bytes)) {
+            json.writeRaw("evalbox.receive(");
+            json.writeString(name);
+            json.writeRaw(",");
+            json.writeStartObject();
+            for (var field = summary.fields(); field.hasNext(); ) {
+                var entry = field.next();
+                json.writeFieldName(entry.getKey());
+                JSON.writeTree(json, entry.getValue());
+            }
+            json.writeArrayFieldStart("rows");
+            for (RowSummary row : rows) {
+                json.writeStartArray();
+                json.writeNumber(index.taskNumber(row.taskId()));
+                json.writeString(row.taskId());
+                json.writeNumber(row.sample());
+                json.writeString(row.status());
+                json.writeString(row.category());
+                json.writeString(row.difficulty());
+                json.writeString(row.reason());
+                json.writeString(row.answer() != null ? row.answer() : index.finalAnswer(row.taskId()));
+                if (row.score() == null) json.writeNull(); else json.writeNumber(row.score());
+                if (row.turns() == null) json.writeNull(); else json.writeNumber(row.turns());
+                json.writeEndArray();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+            json.writeRaw(");\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the data of run " + key, e);
         }
-        return out;
+        return bytes.toByteArray();
     }
 
     /** One task's page by its number in the run; null for an unknown run or task. */

@@ -109,11 +109,13 @@ public final class ViewBenchmark {
             context.put("turns", settings.turns());
             context.put("rounds", settings.rounds());
             context.put("browser", settings.chromium().toString());
+            context.put("load_average_at_end", loadAverage()); // the machine's load: the times are wall-clock times on it
             return new BenchReport("view", "evalbox view: " + settings.tasks() + " tasks x " + settings.turns() + " turns with figures, headless Chromium",
                     context, measures, List.of(
                     "Times are the page's own performance.measure, to after the rendered rows are laid out and painted; first renders count from navigation.",
-                    "cold: the first request of a run, which makes the server index results.jsonl (and, for the run page, trajectories.jsonl);",
-                    "the server keeps only the index (byte spans per task) and reads a task's lines back when its page is asked for.",
+                    "cold: the first round, right after the server started: a fresh JVM reads results.jsonl, while it reads trajectories.jsonl on a thread of its own;",
+                    "the server keeps only the index (row summaries, byte spans per task) and reads a task's lines back when its page is asked for.",
+                    "load average at the end: " + loadAverage() + " (wall-clock times on a shared machine grow with it).",
                     "There is no anchor: no other viewer of this run format runs here; the goal is the issue's 1 s."));
         } finally {
             server.destroy();
@@ -162,6 +164,14 @@ public final class ViewBenchmark {
             }
         }
         throw new IllegalStateException("evalbox view ended without printing its URL (exit " + server.exitValue() + ")");
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip().split(" ", 4)[0];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     /** A field of /proc/PID/status in kB. */

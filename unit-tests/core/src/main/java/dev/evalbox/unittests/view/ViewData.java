@@ -142,6 +142,23 @@ public final class ViewData {
         summary.set("metrics_full", index.run().path("metrics"));
         // until trajectories.jsonl is read, rows carry no final answers; the page asks again for all rows once it is
         summary.put("answers_ready", index.trajectoriesIndexed());
+        if (from <= 0) {
+            // a page opening the run asks for every row: the rows' part of the answer is kept while the run does not change
+            String state = index.lineCount() + "/" + index.trajectoriesIndexed() + "/" + summary.toString().hashCode() + "/" + name;
+            CachedScript cached = scripts.get(key);
+            if (cached != null && cached.state().equals(state)) return cached.bytes();
+            byte[] bytes = encodeRun(name, key, index, summary, from);
+            scripts.put(key, new CachedScript(state, bytes));
+            return bytes;
+        }
+        return encodeRun(name, key, index, summary, from);
+    }
+
+    private record CachedScript(String state, byte[] bytes) { }
+
+    private final Map<String, CachedScript> scripts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private byte[] encodeRun(String name, String key, RunIndex index, ObjectNode summary, int from) {
         List<RowSummary> rows = index.rowsFrom(from);
         summary.put("from", rows.isEmpty() ? Math.max(0, Math.min(from, index.lineCount())) : Math.max(0, from));
         summary.put("lines", index.lineCount());

@@ -159,6 +159,7 @@
   function runData(key) {
     var run = runs[key] || (runs[key] = {summary: null, rows: {}, order: [], search: {}, lines: 0});
     return load('data/run/' + key + '.js', '?from=' + run.lines + '&t=' + Date.now()).then(function (data) {
+      performance.mark('evalbox-run-data');
       run.summary = data;
       var added = data.rows.length > 0;
       data.rows.forEach(function (r) {

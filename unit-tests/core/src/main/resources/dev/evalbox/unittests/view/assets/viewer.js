@@ -166,7 +166,7 @@
         var id = r[1] + '\u0000' + r[2];
         if (!(id in run.rows)) run.order.push(id);
         run.rows[id] = r;
-        run.search[id] = (r[1] + ' ' + (r[6] || '') + ' ' + (r[7] || '')).toLowerCase();
+        if (run.search[id] !== undefined) run.search[id] = undefined; // made again on the first text filter that needs it
       });
       run.lines = data.from + data.rows.length;
       // rows sent before the server had read the final answers: ask for all rows again once it has
@@ -192,6 +192,15 @@
       }, function (e) { if (gen === generation) fail(e); });
     }
     poll();
+  }
+
+  function searchText(run, id) {
+    var text = run.search[id];
+    if (text === undefined) {
+      var r = run.rows[id];
+      text = run.search[id] = (r[1] + ' ' + (r[6] || '') + ' ' + (r[7] || '')).toLowerCase();
+    }
+    return text;
   }
 
   function statusChanged(view, run) { return view && view.status !== run.summary.status; }
@@ -238,7 +247,7 @@
       var ids = run.order.filter(function (id) {
         var r = run.rows[id];
         return (!filters.status || r[3] === filters.status) && (!filters.category || r[4] === filters.category)
-          && (!filters.difficulty || r[5] === filters.difficulty) && (!text || run.search[id].indexOf(text) >= 0);
+          && (!filters.difficulty || r[5] === filters.difficulty) && (!text || searchText(run, id).indexOf(text) >= 0);
       });
       var rows = ids.map(function (id) { return run.rows[id]; });
       if (filters.sort === 'status') rows.sort(function (a, b) { return a[3] < b[3] ? -1 : a[3] > b[3] ? 1 : a[0] - b[0]; });

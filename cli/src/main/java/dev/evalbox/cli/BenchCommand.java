@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure evalbox against an anchor measured in the same run; prints a table (or JSON with --json).",
-        subcommands = {BenchSandboxCommand.class, BenchKernelCommand.class})
+        subcommands = {BenchSandboxCommand.class, BenchKernelCommand.class, BenchViewCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 GradeCommand.class,
                 ReportCommand.class,
+                ViewCommand.class,
                 BenchCommand.class,
                 KernelCommand.class,
                 picocli.CommandLine.HelpCommand.class

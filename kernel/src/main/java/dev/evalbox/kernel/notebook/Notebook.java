@@ -141,6 +141,11 @@ public final class Notebook {
     }
 
     /** A recorded task as a conversation (one turn when {@code turn} is given). */
+    /** One task of a run as `evalbox view` shows it (the same rendering). */
+    public static TaskView task(java.nio.file.Path run, String task) {
+        return new TaskView(run, task);
+    }
+
     public static TrajectoryView trajectory(java.nio.file.Path run, String task, Integer turn) {
         return new TrajectoryView(Magics.findTrajectory(run, task), turn);
     }

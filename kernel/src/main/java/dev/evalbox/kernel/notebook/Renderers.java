@@ -22,6 +22,7 @@ final class Renderers {
         add(RenderedImage.class, Renderers::png);
         add(RunView.class, RunView::bundle);
         add(TrajectoryView.class, TrajectoryView::bundle);
+        add(TaskView.class, TaskView::bundle);
         add(dev.evalbox.sandbox.ExecutionResult.class, Renderers::executionResult);
     }
 

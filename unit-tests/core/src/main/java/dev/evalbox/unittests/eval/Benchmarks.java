@@ -64,6 +64,14 @@ public final class Benchmarks {
         return List.copyOf(found);
     }
 
+    /** Where benchmarks and what they provide are looked for: this class's loader, then each benchmark folder's. */
+    public static List<ClassLoader> loaders() {
+        List<ClassLoader> loaders = new ArrayList<>();
+        loaders.add(Benchmarks.class.getClassLoader());
+        loaders.addAll(folders());
+        return loaders;
+    }
+
     /** A class loader per folder of HOME/benchmarks, made once; none outside a distribution. */
     private static List<ClassLoader> folders() {
         List<ClassLoader> made = folders;

@@ -5,7 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Marks up Python source as HTML spans (keywords, strings, comments, numbers, builtins) for reports. */
-final class PythonHighlighter {
+public final class PythonHighlighter {
     private static final Set<String> KEYWORDS = Set.of("False", "None", "True", "and", "as", "assert", "async", "await", "break",
             "class", "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
             "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield");
@@ -19,7 +19,7 @@ final class PythonHighlighter {
 
     private PythonHighlighter() { }
 
-    static String toHtml(String code) {
+    public static String toHtml(String code) {
         StringBuilder html = new StringBuilder(code.length() * 2);
         Matcher m = TOKEN.matcher(code);
         int last = 0;

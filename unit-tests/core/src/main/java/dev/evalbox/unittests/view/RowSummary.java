@@ -1,0 +1,59 @@
+package dev.evalbox.unittests.view;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * What the task list needs of one results.jsonl line, kept in memory for every line of a run; the
+ * whole row stays on disk at {@code offset}, read back when a task page asks for it.
+ */
+public record RowSummary(String taskId, int sample, String status, String category, String difficulty, String reason,
+                         String answer, Double score, Integer turns, long offset, int length) {
+    static final int SNIPPET = 240;
+    private static final List<String> ANSWER_FIELDS = List.of("final_answer", "answer", "completion");
+
+    static RowSummary of(JsonNode row, long offset, int length) {
+        String answer = null;
+        for (String field : ANSWER_FIELDS) {
+            if (row.path(field).isTextual()) {
+                answer = row.get(field).asText();
+                break;
+            }
+        }
+        return new RowSummary(row.path("task_id").asText(), row.path("sample").asInt(0), status(row), category(row),
+                text(row, "difficulty"), snippet(row.path("reason").isTextual() ? row.get("reason").asText() : null), snippet(answer),
+                row.path("score").isNumber() ? row.get("score").asDouble() : null,
+                row.path("turns").isInt() ? row.get("turns").asInt() : null, offset, length);
+    }
+
+    /**
+     * passed, failed, error (the attempt did not run to an answer: the model call failed or the row
+     * names an error), scored (a benchmark that scores instead of passing), or unscored.
+     */
+    public static String status(JsonNode row) {
+        boolean error = "model_error".equals(row.path("stop_reason").asText())
+                || row.path("error").isTextual() && !row.get("error").asText().isBlank();
+        if (row.path("passed").isBoolean()) return row.get("passed").asBoolean() ? "passed" : error ? "error" : "failed";
+        if (row.path("score").isNumber()) return "scored";
+        return error ? "error" : "unscored";
+    }
+
+    /** The benchmark's grouping field: category, else the first part of ArtifactsBench's class, else task_type. */
+    public static String category(JsonNode row) {
+        String category = text(row, "category");
+        if (category == null && row.path("class").isTextual()) category = row.get("class").asText().split("-", 2)[0].strip();
+        if (category == null) category = text(row, "task_type");
+        return category == null ? "(none)" : category;
+    }
+
+    private static String text(JsonNode row, String field) {
+        if (!row.path(field).isValueNode() || row.get(field).isNull()) return null;
+        String value = row.get(field).asText().replaceAll("\\s+", " ").strip();
+        return value.isEmpty() ? null : value;
+    }
+
+    static String snippet(String text) {
+        if (text == null) return null;
+        return text.length() <= SNIPPET ? text : text.substring(0, SNIPPET) + "…";
+    }
+}

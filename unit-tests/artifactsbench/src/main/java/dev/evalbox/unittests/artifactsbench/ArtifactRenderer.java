@@ -191,7 +191,7 @@ public final class ArtifactRenderer implements AutoCloseable {
         }
         this.isolation = BrowserIsolation.prepare(settings.chromium());
         try {
-            this.playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+            this.playwright = Playwrights.create();
         } catch (RuntimeException e) {
             isolation.close();
             throw e;

@@ -8,7 +8,6 @@ import dev.evalbox.unittests.bench.HeadlessBrowser;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@link HeadlessBrowser} on Playwright, which this module carries for rendering pages: the system
@@ -20,7 +19,7 @@ public final class PlaywrightBrowser implements HeadlessBrowser {
     private final Browser browser;
 
     private PlaywrightBrowser(Path chromium, List<String> arguments) {
-        this.playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        this.playwright = Playwrights.create();
         try {
             this.browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setHeadless(true).setExecutablePath(chromium)
                     .setArgs(arguments));

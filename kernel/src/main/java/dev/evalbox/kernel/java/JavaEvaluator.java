@@ -31,12 +31,16 @@ public final class JavaEvaluator implements AutoCloseable {
     private final SourceCodeAnalysis analysis;
     private final CellExecutionControl control;
     private final SnippetLoader loader;
+    private final CompiledClasses compiled;
+    private final SnippetIds ids = new SnippetIds();
 
     public JavaEvaluator(List<String> classpath, List<String> startup) {
         this.loader = new SnippetLoader(ClassLoader.getPlatformClassLoader());
         this.control = new CellExecutionControl(loader);
-        this.shell = JShell.builder().executionEngine(new CellExecutionProvider(control), Map.of()).build();
+        this.shell = JShell.builder().executionEngine(new CellExecutionProvider(control), Map.of())
+                .idGenerator(ids::id).build();
         this.analysis = shell.sourceCodeAnalysis();
+        this.compiled = new CompiledClasses(shell);
         if (!classpath.isEmpty()) {
             shell.addToClasspath(String.join(java.io.File.pathSeparator, classpath));
         }
@@ -46,6 +50,49 @@ public final class JavaEvaluator implements AutoCloseable {
                 throw new IllegalStateException("startup snippet failed: " + snippet + ": " + outcome.error().evalue());
             }
         }
+    }
+
+    /**
+     * Compiles and runs {@code snippets} (see {@code KernelSettings.DEFAULT_WARM_UP}), so javac's code is
+     * loaded and compiled by the JIT before the first cell rather than during it; then forgets them:
+     * they leave no declaration, no class file and no snippet number behind (the first cell's snippets
+     * are numbered as without the warm-up, so its tracebacks read the same). Returns the last value a
+     * snippet had, for the caller to warm its rendering with. {@code keepGoing} is asked between
+     * snippets; {@link #stop()} ends the one running (a shutdown during the warm-up).
+     */
+    public Object warmUp(List<String> snippets, java.util.function.BooleanSupplier keepGoing) {
+        Object value = null;
+        ids.hideFromNow();
+        try {
+            for (String snippet : snippets) {
+                if (!keepGoing.getAsBoolean()) {
+                    break;
+                }
+                CellOutcome outcome = execute(snippet, keepGoing);
+                if (outcome.hasValue()) {
+                    value = outcome.value();
+                }
+            }
+            shell.snippets().filter(snippet -> ids.hidden(snippet.id())).toList().forEach(snippet -> {
+                if (shell.status(snippet).isActive()) {
+                    shell.drop(snippet);
+                }
+                compiled.forget(snippet);
+            });
+        } finally {
+            ids.showFromNow();
+        }
+        return value;
+    }
+
+    /** Why JShell's class files of finished snippets are not pruned, or null when they are. */
+    public String pruningUnavailable() {
+        return compiled.unavailable();
+    }
+
+    /** Class files JShell holds (for tests: it must not grow with expression cells); -1 when not visible. */
+    public int retainedClassFiles() {
+        return compiled.retained();
     }
 
     /** The class loader cells' classes live in; the notebook API the cells call is loaded through it. */
@@ -58,7 +105,15 @@ public final class JavaEvaluator implements AutoCloseable {
     }
 
     public CellOutcome execute(String code) {
+        return execute(code, () -> true);
+    }
+
+    /** {@code keepGoing} is asked once the previous stop is cleared, so a stop that comes with keepGoing turning false is never lost. */
+    private CellOutcome execute(String code, java.util.function.BooleanSupplier keepGoing) {
         control.clearStop();
+        if (!keepGoing.getAsBoolean()) {
+            return interrupted();
+        }
         List<Fragment> fragments = fragments(code);
         CellOutcome outcome = CellOutcome.ok();
         for (Fragment fragment : fragments) {
@@ -71,14 +126,17 @@ public final class JavaEvaluator implements AutoCloseable {
             }
             outcome = evaluate(fragment, code);
             if (control.stopped()) {
-                return CellOutcome.failed(new CellError("Interrupted", "the cell was interrupted",
-                        List.of("Interrupted: the cell was interrupted")));
+                return interrupted();
             }
             if (outcome.failed()) {
                 return outcome;
             }
         }
         return outcome;
+    }
+
+    private static CellOutcome interrupted() {
+        return CellOutcome.failed(new CellError("Interrupted", "the cell was interrupted", List.of("Interrupted: the cell was interrupted")));
     }
 
     /** Stops the running cell, if any (from another thread: the control channel's). */
@@ -147,24 +205,40 @@ public final class JavaEvaluator implements AutoCloseable {
             if (event.causeSnippet() != null) {
                 continue; // a dependent snippet was updated; only the cell's own snippets speak
             }
+            Snippet snippet = event.snippet();
             if (event.status() == Snippet.Status.REJECTED) {
-                return CellOutcome.failed(compileError(event.snippet(), fragment, cell));
+                return CellOutcome.failed(compileError(snippet, fragment, cell));
             }
+            CellOutcome result;
             if (event.exception() != null) {
-                return CellOutcome.failed(runtimeError(event.exception()));
-            }
-            if (producesValue(event.snippet())) {
-                outcome = control.isValueKey(event.value()) ? CellOutcome.value(value) : CellOutcome.value(event.value());
-                if (event.snippet().subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
-                    // JShell keeps every expression's value as a variable ($1, $2, ...) and imports all of
-                    // them into each later snippet, so a notebook would compile slower with every cell.
-                    shell.drop(event.snippet());
-                }
+                result = CellOutcome.failed(runtimeError(event.exception()));
+            } else if (producesValue(snippet)) {
+                result = control.isValueKey(event.value()) ? CellOutcome.value(value) : CellOutcome.value(event.value());
             } else {
-                outcome = CellOutcome.ok();
+                result = CellOutcome.ok();
             }
+            forgetIfDone(snippet);
+            if (result.failed()) {
+                return result;
+            }
+            outcome = result;
         }
         return outcome;
+    }
+
+    /**
+     * What no later snippet can refer to is let go once evaluated: JShell keeps every expression's
+     * value as a variable ($1, $2, ...) and imports all of them into each later snippet, and it keeps
+     * every snippet's class file, which javac lists in each compile; either made a notebook compile
+     * slower with every cell. Declarations stay.
+     */
+    private void forgetIfDone(Snippet snippet) {
+        if (snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
+            shell.drop(snippet);
+            compiled.forget(snippet);
+        } else if (snippet.kind() == Snippet.Kind.STATEMENT || snippet.kind() == Snippet.Kind.EXPRESSION) {
+            compiled.forget(snippet);
+        }
     }
 
     private static boolean producesValue(Snippet snippet) {

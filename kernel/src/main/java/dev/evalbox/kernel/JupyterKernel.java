@@ -490,7 +490,9 @@ public final class JupyterKernel implements AutoCloseable {
                 }
                 NotebookBridge notebook = new NotebookBridge(java.cellClassLoader(), this::publishDisplay, this::readLine);
                 long built = System.nanoTime();
-                // javac's first compiles, and rendering a value, happen now rather than in the first cell.
+                cells.complete(new Cells(java, notebook, new MagicCells(java)));
+                // javac's first compiles, and rendering a value, happen now rather than in the first cell;
+                // the warm-up gives way as soon as a cell (or a completion, ...) wants the engine.
                 warming = java;
                 Object value;
                 try {
@@ -506,10 +508,9 @@ public final class JupyterKernel implements AutoCloseable {
                     }
                 }
                 if (trace) {
-                    log(String.format(Locale.ROOT, "trace: engine built in %.1f ms, warmed up in %.1f ms",
+                    log(String.format(Locale.ROOT, "trace: engine built in %.1f ms, warm-up ended %.1f ms later",
                             (built - started) / 1e6, (System.nanoTime() - built) / 1e6));
                 }
-                cells.complete(new Cells(java, notebook, new MagicCells(java)));
             } catch (RuntimeException | Error e) {
                 log("the Java engine failed to start: " + e);
                 cells.completeExceptionally(e);

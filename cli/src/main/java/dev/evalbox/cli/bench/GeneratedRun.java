@@ -31,43 +31,39 @@ final class GeneratedRun {
     }
 
     /** Writes the run into {@code directory} (created) and returns it. */
-    static Path write(Path directory, int tasks) {
-        try {
-            Files.createDirectories(directory.resolve("artifacts"));
-            Random random = new Random(15);
-            String code = "def solution(values):\n    total = 0\n    for value in values:\n        if value % 2 == 0:\n"
-                    + "            total += value * value\n        else:\n            total -= value\n    return total\n";
-            int passed = 0;
-            try (BufferedWriter out = Files.newBufferedWriter(directory.resolve("results.jsonl"), StandardCharsets.UTF_8)) {
-                for (int i = 0; i < tasks; i++) {
-                    boolean ok = random.nextDouble() < 0.6;
-                    passed += ok ? 1 : 0;
-                    ObjectNode row = JSON.createObjectNode().put("task_id", String.format("generated-%05d", i)).put("sample", 0)
-                            .put("passed", ok)
-                            .put("reason", ok ? "" : "AssertionError: expected " + i + " but got " + (i + 1)
-                                    + "\n  File \"test_solution.py\", line 12, in test_case\n    assert solution(values) == expected")
-                            .put("category", CATEGORIES.get(i % CATEGORIES.size()))
-                            .put("completion", code.repeat(4)).put("turns", 5);
-                    if (i < SCREENSHOTS) {
-                        String shot = "artifacts/" + i + "/shot-1.png";
-                        Files.createDirectories(directory.resolve(shot).getParent());
-                        screenshot(directory.resolve(shot), i);
-                        row.putArray("screenshots").add(shot);
-                    }
-                    out.write(JSON.writeValueAsString(row));
-                    out.write('\n');
+    static Path write(Path directory, int tasks) throws IOException {
+        Files.createDirectories(directory.resolve("artifacts"));
+        Random random = new Random(15);
+        String code = "def solution(values):\n    total = 0\n    for value in values:\n        if value % 2 == 0:\n"
+                + "            total += value * value\n        else:\n            total -= value\n    return total\n";
+        int passed = 0;
+        try (BufferedWriter out = Files.newBufferedWriter(directory.resolve("results.jsonl"), StandardCharsets.UTF_8)) {
+            for (int i = 0; i < tasks; i++) {
+                boolean ok = random.nextDouble() < 0.6;
+                passed += ok ? 1 : 0;
+                ObjectNode row = JSON.createObjectNode().put("task_id", String.format("generated-%05d", i)).put("sample", 0)
+                        .put("passed", ok)
+                        .put("reason", ok ? "" : "AssertionError: expected " + i + " but got " + (i + 1)
+                                + "\n  File \"test_solution.py\", line 12, in test_case\n    assert solution(values) == expected")
+                        .put("category", CATEGORIES.get(i % CATEGORIES.size()))
+                        .put("completion", code.repeat(4)).put("turns", 5);
+                if (i < SCREENSHOTS) {
+                    String shot = "artifacts/" + i + "/shot-1.png";
+                    Files.createDirectories(directory.resolve(shot).getParent());
+                    screenshot(directory.resolve(shot), i);
+                    row.putArray("screenshots").add(shot);
                 }
+                out.write(JSON.writeValueAsString(row));
+                out.write('\n');
             }
-            double rate = tasks == 0 ? 0 : 100.0 * passed / tasks;
-            ObjectNode metrics = JSON.createObjectNode().put("pass@1", Math.round(rate * 10) / 10.0).put("tasks", tasks);
-            Files.writeString(directory.resolve("metrics.json"), JSON.writeValueAsString(metrics));
-            ObjectNode run = JSON.createObjectNode().put("benchmark", "generated").put("model", "generated");
-            run.set("metrics", metrics);
-            Files.writeString(directory.resolve("run.json"), JSON.writeValueAsString(run));
-            return directory;
-        } catch (IOException e) {
-            throw new BenchException("cannot write the generated run in " + directory + ": " + e.getMessage(), e);
         }
+        double rate = tasks == 0 ? 0 : 100.0 * passed / tasks;
+        ObjectNode metrics = JSON.createObjectNode().put("pass@1", Math.round(rate * 10) / 10.0).put("tasks", tasks);
+        Files.writeString(directory.resolve("metrics.json"), JSON.writeValueAsString(metrics));
+        ObjectNode run = JSON.createObjectNode().put("benchmark", "generated").put("model", "generated");
+        run.set("metrics", metrics);
+        Files.writeString(directory.resolve("run.json"), JSON.writeValueAsString(run));
+        return directory;
     }
 
     private static void screenshot(Path file, int seed) throws IOException {

@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 /** `evalbox bench kernel`: the evalbox kernel against a Python ipykernel, both through jupyter_client, in the same run. */
 @Command(name = "kernel", mixinStandardHelpOptions = true,
         description = {"The evalbox Jupyter kernel against ipykernel (the anchor), both started from kernelspecs and driven",
-                "by jupyter_client in the same run: trivial-cell round trip p50/p95 and kernel start to first reply."})
+                "by jupyter_client in the same run: trivial-cell round trip p50/p95, kernel start to first reply, the first",
+                "cell after start, and displaying a generated run of 20,000 tasks."})
 final class BenchKernelCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -32,6 +33,10 @@ final class BenchKernelCommand implements Callable<Integer> {
 
     @Option(names = "--code", description = "The trivial cell, valid in Java and Python. Default: ${DEFAULT-VALUE}.")
     String code = "1 + 1";
+
+    @Option(names = "--display-tasks", paramLabel = "N",
+            description = "Tasks in the generated run the notebook displays. Default: ${DEFAULT-VALUE}.")
+    int displayTasks = 20_000;
 
     @Option(names = "--python", description = "The Python with jupyter_client and ipykernel. Default: ${DEFAULT-VALUE}.")
     String python = "/usr/bin/python3";
@@ -52,7 +57,7 @@ final class BenchKernelCommand implements Callable<Integer> {
                     + " \"language\": \"python\"}\n");
             PrintWriter err = spec.commandLine().getErr();
             BenchReport report = new KernelBenchmark(new KernelBenchmark.Settings(python, jupyter, "evalbox-bench",
-                    "ipykernel-bench", code, cells, rounds), line -> {
+                    "ipykernel-bench", code, cells, rounds, displayTasks), line -> {
                 err.println("bench: " + line);
                 err.flush();
             }).run();

@@ -46,6 +46,6 @@ final class Kernelspec {
             return List.of(Path.of(home, "bin", "evalbox").toAbsolutePath().toString());
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-Xss1m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        return List.of(java, "-Xss1m", "-XX:+UseSerialGC", "--add-opens=jdk.jshell/jdk.jshell=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName());
     }
 }

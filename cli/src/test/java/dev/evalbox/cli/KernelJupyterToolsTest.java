@@ -228,7 +228,7 @@ class KernelJupyterToolsTest {
 
     @Test
     void benchKernelMeasuresBothKernels() throws IOException {
-        CommandRunner.Result result = CommandRunner.run("bench", "kernel", "--cells", "5", "--rounds", "1", "--json");
+        CommandRunner.Result result = CommandRunner.run("bench", "kernel", "--cells", "5", "--rounds", "1", "--display-tasks", "300", "--json");
         assertEquals(0, result.exitCode(), result.err());
         JsonNode report = new ObjectMapper().readTree(result.out());
         List<String> keys = new ArrayList<>();
@@ -237,7 +237,8 @@ class KernelJupyterToolsTest {
             assertTrue(measure.path("value").asDouble() > 0, measure.toString());
             assertTrue(measure.path("anchor").asDouble() > 0, "ipykernel measured in the same run: " + measure);
         }
-        assertEquals(List.of("round_trip_p50", "round_trip_p95", "start_to_first_reply", "first_cell", "comment_round_trip_p50"), keys);
+        assertEquals(List.of("round_trip_p50", "round_trip_p95", "start_to_first_reply", "first_cell", "display_run_first",
+                "display_run_p50", "comment_round_trip_p50"), keys);
     }
 
     record Result(int exitCode, String out) {

@@ -22,6 +22,7 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +43,8 @@ import java.util.concurrent.TimeUnit;
 public final class JupyterKernel implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int POLL_MILLIS = 100;
+    /** With -Devalbox.kernel.trace=true (or EVALBOX_KERNEL_TRACE=1) the kernel logs where each cell's time went. */
+    private final boolean trace = Boolean.getBoolean("evalbox.kernel.trace") || "1".equals(System.getenv("EVALBOX_KERNEL_TRACE"));
 
     private final ConnectionInfo connection;
     private final KernelSettings settings;
@@ -78,6 +81,10 @@ public final class JupyterKernel implements AutoCloseable {
     private volatile boolean allowStdin;
     private final List<ObjectNode> payloads = new java.util.concurrent.CopyOnWriteArrayList<>();
     private int executionCount;
+    /** The engine while it warms up, so a shutdown can stop the warm-up's snippet; null before and after. */
+    private volatile JavaEvaluator warming;
+    /** interrupt_requests so far: one that arrives while a cell waits for the engine to start interrupts that cell. */
+    private final java.util.concurrent.atomic.AtomicInteger interrupts = new java.util.concurrent.atomic.AtomicInteger();
 
     /** The evaluator and the bridge to the notebook API in the cells' class loader, ready together. */
     private record Cells(JavaEvaluator java, NotebookBridge notebook, MagicCells magics) {
@@ -110,9 +117,10 @@ public final class JupyterKernel implements AutoCloseable {
         System.setIn(new CellInput(this::readLine));
         flusher.scheduleWithFixedDelay(streams::drain, 50, 50, TimeUnit.MILLISECONDS);
 
-        // The Java engine (JShell, javac) warms up once the first request is answered, or after half a
-        // second: started at once, it would compete with the front end's first kernel_info for the CPU.
-        flusher.schedule(this::startEngine, 500, TimeUnit.MILLISECONDS);
+        // The Java engine (JShell, javac) starts and warms up at once, in the background: a front end
+        // sends its first cell right after the first kernel_info_reply, and the engine's start and
+        // javac's first compiles (over half a second) are then mostly done instead of ahead of the cell.
+        startEngine();
         iopub.status(null, "starting");
         startThread("evalbox-kernel-heartbeat", this::heartbeatLoop);
         startThread("evalbox-kernel-shell", () -> serve(shell));
@@ -137,6 +145,7 @@ public final class JupyterKernel implements AutoCloseable {
         }
         closed = true;
         running = false;
+        stopWarmUp();
         finished.countDown();
         cells.thenAccept(ready -> ready.java().stop());
         for (Thread thread : threads) {
@@ -184,7 +193,6 @@ public final class JupyterKernel implements AutoCloseable {
             log(channel.name() + ": " + request.type() + " failed: " + e);
         } finally {
             iopub.status(request, "idle");
-            startEngine();
         }
         abortQueued(channel, abortQueue);
     }
@@ -248,6 +256,7 @@ public final class JupyterKernel implements AutoCloseable {
                     .put("stdin_port", connection.stdinPort()).put("control_port", connection.controlPort())
                     .put("hb_port", connection.hbPort())));
             case "interrupt_request" -> {
+                interrupts.incrementAndGet();
                 cells.thenAccept(this::interrupt);
                 channel.send(request.reply(session, "interrupt_reply", ok()));
             }
@@ -258,6 +267,7 @@ public final class JupyterKernel implements AutoCloseable {
                 iopub.publish(request, "shutdown_reply", reply.deepCopy());
                 restartRequested = restart;
                 running = false;
+                stopWarmUp();
                 cells.thenAccept(ready -> ready.java().stop());
                 finished.countDown();
             }
@@ -283,13 +293,25 @@ public final class JupyterKernel implements AutoCloseable {
         allowStdin = content.path("allow_stdin").asBoolean(false);
         CellOutcome outcome;
         Cells ready = null;
+        long received = trace ? System.nanoTime() : 0;
+        long engineReady = 0;
         try {
+            boolean waited = !cells.isDone();
+            int interruptsBefore = interrupts.get();
             ready = cells();
-            outcome = ready.magics().run(code);
+            engineReady = trace ? System.nanoTime() : 0;
+            if (waited && interrupts.get() != interruptsBefore) {
+                // Interrupted while the engine was still starting: the cell does not run at all.
+                outcome = CellOutcome.failed(new CellError("Interrupted", "the cell was interrupted",
+                        List.of("Interrupted: the cell was interrupted")));
+            } else {
+                outcome = ready.magics().run(code);
+            }
         } catch (RuntimeException e) {
             outcome = CellOutcome.failed(new CellError("KernelError", "the Java engine is not available: " + e.getMessage(),
                     List.of("KernelError: the Java engine is not available: " + e.getMessage())));
         }
+        long evaluated = trace ? System.nanoTime() : 0;
         String outputText = null;
         if (!outcome.failed() && outcome.hasValue() && outcome.value() != null && !silent) {
             try {
@@ -325,6 +347,12 @@ public final class JupyterKernel implements AutoCloseable {
         // after seeing the error (or the aborted replies) is never caught in the abort.
         List<Message> queued = outcome.failed() && content.path("stop_on_error").asBoolean(true) ? takeQueued(channel) : List.of();
         channel.send(request.reply(session, "execute_reply", reply));
+        if (trace) {
+            long replied = System.nanoTime();
+            log(String.format(Locale.ROOT, "trace: execute %d: waited for the engine %.3f ms, evaluated %.3f ms,"
+                            + " rendered and replied %.3f ms", count, (engineReady - received) / 1e6,
+                    (evaluated - engineReady) / 1e6, (replied - evaluated) / 1e6));
+        }
         return queued;
     }
 
@@ -455,9 +483,34 @@ public final class JupyterKernel implements AutoCloseable {
         }
         Thread thread = new Thread(() -> {
             try {
+                long started = System.nanoTime();
                 JavaEvaluator java = new JavaEvaluator(settings.cellClasspath(), settings.startup());
-                cells.complete(new Cells(java, new NotebookBridge(java.cellClassLoader(), this::publishDisplay, this::readLine),
-                        new MagicCells(java)));
+                if (java.pruningUnavailable() != null) {
+                    log("cells will compile slower as the notebook grows: " + java.pruningUnavailable());
+                }
+                NotebookBridge notebook = new NotebookBridge(java.cellClassLoader(), this::publishDisplay, this::readLine);
+                long built = System.nanoTime();
+                cells.complete(new Cells(java, notebook, new MagicCells(java)));
+                // javac's first compiles, and rendering a value, happen now rather than in the first cell;
+                // the warm-up gives way as soon as a cell (or a completion, ...) wants the engine.
+                warming = java;
+                Object value;
+                try {
+                    value = java.warmUp(settings.warmUp(), () -> running);
+                } finally {
+                    warming = null;
+                }
+                if (value != null && running) {
+                    try {
+                        bundle(notebook.render(value));
+                    } catch (Throwable e) {
+                        log("warming up the rendering failed: " + e);
+                    }
+                }
+                if (trace) {
+                    log(String.format(Locale.ROOT, "trace: engine built in %.1f ms, warm-up ended %.1f ms later",
+                            (built - started) / 1e6, (System.nanoTime() - built) / 1e6));
+                }
             } catch (RuntimeException | Error e) {
                 log("the Java engine failed to start: " + e);
                 cells.completeExceptionally(e);
@@ -465,6 +518,13 @@ public final class JupyterKernel implements AutoCloseable {
         }, "evalbox-kernel-engine-start");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private void stopWarmUp() {
+        JavaEvaluator engine = warming;
+        if (engine != null) {
+            engine.stop();
+        }
     }
 
     private void heartbeatLoop() {

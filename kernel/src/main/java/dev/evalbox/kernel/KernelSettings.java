@@ -14,9 +14,10 @@ import java.util.List;
 
 /**
  * What cells see: the class path (the evalbox API and its libraries, never the kernel's transport)
- * and the snippets run before the first cell (imports).
+ * and the snippets run before the first cell (imports); and the warm-up, snippets the kernel compiles
+ * and runs at start-up and then forgets, so javac is warm when the first cell comes.
  */
-public record KernelSettings(List<String> cellClasspath, List<String> startup) {
+public record KernelSettings(List<String> cellClasspath, List<String> startup, List<String> warmUp) {
     /** Jars only the kernel itself needs (transport, %maven's resolver); a cell that wants another version of them brings its own. */
     private static final List<String> KERNEL_ONLY = List.of("jeromq-", "jnacl-", "maven-resolver-", "maven-model-",
             "maven-repository-metadata-", "maven-artifact-", "maven-builder-support-", "plexus-utils-", "plexus-interpolation-",
@@ -34,9 +35,31 @@ public record KernelSettings(List<String> cellClasspath, List<String> startup) {
             "import dev.evalbox.kernel.notebook.*;",
             "import static dev.evalbox.kernel.notebook.Notebook.*;");
 
+    /**
+     * One snippet of each kind javac compiles differently (an expression with a value, a method, a
+     * variable with a lambda and a stream, a loop statement, a plain expression), written to compile
+     * without the default imports.
+     */
+    public static final List<String> DEFAULT_WARM_UP = List.of(
+            "1 + 1",
+            "String evalboxWarmUp(int n) { return String.valueOf(n).repeat(2); }",
+            "var evalboxWarmUpList = java.util.List.of(1, 2, 3).stream().map(n -> evalboxWarmUp(n))"
+                    + ".collect(java.util.stream.Collectors.toList());",
+            "for (int i = 0; i < 2; i++) { evalboxWarmUpList.size(); }",
+            "evalboxWarmUpList");
+
     public KernelSettings {
         cellClasspath = List.copyOf(cellClasspath);
         startup = List.copyOf(startup);
+        warmUp = List.copyOf(warmUp);
+    }
+
+    public KernelSettings(List<String> cellClasspath, List<String> startup) {
+        this(cellClasspath, startup, DEFAULT_WARM_UP);
+    }
+
+    public KernelSettings withWarmUp(List<String> snippets) {
+        return new KernelSettings(cellClasspath, startup, snippets);
     }
 
     /** This JVM's class path minus the kernel-only jars, and the default imports. */

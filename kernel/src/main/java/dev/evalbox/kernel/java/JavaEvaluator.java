@@ -31,21 +31,116 @@ public final class JavaEvaluator implements AutoCloseable {
     private final SourceCodeAnalysis analysis;
     private final CellExecutionControl control;
     private final SnippetLoader loader;
+    private final CompiledClasses compiled;
+    private final SnippetIds ids = new SnippetIds();
+    /** Calls waiting for or holding the engine (the warm-up gives way to them). */
+    private final java.util.concurrent.atomic.AtomicInteger callers = new java.util.concurrent.atomic.AtomicInteger();
+    /** Stops asked for so far: a call that waited through one was stopped before it ran. */
+    private final java.util.concurrent.atomic.AtomicInteger stops = new java.util.concurrent.atomic.AtomicInteger();
+    /** Guarded by this. */
+    private boolean warmUpFinished;
 
     public JavaEvaluator(List<String> classpath, List<String> startup) {
         this.loader = new SnippetLoader(ClassLoader.getPlatformClassLoader());
         this.control = new CellExecutionControl(loader);
-        this.shell = JShell.builder().executionEngine(new CellExecutionProvider(control), Map.of()).build();
+        this.shell = JShell.builder().executionEngine(new CellExecutionProvider(control), Map.of())
+                .idGenerator(ids::id).build();
         this.analysis = shell.sourceCodeAnalysis();
+        this.compiled = new CompiledClasses(shell);
         if (!classpath.isEmpty()) {
             shell.addToClasspath(String.join(java.io.File.pathSeparator, classpath));
         }
         for (String snippet : startup) {
-            CellOutcome outcome = execute(snippet);
+            CellOutcome outcome = run(snippet, () -> true);
             if (outcome.failed()) {
                 throw new IllegalStateException("startup snippet failed: " + snippet + ": " + outcome.error().evalue());
             }
         }
+    }
+
+    /**
+     * Compiles and runs {@code snippets} (see {@code KernelSettings.DEFAULT_WARM_UP}), so javac's code is
+     * loaded and compiled by the JIT before the first cell rather than during it; then forgets them:
+     * they leave no declaration, no class file and no snippet number behind (the first cell's snippets
+     * are numbered as without the warm-up, so its tracebacks read the same). The warm-up gives way:
+     * once a cell (or a completion, ...) asks for the engine, the snippet running finishes and the
+     * rest are skipped, so a cell waits for one warm-up snippet at most. It ends too when
+     * {@code keepGoing} turns false or on {@link #stop()}. Returns the last value a snippet had, for
+     * the caller to warm its rendering with.
+     */
+    public Object warmUp(List<String> snippets, java.util.function.BooleanSupplier keepGoing) {
+        Object value = null;
+        int stopsBefore = stops.get();
+        java.util.function.BooleanSupplier going = () -> keepGoing.getAsBoolean() && callers.get() == 0 && stops.get() == stopsBefore;
+        try {
+            for (String snippet : snippets) {
+                synchronized (this) {
+                    if (warmUpFinished || !going.getAsBoolean()) {
+                        break;
+                    }
+                    ids.hideFromNow();
+                    try {
+                        CellOutcome outcome = run(snippet, going);
+                        if (outcome.hasValue()) {
+                            value = outcome.value();
+                        }
+                    } finally {
+                        ids.showFromNow();
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // JShell closed under the warm-up (the kernel shut down): nothing left to warm
+        }
+        synchronized (this) {
+            finishWarmUp();
+        }
+        return value;
+    }
+
+    /** Forgets the warm-up's snippets, once: called by the warm-up's end or by the first call that wants the engine. Holds this. */
+    private void finishWarmUp() {
+        if (warmUpFinished) {
+            return;
+        }
+        warmUpFinished = true;
+        try {
+            shell.snippets().filter(snippet -> ids.hidden(snippet.id())).toList().forEach(snippet -> {
+                if (shell.status(snippet).isActive()) {
+                    shell.drop(snippet);
+                }
+                compiled.forget(snippet);
+            });
+        } catch (IllegalStateException e) {
+            // JShell is closed: nothing to forget
+        }
+    }
+
+    /**
+     * Runs {@code work} on the engine for a caller (a cell, a completion, ...): the warm-up, if still
+     * going, gives way after its current snippet and is forgotten first. Callers on other threads than
+     * the warm-up's take turns here; {@link #stop()} needs no turn.
+     */
+    private <T> T withEngine(java.util.function.Supplier<T> work) {
+        callers.incrementAndGet();
+        try {
+            synchronized (this) {
+                finishWarmUp();
+                return work.get();
+            }
+        } finally {
+            callers.decrementAndGet();
+        }
+    }
+
+    /** Why JShell's class files of finished snippets are not pruned, or null when they are. */
+    public String pruningUnavailable() {
+        return compiled.unavailable();
+    }
+
+    /** Class files JShell holds (for tests: it must not grow with expression cells); -1 when not visible. */
+    public int retainedClassFiles() {
+        return compiled.retained();
     }
 
     /** The class loader cells' classes live in; the notebook API the cells call is loaded through it. */
@@ -54,11 +149,24 @@ public final class JavaEvaluator implements AutoCloseable {
     }
 
     public void addToClasspath(String path) {
-        shell.addToClasspath(path);
+        withEngine(() -> {
+            shell.addToClasspath(path);
+            return null;
+        });
     }
 
+    /** Evaluates a cell; a {@link #stop()} while it waits for the engine (behind the warm-up) interrupts it before it runs. */
     public CellOutcome execute(String code) {
+        int stopsBefore = stops.get();
+        return withEngine(() -> stops.get() != stopsBefore ? interrupted() : run(code, () -> true));
+    }
+
+    /** {@code keepGoing} is asked once the previous stop is cleared, so a stop that comes with keepGoing turning false is never lost. */
+    private CellOutcome run(String code, java.util.function.BooleanSupplier keepGoing) {
         control.clearStop();
+        if (!keepGoing.getAsBoolean()) {
+            return interrupted();
+        }
         List<Fragment> fragments = fragments(code);
         CellOutcome outcome = CellOutcome.ok();
         for (Fragment fragment : fragments) {
@@ -71,8 +179,7 @@ public final class JavaEvaluator implements AutoCloseable {
             }
             outcome = evaluate(fragment, code);
             if (control.stopped()) {
-                return CellOutcome.failed(new CellError("Interrupted", "the cell was interrupted",
-                        List.of("Interrupted: the cell was interrupted")));
+                return interrupted();
             }
             if (outcome.failed()) {
                 return outcome;
@@ -81,12 +188,21 @@ public final class JavaEvaluator implements AutoCloseable {
         return outcome;
     }
 
+    private static CellOutcome interrupted() {
+        return CellOutcome.failed(new CellError("Interrupted", "the cell was interrupted", List.of("Interrupted: the cell was interrupted")));
+    }
+
     /** Stops the running cell, if any (from another thread: the control channel's). */
     public void stop() {
+        stops.incrementAndGet();
         control.stop();
     }
 
     public Completion complete(String code, int cursorCodePoints) {
+        return withEngine(() -> completeNow(code, cursorCodePoints));
+    }
+
+    private Completion completeNow(String code, int cursorCodePoints) {
         int cursor = code.offsetByCodePoints(0, Math.min(cursorCodePoints, code.codePointCount(0, code.length())));
         Fragment fragment = fragmentAt(code, cursor);
         int[] anchor = new int[1];
@@ -101,6 +217,10 @@ public final class JavaEvaluator implements AutoCloseable {
 
     /** Signature and Javadoc of what is at the cursor, one entry per overload; empty when nothing is known there. */
     public List<String> inspect(String code, int cursorCodePoints) {
+        return withEngine(() -> inspectNow(code, cursorCodePoints));
+    }
+
+    private List<String> inspectNow(String code, int cursorCodePoints) {
         int cursor = code.offsetByCodePoints(0, Math.min(cursorCodePoints, code.codePointCount(0, code.length())));
         Fragment fragment = fragmentAt(code, cursor);
         String text = code.substring(fragment.start(), cursor);
@@ -118,6 +238,10 @@ public final class JavaEvaluator implements AutoCloseable {
     }
 
     public CodeCompleteness isComplete(String code) {
+        return withEngine(() -> isCompleteNow(code));
+    }
+
+    private CodeCompleteness isCompleteNow(String code) {
         List<Fragment> fragments = fragments(code);
         Fragment last = fragments.isEmpty() ? null : fragments.get(fragments.size() - 1);
         if (fragments.stream().anyMatch(f -> f.completeness() == Completeness.UNKNOWN)) {
@@ -147,24 +271,40 @@ public final class JavaEvaluator implements AutoCloseable {
             if (event.causeSnippet() != null) {
                 continue; // a dependent snippet was updated; only the cell's own snippets speak
             }
+            Snippet snippet = event.snippet();
             if (event.status() == Snippet.Status.REJECTED) {
-                return CellOutcome.failed(compileError(event.snippet(), fragment, cell));
+                return CellOutcome.failed(compileError(snippet, fragment, cell));
             }
+            CellOutcome result;
             if (event.exception() != null) {
-                return CellOutcome.failed(runtimeError(event.exception()));
-            }
-            if (producesValue(event.snippet())) {
-                outcome = control.isValueKey(event.value()) ? CellOutcome.value(value) : CellOutcome.value(event.value());
-                if (event.snippet().subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
-                    // JShell keeps every expression's value as a variable ($1, $2, ...) and imports all of
-                    // them into each later snippet, so a notebook would compile slower with every cell.
-                    shell.drop(event.snippet());
-                }
+                result = CellOutcome.failed(runtimeError(event.exception()));
+            } else if (producesValue(snippet)) {
+                result = control.isValueKey(event.value()) ? CellOutcome.value(value) : CellOutcome.value(event.value());
             } else {
-                outcome = CellOutcome.ok();
+                result = CellOutcome.ok();
             }
+            forgetIfDone(snippet);
+            if (result.failed()) {
+                return result;
+            }
+            outcome = result;
         }
         return outcome;
+    }
+
+    /**
+     * What no later snippet can refer to is let go once evaluated: JShell keeps every expression's
+     * value as a variable ($1, $2, ...) and imports all of them into each later snippet, and it keeps
+     * every snippet's class file, which javac lists in each compile; either made a notebook compile
+     * slower with every cell. Declarations stay.
+     */
+    private void forgetIfDone(Snippet snippet) {
+        if (snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
+            shell.drop(snippet);
+            compiled.forget(snippet);
+        } else if (snippet.kind() == Snippet.Kind.STATEMENT || snippet.kind() == Snippet.Kind.EXPRESSION) {
+            compiled.forget(snippet);
+        }
     }
 
     private static boolean producesValue(Snippet snippet) {

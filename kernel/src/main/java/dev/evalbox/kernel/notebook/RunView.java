@@ -2,8 +2,6 @@ package dev.evalbox.kernel.notebook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.evalbox.unittests.RunDirectory;
-
 import dev.evalbox.unittests.eval.RunRecord;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,8 +31,9 @@ public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> 
         if (metrics.size() == 0 && run.path("metrics").isObject()) {
             metrics = run.path("metrics"); // runs before metrics.json keep their metrics in run.json only
         }
+        // The rows are parsed when shown; the summary comes from one streaming pass (fast on big runs).
         return new RunView(path, run, metrics,
-                Files.isRegularFile(path.resolve("results.jsonl")) ? RunDirectory.readResults(path) : List.of());
+                Files.isRegularFile(path.resolve("results.jsonl")) ? ResultRows.read(path.resolve("results.jsonl")) : List.of());
     }
 
     private static JsonNode read(ObjectMapper json, Path file) {
@@ -47,6 +46,9 @@ public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> 
 
     /** Per category: [tasks, passed (or scored), score sum]. The category is the benchmark's own grouping field. */
     public Map<String, double[]> byCategory() {
+        if (results instanceof ResultRows rows) {
+            return rows.byCategory();
+        }
         Map<String, double[]> groups = new TreeMap<>();
         for (JsonNode result : results) {
             String category = category(result).replaceAll("\\s+", " ");
@@ -76,7 +78,7 @@ public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> 
     }
 
     public MimeBundle bundle() {
-        boolean scored = results.stream().anyMatch(r -> r.has("score"));
+        boolean scored = results instanceof ResultRows rows ? rows.scored() : results.stream().anyMatch(r -> r.has("score"));
         StringBuilder html = new StringBuilder("<div class=\"evalbox-run\"><h4>run ").append(escape(path.toString()))
                 .append("</h4><p>").append(escape(run.path("benchmark").asText("?"))).append(", model ")
                 .append(escape(java.util.Objects.requireNonNullElse(RunRecord.modelName(run), "?"))).append(", ").append(results.size()).append(" results</p>");

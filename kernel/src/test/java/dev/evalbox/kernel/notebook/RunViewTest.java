@@ -50,6 +50,43 @@ class RunViewTest {
     }
 
     @Test
+    void theStreamedSummaryAndRowsMatchTheParsedRows(@TempDir Path run) throws Exception {
+        Files.writeString(run.resolve("run.json"), "{\"benchmark\":\"mixed\"}");
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            String category = switch (i % 6) {
+                case 0 -> "\"category\":\"data  science\"";
+                case 1 -> "\"category1\":\"first\",\"category\":\"second\"";
+                case 2 -> "\"task_type\":7,\"category\":null";
+                case 3 -> "\"class\":\"Game-Puzzle\"";
+                case 4 -> "\"category\":{\"nested\":[1,2]}";
+                default -> "\"other\":[{\"category\":\"inner\"}]";
+            };
+            String verdict = i % 5 == 0 ? "\"score\":" + (i % 3 == 0 ? "null" : String.valueOf(i / 10.0)) : "\"passed\":" + (i % 2 == 0);
+            rows.append("{\"task_id\":\"t").append(i).append("\",").append(category).append(',').append(verdict)
+                    .append(",\"reason\":\"why \\\"").append(i).append("\\\"\\n\",\"completion\":\"x = [").append(i).append("]\"}\n");
+            if (i % 50 == 0) {
+                rows.append("\n   \n");
+            }
+        }
+        Files.writeString(run.resolve("results.jsonl"), rows);
+        RunView streamed = RunView.load(run);
+        RunView parsed = new RunView(run, streamed.run(), streamed.metrics(), dev.evalbox.unittests.RunDirectory.readResults(run));
+        assertEquals(parsed.results().size(), streamed.results().size());
+        assertEquals(parsed.results(), streamed.results(), "each row, parsed when asked for");
+        assertEquals(parsed.byCategory().keySet(), streamed.byCategory().keySet());
+        parsed.byCategory().forEach((category, group) -> assertArrayEquals(group, streamed.byCategory().get(category), category));
+        assertEquals(parsed.bundle(), streamed.bundle());
+    }
+
+    @Test
+    void aRowThatIsNotJsonIsAClearError(@TempDir Path run) throws Exception {
+        Files.writeString(run.resolve("results.jsonl"), "{\"task_id\":\"a\",\"passed\":true}\n{\"task_id\": oops}\n");
+        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class, () -> RunView.load(run));
+        assertTrue(e.getMessage().contains("results.jsonl"), e.getMessage());
+    }
+
+    @Test
     void notARunDirectoryIsAClearError(@TempDir Path empty) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunView.load(empty));
         assertTrue(e.getMessage().contains("not a run directory"));

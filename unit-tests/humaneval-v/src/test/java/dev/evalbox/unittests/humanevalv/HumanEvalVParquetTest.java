@@ -28,12 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  * {bytes BLOB, path VARCHAR}; v2's capability_aspects a struct of seven string lists), loaded and compared with
  * what the JSON Lines loader gives for the same content.
  */
-class HumanEvalVParquetTest {
+public class HumanEvalVParquetTest {
     static final List<String> ASPECTS = List.of("Common Sense", "Data Structures", "Dynamic Patterns", "Geometric Objects",
             "Mathematical Operations", "Spatial Transformations", "Topological Relations");
 
     /** One task's content, as both loaders should see it. */
-    record Row(String qid, byte[] image, String signature, String test, String solution, String description, String taskType,
+    public record Row(String qid, byte[] image, String signature, String test, String solution, String description, String taskType,
                Map<String, List<String>> aspects) { }
 
     static byte[] image(String format, Color color) throws Exception {
@@ -44,7 +44,7 @@ class HumanEvalVParquetTest {
         return out.toByteArray();
     }
 
-    static List<Row> rows() throws Exception {
+    public static List<Row> rows() throws Exception {
         return List.of(
                 new Row("q1", image("png", Color.RED), "def solution(n: int) -> int:\n    \"\"\"Squares n.\"\"\"\n", "assert solution(3) == 9\n",
                         "def solution(n):\n    return n * n", "a red square", "Iterative Calculation",
@@ -59,7 +59,7 @@ class HumanEvalVParquetTest {
     }
 
     /** A v2 file with the HF column order and types. */
-    static void writeV2(Path file, List<Row> rows) throws Exception {
+    public static void writeV2(Path file, List<Row> rows) throws Exception {
         String aspectsType = String.join(", ", ASPECTS.stream().map(a -> "\"" + a + "\" VARCHAR[]").toList());
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = db.createStatement()) {
             sql.execute("CREATE TABLE t (qid VARCHAR, ground_truth_solution VARCHAR, ground_truth_diagram_description VARCHAR,"

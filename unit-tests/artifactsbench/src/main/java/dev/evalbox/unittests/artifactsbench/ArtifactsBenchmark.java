@@ -17,6 +17,8 @@ import dev.evalbox.unittests.eval.EvalContext;
 import dev.evalbox.unittests.eval.EvalMode;
 import dev.evalbox.unittests.eval.Evaluation;
 import dev.evalbox.unittests.eval.Metrics;
+import dev.evalbox.unittests.eval.stats.EpochMetrics;
+import dev.evalbox.unittests.eval.stats.Observations;
 import dev.evalbox.unittests.eval.ModelOptions;
 import dev.evalbox.unittests.eval.ResultRow;
 import dev.evalbox.unittests.eval.RunRecord;
@@ -164,7 +166,10 @@ public final class ArtifactsBenchmark implements Benchmark {
 
         @Override
         public Metrics metrics(List<ArtifactsTask> selected, List<JsonNode> rows) {
-            ObjectNode metrics = ArtifactsGrading.metrics(rows);
+            Observations observations = new Observations();
+            ObjectNode metrics = ArtifactsGrading.metrics(rows, observations);
+            // with epochs each task's score is the mean over its attempts, then averaged over tasks
+            if (EpochMetrics.epochs(rows) > 1) observations.writeTaskMeans(metrics);
             List<String> lines = new ArrayList<>();
             lines.add(String.format("mean score: %s over %d scored task(s) of %d answered; %d unscored",
                     metrics.path("mean_score").isNull() ? "-" : String.format("%.1f", metrics.path("mean_score").asDouble()),
@@ -175,7 +180,7 @@ public final class ArtifactsBenchmark implements Benchmark {
             }
             metrics.path("by_category").fields().forEachRemaining(e -> lines.add(String.format("  %-28s %5.1f  (%d)", e.getKey(),
                     e.getValue().path("mean_score").asDouble(), e.getValue().path("tasks").asInt())));
-            return new Metrics(metrics, "mean_score", lines);
+            return new Metrics(metrics, "mean_score", lines, observations);
         }
 
         void describeCommon(RunRecord record) {

@@ -15,6 +15,8 @@ import dev.evalbox.unittests.eval.EvalContext;
 import dev.evalbox.unittests.eval.EvalMode;
 import dev.evalbox.unittests.eval.Evaluation;
 import dev.evalbox.unittests.eval.Metrics;
+import dev.evalbox.unittests.eval.stats.Observations;
+import dev.evalbox.unittests.eval.stats.PassAtK;
 import dev.evalbox.unittests.eval.ModelOptions;
 import dev.evalbox.unittests.eval.ResultRow;
 import dev.evalbox.unittests.eval.RunRecord;
@@ -189,6 +191,19 @@ public final class HumanEvalVBenchmark implements Benchmark {
             else values.putNull("pass@" + reportedK);
             values.put("psr", psr).put("parse_failures", parseFailures).put("k", reportedK).put("tasks", graded.size())
                     .put("samples", verdicts.size());
+            // per task: its pass@k estimate from all its samples (of every epoch); per sample: parsed or not
+            Observations observations = new Observations().metric(Observations.pointer("pass@" + reportedK), 0, 100).metric("/psr", 0, 100);
+            Map<String, int[]> counts = new LinkedHashMap<>();
+            for (HumanEvalVGrader.SampleVerdict v : verdicts) {
+                int[] count = counts.computeIfAbsent(v.qid(), q -> new int[2]);
+                count[0]++;
+                if (v.passed()) count[1]++;
+                observations.addPass("/psr", v.qid(), !HumanEvalVGrader.countsAsParseFailure(v.result(), version));
+            }
+            final int k = reportedK;
+            counts.forEach((qid, count) -> {
+                if (count[0] >= k) observations.add(Observations.pointer("pass@" + k), 0, 100, qid, 100 * PassAtK.estimate(count[0], count[1], k));
+            });
             List<String> lines = new ArrayList<>();
             lines.add(String.format("pass@%d: %s   PSR: %.1f%%   (%d tasks, %d samples)", reportedK,
                     score.isPresent() ? String.format(Locale.ROOT, "%.1f", score.getAsDouble()) : "not reported (a task has fewer than k samples)",
@@ -199,7 +214,7 @@ public final class HumanEvalVBenchmark implements Benchmark {
                 List<String> failing = anyPass.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
                 lines.add(failing.isEmpty() ? "every ground-truth solution passes" : "ground-truth solutions that fail: " + failing);
             }
-            return new Metrics(values, "pass@" + reportedK, lines);
+            return new Metrics(values, "pass@" + reportedK, lines, observations);
         }
 
         void describeCommon(RunRecord record) {

@@ -1,5 +1,6 @@
 package dev.evalbox.unittests.eval.stats;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -51,6 +52,27 @@ public final class Observations {
     public Observations addPass(String pointer, String task, boolean passed) {
         return add(pointer, 0, 100, task, passed ? 100 : 0);
     }
+
+    /**
+     * Writes each metric's mean over tasks of each task's mean over its attempts into {@code values} at its
+     * pointer (creating objects on the way): what a benchmark with epochs reports, so that a task with many
+     * scored attempts weighs no more than one with few.
+     */
+    public void writeTaskMeans(ObjectNode values) {
+        for (Metric metric : metrics.values()) {
+            double mean = Estimate.of(metric.byTask(), metric.low(), metric.high(), Bootstrap.standard()).value();
+            String[] path = metric.pointer().substring(1).split("/", -1);
+            ObjectNode parent = values;
+            for (int i = 0; i < path.length - 1; i++) {
+                String name = unescape(path[i]);
+                parent = parent.get(name) instanceof ObjectNode existing ? existing : parent.putObject(name);
+            }
+            String last = unescape(path[path.length - 1]);
+            if (Double.isNaN(mean)) parent.putNull(last); else parent.put(last, mean);
+        }
+    }
+
+    private static String unescape(String segment) { return segment.replace("~1", "/").replace("~0", "~"); }
 
     public List<Metric> metrics() { return Collections.unmodifiableList(new ArrayList<>(metrics.values())); }
 

@@ -89,6 +89,7 @@ public final class RunReport {
                         ? String.format("%.1f%%", v.path("percent").asDouble()) : "-") + " (" + v.path("passed").asInt() + "/" + v.path("total").asInt() + ")");
             });
             html.append(String.join(" · ", shown)).append("</p>\n");
+            html.append(UncertaintyTable.html(metrics));
         }
 
         html.append("<h2>By category</h2>\n<table class=\"categories\"><tr><th>category</th><th>tasks</th><th>passed</th><th>pass rate</th></tr>\n");

@@ -15,6 +15,9 @@ import dev.evalbox.unittests.eval.EvalContext;
 import dev.evalbox.unittests.eval.EvalMode;
 import dev.evalbox.unittests.eval.Evaluation;
 import dev.evalbox.unittests.eval.Metrics;
+import dev.evalbox.unittests.eval.stats.Bootstrap;
+import dev.evalbox.unittests.eval.stats.EpochMetrics;
+import dev.evalbox.unittests.eval.stats.Estimate;
 import dev.evalbox.unittests.eval.stats.Observations;
 import dev.evalbox.unittests.eval.stats.PassAtK;
 import dev.evalbox.unittests.eval.ModelOptions;
@@ -204,6 +207,11 @@ public final class HumanEvalVBenchmark implements Benchmark {
             counts.forEach((qid, count) -> {
                 if (count[0] >= k) observations.add(Observations.pointer("pass@" + k), 0, 100, qid, 100 * PassAtK.estimate(count[0], count[1], k));
             });
+            if (EpochMetrics.epochs(rows) > 1) {
+                // the reference's PSR counts one epoch's samples; over epochs it is the mean of each task's parse rate
+                psr = Estimate.of(observations.metrics().stream().filter(m -> m.pointer().equals("/psr")).findFirst().orElseThrow().byTask(), 0, 100, Bootstrap.standard()).value();
+                values.put("psr", psr);
+            }
             List<String> lines = new ArrayList<>();
             lines.add(String.format("pass@%d: %s   PSR: %.1f%%   (%d tasks, %d samples)", reportedK,
                     score.isPresent() ? String.format(Locale.ROOT, "%.1f", score.getAsDouble()) : "not reported (a task has fewer than k samples)",
@@ -245,6 +253,8 @@ public final class HumanEvalVBenchmark implements Benchmark {
         private final HumanEvalVPrompts prompts;
         private final Path predictionsFile;
         private final Map<String, Predictions.Entry> generated = Collections.synchronizedMap(new LinkedHashMap<>());
+        // the samples of later epochs (--epochs), by "epoch/qid": each epoch draws its own; predictions.json keeps epoch 1's
+        private final Map<String, Predictions.Entry> laterEpochs = new java.util.concurrent.ConcurrentHashMap<>();
 
         Run(RunOptions options, EvalContext context) {
             super(options, context, "reference".equals(options.model.model()));
@@ -282,8 +292,11 @@ public final class HumanEvalVBenchmark implements Benchmark {
                     JsonNode node = JSON.readTree(line);
                     List<String> samples = new ArrayList<>();
                     node.path("predictions").forEach(p -> samples.add(p.asText()));
-                    generated.put(node.path("qid").asText(), new Predictions.Entry(node.path("qid").asText(), samples,
-                            Optional.ofNullable(node.path("prompt").asText(null))));
+                    Predictions.Entry entry = new Predictions.Entry(node.path("qid").asText(), samples,
+                            Optional.ofNullable(node.path("prompt").asText(null)));
+                    int epoch = node.path("epoch").asInt(1);
+                    if (epoch == 1) generated.put(entry.qid(), entry);
+                    else laterEpochs.put(epoch + "/" + entry.qid(), entry);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + predictionsFile, e);
@@ -303,7 +316,8 @@ public final class HumanEvalVBenchmark implements Benchmark {
 
         @Override
         public List<Predictions.Entry> attempt(HumanEvalVItem task, TaskContext context) {
-            Predictions.Entry known = generated.get(task.qid());
+            int epoch = context.epoch();
+            Predictions.Entry known = epoch == 1 ? generated.get(task.qid()) : laterEpochs.get(epoch + "/" + task.qid());
             if (known != null) return List.of(known);
             String modelName = listFailing ? "reference" : options.model.model();
             context.trajectory().write(new TrajectoryEvent.TaskStarted(task.qid(), Instant.now(), "humaneval-v", modelName,
@@ -320,13 +334,15 @@ public final class HumanEvalVBenchmark implements Benchmark {
             }
             context.trajectory().write(new TrajectoryEvent.TaskFinished(task.qid(), Instant.now(), errors.isEmpty() ? "answered" : "model_error",
                     calls, String.join("\n\n", entry.predictions()), Usage.NONE));
-            append(entry, errors);
-            generated.put(task.qid(), entry);
+            append(entry, errors, epoch);
+            if (epoch == 1) generated.put(task.qid(), entry);
+            else laterEpochs.put(epoch + "/" + task.qid(), entry);
             return List.of(entry);
         }
 
-        private synchronized void append(Predictions.Entry entry, List<String> errors) {
+        private synchronized void append(Predictions.Entry entry, List<String> errors, int epoch) {
             ObjectNode line = JSON.createObjectNode().put("qid", entry.qid()).put("prompt", entry.prompt().orElse(null));
+            if (epoch > 1) line.put("epoch", epoch);
             ArrayNode predictions = line.putArray("predictions");
             entry.predictions().forEach(predictions::add);
             ArrayNode errorArray = line.putArray("model_errors");

@@ -230,6 +230,11 @@ public final class PyBenchBenchmark implements Benchmark {
         public Attempt attempt(PyBenchTask task, TaskContext context) {
             List<String> notes = new ArrayList<>();
             AgentOutcome outcome;
+            if (context.epoch() > 1) {
+                // the merged output/ still holds the previous epoch's files of this task: its tests must not see them
+                Path mine = context.artifacts();
+                run.forgetOutputs(context.epoch() == 2 ? mine.getParent() : mine.resolveSibling("epoch-" + (context.epoch() - 1)));
+            }
             try (Sandbox box = context.sandbox()) {
                 notes.addAll(tasks.prepareSandbox(task, box));
                 outcome = loop.run(task.index(), "pybench", PyBenchProtocol.opening(task, systemPrompt), models.apply(task), box,

@@ -88,6 +88,11 @@ class ComparePublishedRunsTest {
         assertTrue(pair.path("ci_low").asDouble() < pair.path("difference").asDouble() && pair.path("difference").asDouble() < pair.path("ci_high").asDouble());
         assertTrue(Files.readString(html).contains("class=\"num a-only\">74<"), "compare.html has the table");
 
+        CommandRunner.Result table = CommandRunner.run("compare", "--no-html", runs.resolve(A).toString(), runs.resolve(B).toString());
+        assertEquals(0, table.exitCode(), table.err());
+        assertTrue(table.out().contains("McNemar exact p = 7.75e-20"), table.out());
+        System.out.println(table.out()); // the measured table, in the test's output file
+
         JsonNode metrics = new ObjectMapper().readTree(runs.resolve(A).resolve("metrics.json").toFile());
         JsonNode rate = metrics.path("uncertainty").path("metrics").path("/pass_rate");
         assertEquals(metrics.path("pass_rate").asDouble(), rate.path("value").asDouble(), 1e-9, "the interval is around the reported number");

@@ -7,6 +7,7 @@ import dev.evalbox.unittests.eval.stats.Estimate;
 import dev.evalbox.unittests.eval.stats.McNemar;
 import dev.evalbox.unittests.eval.stats.SignTest;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -23,6 +24,15 @@ public record PairComparison(ComparedRun a, ComparedRun b, List<String> paired, 
                              McNemar table, SignTest sign, double difference, double ciLow, double ciHigh, double pValue,
                              List<String> flipped) {
 
+    /** Task ids in order: numeric ids by value, before the others, which go by text. */
+    static final Comparator<String> TASK_ORDER = (x, y) -> {
+        boolean xNumber = x.matches("\\d{1,18}");
+        boolean yNumber = y.matches("\\d{1,18}");
+        if (xNumber && yNumber) return Long.compare(Long.parseLong(x), Long.parseLong(y));
+        if (xNumber != yNumber) return xNumber ? -1 : 1;
+        return x.compareTo(y);
+    };
+
     public static PairComparison of(ComparedRun a, ComparedRun b, Bootstrap bootstrap) {
         if (!a.benchmark().equals(b.benchmark())) {
             throw new IllegalArgumentException(a.path() + " is a " + a.benchmark() + " run and " + b.path() + " a " + b.benchmark() + " run");
@@ -34,6 +44,10 @@ public record PairComparison(ComparedRun a, ComparedRun b, List<String> paired, 
         b.taskValues().keySet().forEach(task -> {
             if (!a.taskValues().containsKey(task)) onlyInB.add(task);
         });
+        // in the benchmark's order of ids (numbers as numbers), not the order the runs happened to finish them
+        paired.sort(TASK_ORDER);
+        onlyInA.sort(TASK_ORDER);
+        onlyInB.sort(TASK_ORDER);
         double[] differences = new double[paired.size()];
         for (int i = 0; i < differences.length; i++) {
             differences[i] = a.taskValues().get(paired.get(i)) - b.taskValues().get(paired.get(i));

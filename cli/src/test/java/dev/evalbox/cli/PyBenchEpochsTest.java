@@ -61,5 +61,12 @@ class PyBenchEpochsTest {
         assertEquals(metrics.path("pass_rate").asDouble(), metrics.path("epochs").path("pass^k").path("2").asDouble(), 1e-9,
                 "a task that passes once passes twice");
         assertTrue(result.out().contains("tasks x 2 epochs"), result.out());
+        String report = Files.readString(run.resolve("report.html"));
+        assertTrue(report.contains("id=\"task-" + anyTask + "\"") && report.contains("id=\"task-" + anyTask + "-epoch-2\""),
+                "report.html lists each epoch's attempt under its own anchor");
+        assertTrue(report.contains("id=\"uncertainty\""), "and the intervals");
+        String trajectory = Files.readString(run.resolve("pybench_trajectory.jsonl"));
+        assertEquals(byEpoch.get(1).size(), trajectory.lines().filter(l -> l.contains("\"epoch\":2")).count(),
+                "pybench_trajectory.jsonl says which lines are epoch 2's");
     }
 }

@@ -242,7 +242,7 @@ public final class PyBenchBenchmark implements Benchmark {
                 run.collectOutputs(box, context.artifacts(), notes);
             }
             ArrayNode messages = TrajectoryEvent.messagesJson(outcome.messages());
-            run.exportPyBenchLine(task, messages);
+            run.exportPyBenchLine(task, messages, context.epoch());
             return new Attempt(messages, outcome.turns(), outcome, notes);
         }
 

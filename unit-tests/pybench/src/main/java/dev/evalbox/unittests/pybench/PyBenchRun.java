@@ -113,10 +113,16 @@ public final class PyBenchRun implements AutoCloseable {
 
     /** Appends the task's line in PyBench's trajectory format. */
     public synchronized void exportPyBenchLine(PyBenchTask task, ArrayNode messages) {
+        exportPyBenchLine(task, messages, 1);
+    }
+
+    /** The line of one attempt; an attempt of epoch 2 or later says its epoch (PyBench's own readers ignore the field). */
+    public synchronized void exportPyBenchLine(PyBenchTask task, ArrayNode messages, int epoch) {
         ObjectNode line = JSON.createObjectNode();
         line.set("messages", messages);
         line.put("index", task.index()).put("category1", task.category1()).put("category2", task.category2())
                 .put("category3", task.category3()).put("user", task.user());
+        if (epoch > 1) line.put("epoch", epoch);
         ArrayNode paths = line.putArray("file_paths");
         task.filePaths().forEach(paths::add);
         ArrayNode attachments = line.putArray("attachments");

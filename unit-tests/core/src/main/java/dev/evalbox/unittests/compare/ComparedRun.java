@@ -59,11 +59,27 @@ public record ComparedRun(Path path, String label, String benchmark, String mode
         String benchmark = run.path("benchmark").asText("unknown");
         String model = RunRecord.modelName(run);
         String headline = metrics.path("headline").asText(passFail ? "pass rate" : "mean score");
-        JsonNode recorded = metrics.path("uncertainty").path("metrics").path("/" + headline.replace("~", "~0").replace("/", "~1"));
+        JsonNode recorded = recordedEstimate(metrics, headline);
         Estimate estimate = recorded.isObject() ? fromJson(recorded)
                 : Estimate.of(wrap(values), 0, passFail ? 100 : Double.POSITIVE_INFINITY, Bootstrap.standard());
         return new ComparedRun(path, model != null ? model : path.getFileName().toString(), benchmark, model, passFail, headline,
                 estimate, values);
+    }
+
+    /**
+     * The headline's interval as metrics.json records it: under the headline's own pointer ({@code /pass_rate}),
+     * or the first value inside it when the headline is an object (Code Interpreter's {@code /Vis-All/percent}).
+     */
+    private static JsonNode recordedEstimate(JsonNode metrics, String headline) {
+        String pointer = "/" + headline.replace("~", "~0").replace("/", "~1");
+        JsonNode all = metrics.path("uncertainty").path("metrics");
+        if (all.path(pointer).isObject()) return all.path(pointer);
+        var names = all.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (name.startsWith(pointer + "/")) return all.path(name);
+        }
+        return all.path(pointer);
     }
 
     /** The same run under another label. */

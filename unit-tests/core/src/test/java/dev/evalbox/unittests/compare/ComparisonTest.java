@@ -106,6 +106,23 @@ class ComparisonTest {
     }
 
     @Test
+    void theLeaderboardTakesTheHeadlineAndItsIntervalFromMetricsJson(@TempDir Path dir) throws Exception {
+        Path a = SyntheticRuns.passFail(dir.resolve("a"), "code-interpreter", "m1", Map.of("1", false, "2", false));
+        Path b = SyntheticRuns.passFail(dir.resolve("b"), "code-interpreter", "m2", Map.of("1", true, "2", false));
+        // a's headline is Vis-All, recorded as 90 with its interval: it ranks first although none of its rows pass
+        java.nio.file.Files.writeString(a.resolve("metrics.json"), "{\"headline\": \"Vis-All\", \"uncertainty\": {\"metrics\": {"
+                + "\"/executable rate: all/percent\": {\"value\": 10, \"tasks\": 2, \"attempts\": 2},"
+                + "\"/Vis-All/percent\": {\"value\": 90, \"stderr\": 5, \"ci_low\": 80.2, \"ci_high\": 99.8, \"tasks\": 2, \"attempts\": 2}}}}");
+        Comparison comparison = Comparison.of(List.of(a, b));
+        ComparedRun first = comparison.leaderboards().get("code-interpreter").get(0);
+        assertEquals("m1", first.label());
+        assertEquals("Vis-All", first.headline());
+        assertEquals(80.2, first.estimate().ciLow(), 1e-12);
+        assertEquals(50.0, comparison.leaderboards().get("code-interpreter").get(1).estimate().value(), 1e-12,
+                "without metrics.json: the mean over tasks of the run's rows");
+    }
+
+    @Test
     void aDirectoryThatIsNoRunIsAnError(@TempDir Path dir) throws Exception {
         Path run = SyntheticRuns.passFail(dir.resolve("a"), "pybench", "m", Map.of("1", true));
         assertTrue(assertThrows(UserException.class, () -> Comparison.of(List.of(run, dir.resolve("nothing")))).getMessage()

@@ -41,6 +41,7 @@ class ComparePublishedRunsTest {
                     "--categories", pybench.resolve("derived/task_index.tsv").toString(), "--out", runs.resolve(run).toString());
             assertEquals(0, graded.exitCode(), graded.err());
             assertTrue(graded.out().contains("uncertainty (value ± stderr [95% interval]"), "the console summary shows the intervals:\n" + graded.out());
+            System.out.println(graded.out()); // the measured summary, in the test's output file
         }
 
         // what the expected verdicts imply, counted here from the TSV

@@ -99,8 +99,10 @@ public final class EvalRunner {
             }
         }
         int attemptsInAll = tasks.size() * settings.epochs();
+        String unit = settings.epochs() > 1 ? " attempt(s)" : " task(s)";
         if (settings.resume()) {
-            settings.err().println("resuming " + dir.path() + ": " + (attemptsInAll - todo.size()) + " attempt(s) done, " + todo.size() + " to go"
+            // with one epoch an attempt is a task, and the message says so as it always has
+            settings.err().println("resuming " + dir.path() + ": " + (attemptsInAll - todo.size()) + unit + " done, " + todo.size() + " to go"
                     + (settings.epochs() > 1 ? " (" + tasks.size() + " tasks x " + settings.epochs() + " epochs)" : ""));
         }
         RunRecord record = new RunRecord(benchmark.name(), mode, Instant.now(), settings.commandLine(), settings.evalboxVersion(),
@@ -116,8 +118,8 @@ public final class EvalRunner {
         Runnable interrupted = () -> {
             record.status(RunRecord.Status.INTERRUPTED, Instant.now());
             dir.writeRunJson(record.json());
-            settings.err().printf("%ninterrupted: %d of %d attempt(s) are recorded in %s; continue with the same command and --resume --out %s%n",
-                    settled(dir.path(), evaluation).size(), total, dir.path(), dir.path());
+            settings.err().printf("%ninterrupted: %d of %d%s are recorded in %s; continue with the same command and --resume --out %s%n",
+                    settled(dir.path(), evaluation).size(), total, unit, dir.path(), dir.path());
         };
         Thread onExit = new Thread(() -> {
             if (!over.get()) interrupted.run();

@@ -30,11 +30,13 @@ class ComparePublishedRunsTest {
 
     @Test
     void gradingTwoPublishedRunsAndComparingThemGivesTheExpectedTableAndPValue(@TempDir Path runs) throws Exception {
-        Path pybench = null;
+        String configured = System.getenv("EVALBOX_SHARED_DATA");
+        Path pybench = configured != null ? Path.of(configured, "pybench") : null;
         for (Path dir = Path.of("").toAbsolutePath(); dir != null && pybench == null; dir = dir.getParent()) {
             if (Files.isDirectory(dir.resolve("shared/data/pybench/data/meta"))) pybench = dir.resolve("shared/data/pybench");
         }
-        Assumptions.assumeTrue(pybench != null, "skipping: ../shared/data/pybench is not on this machine");
+        Assumptions.assumeTrue(pybench != null && Files.isDirectory(pybench.resolve("published_runs")),
+                "skipping: ../shared/data/pybench (or $EVALBOX_SHARED_DATA/pybench) is not on this machine");
         for (String run : List.of(A, B)) {
             CommandRunner.Result graded = CommandRunner.run("grade", "pybench", "--backend", "docker", "--pybench-dir", pybench.toString(),
                     "--trajectory", pybench.resolve("published_runs/" + run + "/trajectory.jsonl").toString(),

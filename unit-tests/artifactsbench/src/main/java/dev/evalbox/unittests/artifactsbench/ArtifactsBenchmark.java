@@ -142,7 +142,7 @@ public final class ArtifactsBenchmark implements Benchmark {
         public List<ResultRow> score(ArtifactsTask task, ArtifactsAnswer attempt, TaskContext context) {
             if (attempt.answer() == null) return List.of(ArtifactsGrading.noAnswer(task));
             Path runDir = context.runDir();
-            ResultRow row = grading.grade(attempt, runDir, (prompt, images, reply, usage, clientAttempts, error, latency) ->
+            ResultRow row = grading.grade(attempt, runDir, context.artifacts(), (prompt, images, reply, usage, clientAttempts, error, latency) ->
                     context.trajectory().write(new TrajectoryEvent.JudgeCall(task.index(), Instant.now(), judge.model().name(), prompt,
                             // the screenshots the judge was shown, as the row names them (their bytes stay in the PNG files)
                             images.stream().map(shot -> runDir.relativize(shot).toString()).toList(), reply, usage, latency.toMillis(),
@@ -206,7 +206,7 @@ public final class ArtifactsBenchmark implements Benchmark {
         private final RunOptions options;
         private final ChatModel server;
         private final Path answersFile;
-        // answers a resumed run already has (generated before the run stopped, not yet graded)
+        // answers a resumed run already has (generated before the run stopped, not yet graded), by "epoch/index"
         private final Map<String, String> earlier = new ConcurrentHashMap<>();
 
         Run(RunOptions options, EvalContext context) {
@@ -221,16 +221,25 @@ public final class ArtifactsBenchmark implements Benchmark {
             if (!context.resume() && Files.isRegularFile(answersFile)) {
                 throw new UserException(context.runDir() + " already holds answers: add --resume to continue the run, or choose another --out");
             }
-            if (Files.isRegularFile(answersFile)) {
+            // epoch 1's answers are answers.jsonl (the reference's format); a later epoch's go to answers-epoch-N.jsonl, same format
+            for (int epoch = 1; epoch == 1 || Files.isRegularFile(answersFile(epoch)); epoch++) {
+                Path file = answersFile(epoch);
+                if (!Files.isRegularFile(file)) continue;
                 try {
-                    RunDirectory.repairTail(answersFile);
+                    RunDirectory.repairTail(file);
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot repair " + answersFile, e);
+                    throw new UncheckedIOException("cannot repair " + file, e);
                 }
-                var loaded = ArtifactsData.readAnswers(answersFile);
+                var loaded = ArtifactsData.readAnswers(file);
                 loaded.problems().forEach(p -> context.warn(p + " (generated again)"));
-                loaded.items().forEach(e -> earlier.put(e.getKey(), e.getValue()));
+                int of = epoch;
+                loaded.items().forEach(e -> earlier.put(of + "/" + e.getKey(), e.getValue()));
             }
+        }
+
+        /** Where an epoch's raw replies go: answers.jsonl for the first, answers-epoch-N.jsonl for the others. */
+        private Path answersFile(int epoch) {
+            return epoch == 1 ? answersFile : answersFile.resolveSibling("answers-epoch-" + epoch + ".jsonl");
         }
 
         @Override
@@ -238,7 +247,7 @@ public final class ArtifactsBenchmark implements Benchmark {
 
         @Override
         public ArtifactsAnswer attempt(ArtifactsTask task, TaskContext context) {
-            String known = earlier.remove(task.index());
+            String known = earlier.remove(context.epoch() + "/" + task.index());
             started(task, context);
             if (known != null) {
                 context.trajectory().write(recorded(task, known));
@@ -256,7 +265,7 @@ public final class ArtifactsBenchmark implements Benchmark {
                         null, Usage.NONE));
                 return new ArtifactsAnswer(task, null);
             }
-            ArtifactsGeneration.append(answersFile, task, reply.text());
+            ArtifactsGeneration.append(answersFile(context.epoch()), task, reply.text());
             // graded as any answers file is read: the text after the last </think>, stripped
             String answer = ThinkCut.after(reply.text());
             answered(task, context, reply.usage(), answer);

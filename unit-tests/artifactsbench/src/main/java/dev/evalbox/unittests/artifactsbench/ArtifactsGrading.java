@@ -48,11 +48,15 @@ public final class ArtifactsGrading {
      * score; {@code calls} hears each call to the judge. An unscored row has {@code "score": null}.
      */
     public ResultRow grade(ArtifactsAnswer item, Path runDir, ArtifactsJudge.CallListener calls) {
+        return grade(item, runDir, runDir.resolve("artifacts").resolve(item.task().index()), calls);
+    }
+
+    /** As {@link #grade(ArtifactsAnswer, Path, ArtifactsJudge.CallListener)}, with the page and screenshots in {@code artifacts} (an epoch's own folder). */
+    public ResultRow grade(ArtifactsAnswer item, Path runDir, Path artifacts, ArtifactsJudge.CallListener calls) {
         ArtifactsTask task = item.task();
         if (item.answer() == null) return noAnswer(task);
         Optional<ArtifactPage> page = ArtifactPage.of(item.answer());
-        ArtifactRenderer.Rendering rendering = page.map(p -> renderers.render(new ArtifactRenderer.Job(p.html(),
-                runDir.resolve("artifacts").resolve(task.index()), "page"))).orElse(null);
+        ArtifactRenderer.Rendering rendering = page.map(p -> renderers.render(new ArtifactRenderer.Job(p.html(), artifacts, "page"))).orElse(null);
         ObjectNode fields = RunDirectory.object();
         List<Path> screenshots = new ArrayList<>();
         if (rendering != null) {

@@ -261,7 +261,8 @@ public final class CodeInterpreterBenchmark implements Benchmark {
                     } catch (IOException e) {
                         throw new UncheckedIOException("cannot save a figure into " + figures, e);
                     }
-                    return "artifacts/" + item.id() + "/" + name;
+                    // as the run directory names it: artifacts/<id>/fig-NNN.png, in epoch-N/ for a later epoch's attempt
+                    return context.runDir().relativize(figures.resolve(name)).toString().replace(java.io.File.separatorChar, '/');
                 }, context.trajectory());
             }
             ObjectNode line = TraceFile.line(item, outcome);

@@ -72,7 +72,7 @@ final class BenchmarkCommand implements Callable<Integer> {
             @Override
             public void tasksOver() { progress[0].finish(); }
         };
-        EvalRunner.Settings settings = new EvalRunner.Settings(runOptions.out, runOptions.resume, runOptions.limit,
+        EvalRunner.Settings settings = new EvalRunner.Settings(runOptions.out, runOptions.resume, runOptions.limit, runOptions.epochs,
                 runOptions.concurrency != null ? runOptions.concurrency : benchmark.defaultConcurrency(), line, VersionInfo.version(), VersionInfo.commit(),
                 sandbox -> BackendChoice.open(sandbox.backend(), sandbox.image(), new PrintWriter(System.err, true)),
                 listener, System.out, System.err);

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 GradeCommand.class,
                 ReportCommand.class,
                 ViewCommand.class,
+                CompareCommand.class,
                 BenchCommand.class,
                 KernelCommand.class,
                 picocli.CommandLine.HelpCommand.class

@@ -3,7 +3,7 @@ package dev.evalbox.cli;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The runner's options, shared by every benchmark's run and grade: where the run goes, resuming, a limit, tasks at once. */
+/** The runner's options, shared by every benchmark's run and grade: where the run goes, resuming, a limit, epochs, tasks at once. */
 final class RunOptions {
     @Option(names = "--concurrency", description = "Tasks at once. Default: ${DEFAULT-VALUE} (the benchmark's own).")
     Integer concurrency;
@@ -16,4 +16,9 @@ final class RunOptions {
 
     @Option(names = "--limit", description = "Only the first N tasks.")
     Integer limit;
+
+    @Option(names = "--epochs", defaultValue = "1",
+            description = "Attempt each task N times, each attempt in fresh sandboxes; rows carry epoch 1..N and --resume continues per task and epoch. "
+                    + "With N >= 2 a pass/fail benchmark also reports pass@k and pass^k for k = 1..N. Default: 1.")
+    int epochs;
 }

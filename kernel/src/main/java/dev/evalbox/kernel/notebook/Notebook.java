@@ -140,6 +140,16 @@ public final class Notebook {
         return RunView.load(java.nio.file.Path.of(path));
     }
 
+    /**
+     * Two or more run directories compared as {@code evalbox compare} does: the pairs (2x2 table, McNemar or
+     * sign test, the paired interval, the flipped tasks), the leaderboard and, across benchmarks, the table.
+     */
+    public static CompareView compare(String runA, String runB, String... more) {
+        java.util.List<java.nio.file.Path> runs = new java.util.ArrayList<>(java.util.List.of(java.nio.file.Path.of(runA), java.nio.file.Path.of(runB)));
+        for (String run : more) runs.add(java.nio.file.Path.of(run));
+        return new CompareView(dev.evalbox.unittests.compare.Comparison.of(runs));
+    }
+
     /** A recorded task as a conversation (one turn when {@code turn} is given). */
     /** One task of a run as `evalbox view` shows it (the same rendering). */
     public static TaskView task(java.nio.file.Path run, String task) {

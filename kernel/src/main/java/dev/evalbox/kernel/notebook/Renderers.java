@@ -21,6 +21,7 @@ final class Renderers {
         add(MimeBundle.class, bundle -> bundle);
         add(RenderedImage.class, Renderers::png);
         add(RunView.class, RunView::bundle);
+        add(CompareView.class, CompareView::bundle);
         add(TrajectoryView.class, TrajectoryView::bundle);
         add(TaskView.class, TaskView::bundle);
         add(dev.evalbox.sandbox.ExecutionResult.class, Renderers::executionResult);

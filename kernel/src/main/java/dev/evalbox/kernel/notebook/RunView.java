@@ -97,6 +97,7 @@ public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> 
             // The headline numbers (pass@k, PSR, mean score, ...) as a table; nested breakdowns as JSON.
             html.append("<table><tr><th>metric</th><th>value</th></tr>");
             metrics.fields().forEachRemaining(entry -> {
+                if (entry.getKey().equals("uncertainty")) return; // its own table below
                 JsonNode value = entry.getValue();
                 String shown = value.isValueNode() ? value.asText() : value.toPrettyString();
                 html.append("<tr><td>").append(escape(entry.getKey())).append("</td><td>")
@@ -106,6 +107,14 @@ public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> 
                 }
             });
             html.append("</table>");
+            html.append(dev.evalbox.unittests.report.UncertaintyTable.html(metrics));
+            metrics.path("uncertainty").path("metrics").fields().forEachRemaining(entry -> {
+                JsonNode e = entry.getValue();
+                if (e.path("stderr").isNumber()) {
+                    text.append(String.format(java.util.Locale.ROOT, "  %s: %.2f ± %.2f [%.2f, %.2f]%n", entry.getKey().substring(1),
+                            e.path("value").asDouble(), e.path("stderr").asDouble(), e.path("ci_low").asDouble(), e.path("ci_high").asDouble()));
+                }
+            });
         }
         html.append("<table><tr><th>task</th><th>").append(scored ? "score" : "passed").append("</th><th>reason</th><th></th></tr>");
         int screenshots = 0;

@@ -20,6 +20,8 @@ import dev.evalbox.unittests.eval.EvalMode;
 import dev.evalbox.unittests.eval.Evaluation;
 import dev.evalbox.unittests.eval.MachineCheck;
 import dev.evalbox.unittests.eval.Metrics;
+import dev.evalbox.unittests.eval.stats.EpochMetrics;
+import dev.evalbox.unittests.eval.stats.Observations;
 import dev.evalbox.unittests.eval.ModelOptions;
 import dev.evalbox.unittests.eval.ResultRow;
 import dev.evalbox.unittests.eval.RunRecord;
@@ -176,7 +178,7 @@ public final class ArtifactsBenchmark implements Benchmark {
         public List<ResultRow> score(ArtifactsTask task, ArtifactsAnswer attempt, TaskContext context) {
             if (attempt.answer() == null) return List.of(ArtifactsGrading.noAnswer(task));
             Path runDir = context.runDir();
-            ResultRow row = grading.grade(attempt, runDir, (prompt, images, reply, usage, clientAttempts, error, latency) ->
+            ResultRow row = grading.grade(attempt, runDir, context.artifacts(), (prompt, images, reply, usage, clientAttempts, error, latency) ->
                     context.trajectory().write(new TrajectoryEvent.JudgeCall(task.index(), Instant.now(), judge.model().name(), prompt,
                             // the screenshots the judge was shown, as the row names them (their bytes stay in the PNG files)
                             images.stream().map(shot -> runDir.relativize(shot).toString()).toList(), reply, usage, latency.toMillis(),
@@ -200,7 +202,10 @@ public final class ArtifactsBenchmark implements Benchmark {
 
         @Override
         public Metrics metrics(List<ArtifactsTask> selected, List<JsonNode> rows) {
-            ObjectNode metrics = ArtifactsGrading.metrics(rows);
+            Observations observations = new Observations();
+            ObjectNode metrics = ArtifactsGrading.metrics(rows, observations);
+            // with epochs each task's score is the mean over its attempts, then averaged over tasks
+            if (EpochMetrics.epochs(rows) > 1) observations.writeTaskMeans(metrics);
             List<String> lines = new ArrayList<>();
             lines.add(String.format("mean score: %s over %d scored task(s) of %d answered; %d unscored",
                     metrics.path("mean_score").isNull() ? "-" : String.format("%.1f", metrics.path("mean_score").asDouble()),
@@ -211,7 +216,7 @@ public final class ArtifactsBenchmark implements Benchmark {
             }
             metrics.path("by_category").fields().forEachRemaining(e -> lines.add(String.format("  %-28s %5.1f  (%d)", e.getKey(),
                     e.getValue().path("mean_score").asDouble(), e.getValue().path("tasks").asInt())));
-            return new Metrics(metrics, "mean_score", lines);
+            return new Metrics(metrics, "mean_score", lines, observations);
         }
 
         void describeCommon(RunRecord record) {
@@ -237,7 +242,7 @@ public final class ArtifactsBenchmark implements Benchmark {
         private final RunOptions options;
         private final ChatModel server;
         private final Path answersFile;
-        // answers a resumed run already has (generated before the run stopped, not yet graded)
+        // answers a resumed run already has (generated before the run stopped, not yet graded), by "epoch/index"
         private final Map<String, String> earlier = new ConcurrentHashMap<>();
 
         Run(RunOptions options, EvalContext context) {
@@ -252,16 +257,25 @@ public final class ArtifactsBenchmark implements Benchmark {
             if (!context.resume() && Files.isRegularFile(answersFile)) {
                 throw new UserException(context.runDir() + " already holds answers: add --resume to continue the run, or choose another --out");
             }
-            if (Files.isRegularFile(answersFile)) {
+            // epoch 1's answers are answers.jsonl (the reference's format); a later epoch's go to answers-epoch-N.jsonl, same format
+            for (int epoch = 1; epoch == 1 || Files.isRegularFile(answersFile(epoch)); epoch++) {
+                Path file = answersFile(epoch);
+                if (!Files.isRegularFile(file)) continue;
                 try {
-                    RunDirectory.repairTail(answersFile);
+                    RunDirectory.repairTail(file);
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot repair " + answersFile, e);
+                    throw new UncheckedIOException("cannot repair " + file, e);
                 }
-                var loaded = ArtifactsData.readAnswers(answersFile);
+                var loaded = ArtifactsData.readAnswers(file);
                 loaded.problems().forEach(p -> context.warn(p + " (generated again)"));
-                loaded.items().forEach(e -> earlier.put(e.getKey(), e.getValue()));
+                int of = epoch;
+                loaded.items().forEach(e -> earlier.put(of + "/" + e.getKey(), e.getValue()));
             }
+        }
+
+        /** Where an epoch's raw replies go: answers.jsonl for the first, answers-epoch-N.jsonl for the others. */
+        private Path answersFile(int epoch) {
+            return epoch == 1 ? answersFile : answersFile.resolveSibling("answers-epoch-" + epoch + ".jsonl");
         }
 
         @Override
@@ -269,7 +283,7 @@ public final class ArtifactsBenchmark implements Benchmark {
 
         @Override
         public ArtifactsAnswer attempt(ArtifactsTask task, TaskContext context) {
-            String known = earlier.remove(task.index());
+            String known = earlier.remove(context.epoch() + "/" + task.index());
             if (known != null) {
                 started(task, context);
                 context.trajectory().write(recorded(task, known));
@@ -284,7 +298,7 @@ public final class ArtifactsBenchmark implements Benchmark {
                 evalContext.err().println("task " + task.index() + ": model error, no answer (--resume tries again): " + outcome.error());
                 return new ArtifactsAnswer(task, null);
             }
-            ArtifactsGeneration.append(answersFile, task, outcome.messages().get(outcome.messages().size() - 1).content());
+            ArtifactsGeneration.append(answersFile(context.epoch()), task, outcome.messages().get(outcome.messages().size() - 1).content());
             return new ArtifactsAnswer(task, outcome.finalAnswer());
         }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.unittests.RunDirectory;
 import dev.evalbox.unittests.eval.ResultRow;
+import dev.evalbox.unittests.eval.stats.Observations;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,11 +48,15 @@ public final class ArtifactsGrading {
      * score; {@code calls} hears each call to the judge. An unscored row has {@code "score": null}.
      */
     public ResultRow grade(ArtifactsAnswer item, Path runDir, ArtifactsJudge.CallListener calls) {
+        return grade(item, runDir, runDir.resolve("artifacts").resolve(item.task().index()), calls);
+    }
+
+    /** As {@link #grade(ArtifactsAnswer, Path, ArtifactsJudge.CallListener)}, with the page and screenshots in {@code artifacts} (an epoch's own folder). */
+    public ResultRow grade(ArtifactsAnswer item, Path runDir, Path artifacts, ArtifactsJudge.CallListener calls) {
         ArtifactsTask task = item.task();
         if (item.answer() == null) return noAnswer(task);
         Optional<ArtifactPage> page = ArtifactPage.of(item.answer());
-        ArtifactRenderer.Rendering rendering = page.map(p -> renderers.render(new ArtifactRenderer.Job(p.html(),
-                runDir.resolve("artifacts").resolve(task.index()), "page"))).orElse(null);
+        ArtifactRenderer.Rendering rendering = page.map(p -> renderers.render(new ArtifactRenderer.Job(p.html(), artifacts, "page"))).orElse(null);
         ObjectNode fields = RunDirectory.object();
         List<Path> screenshots = new ArrayList<>();
         if (rendering != null) {
@@ -89,7 +94,8 @@ public final class ArtifactsGrading {
     /** Each task's last result line: a resumed run appends a new line for a task that had no answer before. */
     public static Collection<JsonNode> latestByTask(Collection<JsonNode> results) {
         Map<String, JsonNode> latest = new LinkedHashMap<>();
-        results.forEach(r -> latest.put(r.path("task_id").asText(), r));
+        // one attempt per task and epoch (a row written before epochs existed is epoch 1)
+        results.forEach(r -> latest.put(r.path("epoch").asInt(1) + "/" + r.path("task_id").asText(), r));
         return latest.values();
     }
 
@@ -99,7 +105,17 @@ public final class ArtifactsGrading {
      * ({@code no_answer}) are counted apart and left out of everything else: the reference never sees them.
      */
     public static ObjectNode metrics(Collection<JsonNode> allResults) {
+        return metrics(allResults, new Observations());
+    }
+
+    /**
+     * The metrics, and into {@code observations} each scored attempt's score under the mean it enters
+     * ({@code /mean_score}, {@code /by_category/<c>/mean_score}, {@code /by_difficulty/<d>/mean_score}); scores
+     * have no upper bound the judge must keep to, so intervals are clipped at 0 only.
+     */
+    public static ObjectNode metrics(Collection<JsonNode> allResults, Observations observations) {
         Collection<JsonNode> results = latestByTask(allResults);
+        observations.metric("/mean_score", 0, Double.POSITIVE_INFINITY);
         ObjectNode metrics = RunDirectory.object();
         double sum = 0;
         int scored = 0;
@@ -121,6 +137,10 @@ public final class ArtifactsGrading {
             scored++;
             add(byCategory, r.path("category").asText(), score);
             add(byDifficulty, r.path("difficulty").asText(), score);
+            String task = r.path("task_id").asText();
+            observations.add("/mean_score", 0, Double.POSITIVE_INFINITY, task, score)
+                    .add(Observations.pointer("by_category", r.path("category").asText(), "mean_score"), 0, Double.POSITIVE_INFINITY, task, score)
+                    .add(Observations.pointer("by_difficulty", r.path("difficulty").asText(), "mean_score"), 0, Double.POSITIVE_INFINITY, task, score);
         }
         metrics.put("mean_score", scored == 0 ? null : sum / scored).put("answered", scored + unscored).put("scored", scored)
                 .put("unscored", unscored).put("no_answer", noAnswer);

@@ -44,6 +44,8 @@ final class ArtifactsReport {
             html.append("<p class=\"meta\" id=\"no-answer\">").append(metrics.path("no_answer").asInt())
                     .append(" task(s) had no answer: left out of the metrics, as the reference only sees the answers file.</p>\n");
         }
+        // the intervals as the run recorded them (run.json's metrics, written at the end of the run)
+        html.append(dev.evalbox.unittests.report.UncertaintyTable.html(run.path("metrics")));
         breakdown(html, "By category", "by-category", metrics.path("by_category"));
         breakdown(html, "By difficulty", "by-difficulty", metrics.path("by_difficulty"));
 

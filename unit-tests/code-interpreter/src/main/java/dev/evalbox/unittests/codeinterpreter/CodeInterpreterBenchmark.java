@@ -16,6 +16,7 @@ import dev.evalbox.unittests.eval.EvalMode;
 import dev.evalbox.unittests.eval.EvalTask;
 import dev.evalbox.unittests.eval.Evaluation;
 import dev.evalbox.unittests.eval.Metrics;
+import dev.evalbox.unittests.eval.stats.Observations;
 import dev.evalbox.unittests.eval.ModelOptions;
 import dev.evalbox.unittests.eval.ResultRow;
 import dev.evalbox.unittests.eval.RunRecord;
@@ -147,13 +148,14 @@ public final class CodeInterpreterBenchmark implements Benchmark {
 
     /** The benchmark's table from the rows: executable rates, GSM8K accuracy, visualization accuracy, each with counts. */
     static Metrics metrics(List<JsonNode> rows) {
-        Map<String, CodeInterpreterSummary.Rate> table = CodeInterpreterSummary.of(rows);
+        Observations observations = new Observations();
+        Map<String, CodeInterpreterSummary.Rate> table = CodeInterpreterSummary.of(rows, observations);
         List<String> lines = new ArrayList<>();
         table.forEach((name, rate) -> lines.add(String.format("%-32s %s", name, rate)));
         // The headline is what the run measured: visualization accuracy, else GSM8K accuracy, else executability.
         String headline = Stream.of("Vis-All", "GSM8K accuracy").filter(k -> table.get(k).total() > 0).findFirst()
                 .orElse("executable rate: all");
-        return new Metrics(CodeInterpreterSummary.json(table), headline, lines);
+        return new Metrics(CodeInterpreterSummary.json(table), headline, lines, observations);
     }
 
     /** The loop's part of a row: executions, stop reason, final answer (and a model error), as traces.jsonl has them. */
@@ -281,7 +283,8 @@ public final class CodeInterpreterBenchmark implements Benchmark {
                     } catch (IOException e) {
                         throw new UncheckedIOException("cannot save a figure into " + figures, e);
                     }
-                    return "artifacts/" + item.id() + "/" + name;
+                    // as the run directory names it: artifacts/<id>/fig-NNN.png, in epoch-N/ for a later epoch's attempt
+                    return context.runDir().relativize(figures.resolve(name)).toString().replace(java.io.File.separatorChar, '/');
                 }, context.trajectory());
             }
             ObjectNode line = TraceFile.line(item, outcome);

@@ -3,6 +3,7 @@ package dev.evalbox.unittests.codeinterpreter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.unittests.RunDirectory;
+import dev.evalbox.unittests.eval.stats.Observations;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,17 +25,45 @@ public final class CodeInterpreterSummary {
         @Override public String toString() { return total == 0 ? "-" : String.format("%.1f%% (%d/%d)", percent(), passed, total); }
     }
 
+    /** What a rate counts: rows of these kinds, by this boolean field. */
+    private record Counted(List<String> kinds, String field) { }
+
+    private static final Map<String, Counted> COUNTED = new LinkedHashMap<>();
+    static {
+        COUNTED.put("executable rate: math", new Counted(List.of("math"), "executable"));
+        COUNTED.put("executable rate: visualization", new Counted(List.of("visualization_hard", "visualization_easy"), "executable"));
+        COUNTED.put("executable rate: general", new Counted(List.of("general"), "executable"));
+        COUNTED.put("executable rate: all", new Counted(List.of("math", "visualization_hard", "visualization_easy", "general", "other"), "executable"));
+        COUNTED.put("executable rate: gsm8k (evalbox)", new Counted(List.of("gsm8k"), "executable"));
+        COUNTED.put("GSM8K accuracy", new Counted(List.of("gsm8k"), "passed"));
+        COUNTED.put("Vis-Hard", new Counted(List.of("visualization_hard"), "passed"));
+        COUNTED.put("Vis-Easy", new Counted(List.of("visualization_easy"), "passed"));
+        COUNTED.put("Vis-All", new Counted(List.of("visualization_hard", "visualization_easy"), "passed"));
+    }
+
     public static Map<String, Rate> of(Collection<JsonNode> results) {
+        return of(results, new Observations());
+    }
+
+    /**
+     * The table, and into {@code observations} each counted row as one attempt of its task (100 or 0) under the
+     * rate's {@code percent} (pointer {@code /<name>/percent}), so that every rate gets its interval.
+     */
+    public static Map<String, Rate> of(Collection<JsonNode> results, Observations observations) {
         Map<String, Rate> table = new LinkedHashMap<>();
-        table.put("executable rate: math", rate(results, List.of("math"), "executable"));
-        table.put("executable rate: visualization", rate(results, List.of("visualization_hard", "visualization_easy"), "executable"));
-        table.put("executable rate: general", rate(results, List.of("general"), "executable"));
-        table.put("executable rate: all", rate(results, List.of("math", "visualization_hard", "visualization_easy", "general", "other"), "executable"));
-        table.put("executable rate: gsm8k (evalbox)", rate(results, List.of("gsm8k"), "executable"));
-        table.put("GSM8K accuracy", rate(results, List.of("gsm8k"), "passed"));
-        table.put("Vis-Hard", rate(results, List.of("visualization_hard"), "passed"));
-        table.put("Vis-Easy", rate(results, List.of("visualization_easy"), "passed"));
-        table.put("Vis-All", rate(results, List.of("visualization_hard", "visualization_easy"), "passed"));
+        COUNTED.forEach((name, counted) -> table.put(name, rate(results, counted.kinds(), counted.field())));
+        table.forEach((name, rate) -> {
+            if (rate.total() > 0) observations.metric(Observations.pointer(name, "percent"), 0, 100);
+        });
+        for (JsonNode r : results) {
+            String kind = r.path("kind").asText();
+            table.keySet().forEach(name -> {
+                Counted counted = COUNTED.get(name);
+                if (!counted.kinds().contains(kind)) return;
+                if (counted.field().equals("passed") && r.path("passed").isNull()) return;
+                observations.addPass(Observations.pointer(name, "percent"), r.path("task_id").asText(), r.path(counted.field()).asBoolean());
+            });
+        }
         return table;
     }
 

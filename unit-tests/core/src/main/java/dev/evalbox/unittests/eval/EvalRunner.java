@@ -8,6 +8,9 @@ import dev.evalbox.sandbox.SandboxProvider;
 import dev.evalbox.sandbox.SandboxSpec;
 import dev.evalbox.unittests.RunDirectory;
 import dev.evalbox.unittests.Workers;
+import dev.evalbox.unittests.eval.stats.Bootstrap;
+import dev.evalbox.unittests.eval.stats.EpochMetrics;
+import dev.evalbox.unittests.eval.stats.Uncertainty;
 import dev.evalbox.unittests.report.RunReport;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -36,14 +39,16 @@ public final class EvalRunner {
      *
      * @param runDir     the run directory, or null for {@code runs/<benchmark>-<time>}
      * @param limit      only the first N tasks, or null for all
+     * @param epochs     attempts per task (each in fresh sandboxes), rows carry {@code epoch} 1..epochs
      * @param sandboxes  opens the provider of the user's backend (the CLI's choice of Docker or local)
      */
-    public record Settings(Path runDir, boolean resume, Integer limit, int concurrency, List<String> commandLine,
+    public record Settings(Path runDir, boolean resume, Integer limit, int epochs, int concurrency, List<String> commandLine,
                            String evalboxVersion, String evalboxCommit, Function<SandboxOptions, SandboxProvider> sandboxes,
                            RunListener listener, PrintStream out, PrintStream err) {
         public Settings {
             if (concurrency < 1) throw new UserException("--concurrency must be at least 1");
             if (limit != null && limit < 0) throw new UserException("--limit must not be negative");
+            if (epochs < 1) throw new UserException("--epochs must be at least 1");
             commandLine = List.copyOf(commandLine);
             if (listener == null) listener = RunListener.NONE;
         }
@@ -85,10 +90,20 @@ public final class EvalRunner {
         List<T> tasks = evaluation.tasks();
         if (settings.limit() != null) tasks = tasks.subList(0, Math.min(settings.limit(), tasks.size()));
         checkUniqueIds(tasks);
-        Set<String> done = settled(dir.path(), evaluation);
-        List<T> todo = tasks.stream().filter(t -> !done.contains(t.id())).toList();
+        Set<String> settledKeys = settled(dir.path(), evaluation);
+        // epoch by epoch, so that an interrupted run has its first epochs whole
+        List<Attempt<T>> todo = new ArrayList<>();
+        for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+            for (T task : tasks) {
+                if (!settledKeys.contains(attemptKey(task.id(), epoch))) todo.add(new Attempt<>(task, epoch));
+            }
+        }
+        int attemptsInAll = tasks.size() * settings.epochs();
+        String unit = settings.epochs() > 1 ? " attempt(s)" : " task(s)";
         if (settings.resume()) {
-            settings.err().println("resuming " + dir.path() + ": " + (tasks.size() - todo.size()) + " task(s) done, " + todo.size() + " to go");
+            // with one epoch an attempt is a task, and the message says so as it always has
+            settings.err().println("resuming " + dir.path() + ": " + (attemptsInAll - todo.size()) + unit + " done, " + todo.size() + " to go"
+                    + (settings.epochs() > 1 ? " (" + tasks.size() + " tasks x " + settings.epochs() + " epochs)" : ""));
         }
         RunRecord record = new RunRecord(benchmark.name(), mode, Instant.now(), settings.commandLine(), settings.evalboxVersion(),
                 settings.evalboxCommit());
@@ -99,12 +114,12 @@ public final class EvalRunner {
         SandboxSpec spec = use.map(u -> u.options().spec()).orElse(null);
         if (provider != null) record.sandbox(provider.backend(), spec);
         AtomicBoolean over = new AtomicBoolean();
-        int total = tasks.size();
+        int total = attemptsInAll;
         Runnable interrupted = () -> {
             record.status(RunRecord.Status.INTERRUPTED, Instant.now());
             dir.writeRunJson(record.json());
-            settings.err().printf("%ninterrupted: %d of %d task(s) are recorded in %s; continue with the same command and --resume --out %s%n",
-                    settled(dir.path(), evaluation).size(), total, dir.path(), dir.path());
+            settings.err().printf("%ninterrupted: %d of %d%s are recorded in %s; continue with the same command and --resume --out %s%n",
+                    settled(dir.path(), evaluation).size(), total, unit, dir.path(), dir.path());
         };
         Thread onExit = new Thread(() -> {
             if (!over.get()) interrupted.run();
@@ -115,24 +130,32 @@ public final class EvalRunner {
              TrajectoryWriter trajectories = new TrajectoryWriter(dir.path().resolve("trajectories.jsonl"))) {
             dir.writeRunJson(record.json());
             Runtime.getRuntime().addShutdownHook(onExit);
-            settings.listener().started(benchmark.name(), todo.size(), tasks.size() - todo.size());
+            settings.listener().started(benchmark.name(), todo.size(), attemptsInAll - todo.size());
             AtomicInteger attempted = new AtomicInteger();
             int batch = Math.max(1, evaluation.scoreBatchSize(todo.size(), settings.concurrency()));
-            List<List<T>> batches = new ArrayList<>();
-            for (int i = 0; i < todo.size(); i += batch) batches.add(todo.subList(i, Math.min(todo.size(), i + batch)));
+            List<List<Attempt<T>>> batches = new ArrayList<>();
+            // a batch holds one epoch's attempts only, so a benchmark never scores one task twice in a batch
+            for (int i = 0; i < todo.size(); ) {
+                int end = i;
+                while (end < todo.size() && end - i < batch && todo.get(end).epoch() == todo.get(i).epoch()) end++;
+                batches.add(todo.subList(i, end));
+                i = end;
+            }
             Workers.run(batches, settings.concurrency(), TaskContext.WorkerState::new, (worker, some) -> {
                 List<TaskContext> contexts = new ArrayList<>();
                 List<A> attempts = new ArrayList<>();
-                for (T task : some) {
-                    TaskContext context = new TaskContext(task.id(), 1, dir.path(), trajectories, pool, spec, worker);
+                List<T> someTasks = some.stream().map(Attempt::task).toList();
+                for (Attempt<T> item : some) {
+                    TaskContext context = new TaskContext(item.task().id(), item.epoch(), dir.path(), trajectories, pool, spec, worker);
                     contexts.add(context);
-                    attempts.add(evaluation.attempt(task, context));
+                    attempts.add(evaluation.attempt(item.task(), context));
                 }
-                List<List<ResultRow>> scored = evaluation.scoreBatch(some, attempts, contexts);
+                List<List<ResultRow>> scored = evaluation.scoreBatch(someTasks, attempts, contexts);
                 for (int i = 0; i < some.size(); i++) {
-                    T task = some.get(i);
+                    T task = someTasks.get(i);
+                    int epoch = some.get(i).epoch();
                     List<ResultRow> rows = scored.get(i);
-                    dir.appendResults(rows.stream().map(row -> rowJson(task, 1, row)).toList());
+                    dir.appendResults(rows.stream().map(row -> rowJson(task, epoch, row)).toList());
                     attempted.incrementAndGet();
                     settings.listener().taskDone(task.id(), !rows.isEmpty() && rows.stream().allMatch(ResultRow::succeeded));
                 }
@@ -143,7 +166,9 @@ public final class EvalRunner {
                 interrupted.run();
                 return new Outcome(dir.path(), RunRecord.Status.INTERRUPTED, null);
             }
-            Metrics metrics = evaluation.metrics(tasks, rowsOf(dir.path(), tasks));
+            List<JsonNode> rows = rowsOf(dir.path(), tasks);
+            Metrics metrics = Uncertainty.attach(EpochMetrics.attach(evaluation.metrics(tasks, rows), rows), Bootstrap.standard());
+            metrics.values().put("headline", metrics.headline());
             over.set(true);
             record.metrics(metrics.values());
             record.status(RunRecord.Status.FINISHED, Instant.now());
@@ -188,13 +213,21 @@ public final class EvalRunner {
         return line;
     }
 
-    /** The tasks --resume skips: those whose last row settles them (see {@link Evaluation#settles}). */
+    /** One attempt to make: a task in an epoch. */
+    private record Attempt<T>(T task, int epoch) { }
+
+    private static String attemptKey(String taskId, int epoch) { return epoch + "\u0000" + taskId; }
+
+    /**
+     * The attempts --resume skips, as (task, epoch) keys: those whose last row settles them (see
+     * {@link Evaluation#settles}); a row written before epochs existed is epoch 1.
+     */
     private static Set<String> settled(Path runDir, Evaluation<?, ?> evaluation) {
         java.util.Map<String, JsonNode> last = new java.util.LinkedHashMap<>();
-        RunDirectory.readResults(runDir).forEach(row -> last.put(row.path("task_id").asText(), row));
+        RunDirectory.readResults(runDir).forEach(row -> last.put(attemptKey(row.path("task_id").asText(), row.path("epoch").asInt(1)), row));
         Set<String> done = new HashSet<>();
-        last.forEach((task, row) -> {
-            if (evaluation.settles(row)) done.add(task);
+        last.forEach((key, row) -> {
+            if (evaluation.settles(row)) done.add(key);
         });
         return done;
     }

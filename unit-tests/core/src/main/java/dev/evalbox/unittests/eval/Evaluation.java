@@ -47,7 +47,11 @@ public interface Evaluation<T extends EvalTask, A> extends AutoCloseable {
      */
     default boolean settles(JsonNode row) { return true; }
 
-    /** The headline metrics over the rows of {@code tasks} (the rows of earlier sessions of a resumed run included). */
+    /**
+     * The headline metrics over the rows of {@code tasks} (the rows of earlier sessions of a resumed run included,
+     * and with {@code --epochs} every epoch's, told apart by {@code epoch}), with the per-task observations behind
+     * them, from which the runner adds every metric's uncertainty.
+     */
     Metrics metrics(List<T> tasks, List<JsonNode> rows);
 
     /** Records the dataset, the model and judge and the benchmark's settings in run.json. */

@@ -44,8 +44,14 @@ public final class TaskContext {
     /** The run's trajectories.jsonl: every model call, judge call and cell of every task. */
     public TrajectoryWriter trajectory() { return trajectory; }
 
-    /** Where files of this task go: {@code artifacts/<task id>/} of the run directory (created by whoever writes first). */
-    public Path artifacts() { return runDir.resolve("artifacts").resolve(taskId); }
+    /**
+     * Where files of this attempt go: {@code artifacts/<task id>/} of the run directory, and
+     * {@code artifacts/<task id>/epoch-<n>/} for the attempts of later epochs (created by whoever writes first).
+     */
+    public Path artifacts() {
+        Path task = runDir.resolve("artifacts").resolve(taskId);
+        return epoch <= 1 ? task : task.resolve("epoch-" + epoch);
+    }
 
     /** The pool of the run's sandboxes; fails when the evaluation declared none. */
     public SandboxPool pool() {

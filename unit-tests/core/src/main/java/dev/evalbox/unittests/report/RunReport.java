@@ -56,8 +56,11 @@ public final class RunReport {
         Map<String, JsonNode> results = sortedByTask(resultRows(runDir.resolve("results.jsonl")));
         // HumanEval-V writes a row per sample: the rate is over samples then, and each sample is listed. Every
         // row of a run on the spine has a "sample" (0 when there is one), so it is the count of rows per task that tells.
-        boolean perSample = results.values().stream().map(row -> row.path("task_id").asText()).distinct().count() < results.size();
-        Map<String, JsonNode> conversations = jsonLines(runDir.resolve("pybench_trajectory.jsonl"), "index");
+        // With --epochs a task has a row per epoch (keyed "ID epoch N" from the second on): those are attempts, not samples.
+        boolean perSample = results.values().stream().map(row -> row.path("task_id").asText() + "/" + row.path("epoch").asInt(1)).distinct().count()
+                < results.size();
+        boolean epochs = results.values().stream().anyMatch(row -> row.path("epoch").asInt(1) > 1);
+        Map<String, JsonNode> conversations = attemptLines(runDir.resolve("pybench_trajectory.jsonl"));
         Map<String, JsonNode> traces = jsonLines(runDir.resolve("traces.jsonl"), "task_id");
         Map<String, Map<Integer, List<String>>> figures = figures(runDir.resolve("trajectories.jsonl"));
 
@@ -77,7 +80,7 @@ public final class RunReport {
                 List.of("kind", "backend", "image", "started", "finished", "evalbox_version"));
         double rate = results.isEmpty() ? 0 : 100.0 * passed / results.size();
         html.append("<p class=\"score\" id=\"pass-rate\">").append(String.format("%.1f%%", rate)).append(" passed <span>(")
-                .append(passed).append(" of ").append(results.size()).append(perSample ? " samples)" : " tasks)").append("</span></p>\n");
+                .append(passed).append(" of ").append(results.size()).append(perSample ? " samples)" : epochs ? " attempts)" : " tasks)").append("</span></p>\n");
         JsonNode metrics = run.path("metrics");
         if (metrics.isObject() && metrics.size() > 0) {
             html.append("<p class=\"metrics\" id=\"metrics\">");
@@ -89,6 +92,7 @@ public final class RunReport {
                         ? String.format("%.1f%%", v.path("percent").asDouble()) : "-") + " (" + v.path("passed").asInt() + "/" + v.path("total").asInt() + ")");
             });
             html.append(String.join(" · ", shown)).append("</p>\n");
+            html.append(UncertaintyTable.html(metrics));
         }
 
         html.append("<h2>By category</h2>\n<table class=\"categories\"><tr><th>category</th><th>tasks</th><th>passed</th><th>pass rate</th></tr>\n");
@@ -100,7 +104,7 @@ public final class RunReport {
         for (Map.Entry<String, JsonNode> entry : results.entrySet()) {
             JsonNode row = entry.getValue();
             String task = row.path("task_id").asText();
-            String shownId = perSample ? entry.getKey() : task;
+            String shownId = perSample ? entry.getKey() : attemptKey(task, row.path("epoch").asInt(1));
             boolean pass = row.path("passed").asBoolean();
             html.append("<details class=\"task ").append(pass ? "pass" : "fail").append("\" id=\"task-").append(Html.escape(shownId.replace(' ', '-'))).append("\">")
                     .append("<summary><span class=\"id\">").append(Html.escape(shownId)).append("</span>")
@@ -110,7 +114,7 @@ public final class RunReport {
             html.append("<div class=\"body\"><p class=\"outcome\">unit test: <b>").append(Html.escape(row.path("verdict").asText(pass ? "Pass" : "-")))
                     .append("</b> ").append(Html.escape(row.path("reason").asText())).append(" · stop: ")
                     .append(Html.escape(row.path("stop_reason").asText("-"))).append("</p>\n");
-            JsonNode conversation = conversations.get(task);
+            JsonNode conversation = conversations.get(attemptKey(task, row.path("epoch").asInt(1)));
             if (conversation != null) conversation(html, conversation.path("messages"), figures.getOrDefault(task, Map.of()));
             JsonNode trace = traces.get(task);
             if (trace != null) {
@@ -225,8 +229,25 @@ public final class RunReport {
     private static Map<String, JsonNode> resultRows(Path file) {
         Map<String, JsonNode> byKey = new LinkedHashMap<>();
         JsonLines.read(file, (number, node) -> {
-            String key = node.path("task_id").asText() + (node.has("sample") ? " sample " + node.path("sample").asText() : "");
+            String key = attemptKey(node.path("task_id").asText(), node.path("epoch").asInt(1))
+                    + (node.has("sample") ? " sample " + node.path("sample").asText() : "");
             byKey.put(key, node);
+            return null;
+        });
+        return byKey;
+    }
+
+    /** A task's attempt as the report names it: the id for epoch 1 (as before epochs), "ID epoch N" after. */
+    static String attemptKey(String task, int epoch) {
+        return epoch > 1 ? task + " epoch " + epoch : task;
+    }
+
+    /** pybench_trajectory.jsonl's lines by attempt (a line of epoch 2 or later says its epoch). */
+    private static Map<String, JsonNode> attemptLines(Path file) {
+        Map<String, JsonNode> byKey = new LinkedHashMap<>();
+        if (!Files.isRegularFile(file)) return byKey;
+        JsonLines.read(file, (number, node) -> {
+            byKey.put(attemptKey(node.path("index").asText(), node.path("epoch").asInt(1)), node);
             return null;
         });
         return byKey;

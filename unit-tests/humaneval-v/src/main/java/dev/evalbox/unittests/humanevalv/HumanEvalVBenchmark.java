@@ -16,6 +16,11 @@ import dev.evalbox.unittests.eval.EvalContext;
 import dev.evalbox.unittests.eval.EvalMode;
 import dev.evalbox.unittests.eval.Evaluation;
 import dev.evalbox.unittests.eval.Metrics;
+import dev.evalbox.unittests.eval.stats.Bootstrap;
+import dev.evalbox.unittests.eval.stats.EpochMetrics;
+import dev.evalbox.unittests.eval.stats.Estimate;
+import dev.evalbox.unittests.eval.stats.Observations;
+import dev.evalbox.unittests.eval.stats.PassAtK;
 import dev.evalbox.unittests.eval.ModelOptions;
 import dev.evalbox.unittests.eval.ResultRow;
 import dev.evalbox.unittests.eval.RunRecord;
@@ -198,6 +203,24 @@ public final class HumanEvalVBenchmark implements Benchmark {
             else values.putNull("pass@" + reportedK);
             values.put("psr", psr).put("parse_failures", parseFailures).put("k", reportedK).put("tasks", graded.size())
                     .put("samples", verdicts.size());
+            // per task: its pass@k estimate from all its samples (of every epoch); per sample: parsed or not
+            Observations observations = new Observations().metric(Observations.pointer("pass@" + reportedK), 0, 100).metric("/psr", 0, 100);
+            Map<String, int[]> counts = new LinkedHashMap<>();
+            for (HumanEvalVGrader.SampleVerdict v : verdicts) {
+                int[] count = counts.computeIfAbsent(v.qid(), q -> new int[2]);
+                count[0]++;
+                if (v.passed()) count[1]++;
+                observations.addPass("/psr", v.qid(), !HumanEvalVGrader.countsAsParseFailure(v.result(), version));
+            }
+            final int k = reportedK;
+            counts.forEach((qid, count) -> {
+                if (count[0] >= k) observations.add(Observations.pointer("pass@" + k), 0, 100, qid, 100 * PassAtK.estimate(count[0], count[1], k));
+            });
+            if (EpochMetrics.epochs(rows) > 1) {
+                // the reference's PSR counts one epoch's samples; over epochs it is the mean of each task's parse rate
+                psr = Estimate.of(observations.metrics().stream().filter(m -> m.pointer().equals("/psr")).findFirst().orElseThrow().byTask(), 0, 100, Bootstrap.standard()).value();
+                values.put("psr", psr);
+            }
             List<String> lines = new ArrayList<>();
             lines.add(String.format("pass@%d: %s   PSR: %.1f%%   (%d tasks, %d samples)", reportedK,
                     score.isPresent() ? String.format(Locale.ROOT, "%.1f", score.getAsDouble()) : "not reported (a task has fewer than k samples)",
@@ -208,7 +231,7 @@ public final class HumanEvalVBenchmark implements Benchmark {
                 List<String> failing = anyPass.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
                 lines.add(failing.isEmpty() ? "every ground-truth solution passes" : "ground-truth solutions that fail: " + failing);
             }
-            return new Metrics(values, "pass@" + reportedK, lines);
+            return new Metrics(values, "pass@" + reportedK, lines, observations);
         }
 
         void describeCommon(RunRecord record) {
@@ -239,6 +262,8 @@ public final class HumanEvalVBenchmark implements Benchmark {
         private final HumanEvalVPrompts prompts;
         private final Path predictionsFile;
         private final Map<String, Predictions.Entry> generated = Collections.synchronizedMap(new LinkedHashMap<>());
+        // the samples of later epochs (--epochs), by "epoch/qid": each epoch draws its own; predictions.json keeps epoch 1's
+        private final Map<String, Predictions.Entry> laterEpochs = new java.util.concurrent.ConcurrentHashMap<>();
 
         Run(RunOptions options, EvalContext context) {
             super(options, context, "reference".equals(options.model.model()));
@@ -276,8 +301,11 @@ public final class HumanEvalVBenchmark implements Benchmark {
                     JsonNode node = JSON.readTree(line);
                     List<String> samples = new ArrayList<>();
                     node.path("predictions").forEach(p -> samples.add(p.asText()));
-                    generated.put(node.path("qid").asText(), new Predictions.Entry(node.path("qid").asText(), samples,
-                            Optional.ofNullable(node.path("prompt").asText(null))));
+                    Predictions.Entry entry = new Predictions.Entry(node.path("qid").asText(), samples,
+                            Optional.ofNullable(node.path("prompt").asText(null)));
+                    int epoch = node.path("epoch").asInt(1);
+                    if (epoch == 1) generated.put(entry.qid(), entry);
+                    else laterEpochs.put(epoch + "/" + entry.qid(), entry);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + predictionsFile, e);
@@ -297,7 +325,8 @@ public final class HumanEvalVBenchmark implements Benchmark {
 
         @Override
         public List<Predictions.Entry> attempt(HumanEvalVItem task, TaskContext context) {
-            Predictions.Entry known = generated.get(task.qid());
+            int epoch = context.epoch();
+            Predictions.Entry known = epoch == 1 ? generated.get(task.qid()) : laterEpochs.get(epoch + "/" + task.qid());
             if (known != null) return List.of(known);
             String modelName = groundTruth ? "reference" : options.model.model();
             context.trajectory().write(new TrajectoryEvent.TaskStarted(task.qid(), Instant.now(), "humaneval-v", modelName,
@@ -314,13 +343,15 @@ public final class HumanEvalVBenchmark implements Benchmark {
             }
             context.trajectory().write(new TrajectoryEvent.TaskFinished(task.qid(), Instant.now(), errors.isEmpty() ? "answered" : "model_error",
                     calls, String.join("\n\n", entry.predictions()), Usage.NONE));
-            append(entry, errors);
-            generated.put(task.qid(), entry);
+            append(entry, errors, epoch);
+            if (epoch == 1) generated.put(task.qid(), entry);
+            else laterEpochs.put(epoch + "/" + task.qid(), entry);
             return List.of(entry);
         }
 
-        private synchronized void append(Predictions.Entry entry, List<String> errors) {
+        private synchronized void append(Predictions.Entry entry, List<String> errors, int epoch) {
             ObjectNode line = JSON.createObjectNode().put("qid", entry.qid()).put("prompt", entry.prompt().orElse(null));
+            if (epoch > 1) line.put("epoch", epoch);
             ArrayNode predictions = line.putArray("predictions");
             entry.predictions().forEach(predictions::add);
             ArrayNode errorArray = line.putArray("model_errors");

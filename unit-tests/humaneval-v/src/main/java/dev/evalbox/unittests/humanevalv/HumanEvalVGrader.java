@@ -1,5 +1,7 @@
 package dev.evalbox.unittests.humanevalv;
 
+import dev.evalbox.unittests.eval.stats.PassAtK;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,5 +1,7 @@
 package dev.evalbox.unittests.humanevalv;
 
+import dev.evalbox.unittests.eval.stats.PassAtK;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

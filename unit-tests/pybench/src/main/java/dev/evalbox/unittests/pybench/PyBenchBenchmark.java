@@ -19,6 +19,8 @@ import dev.evalbox.unittests.eval.EvalContext;
 import dev.evalbox.unittests.eval.EvalMode;
 import dev.evalbox.unittests.eval.Evaluation;
 import dev.evalbox.unittests.eval.Metrics;
+import dev.evalbox.unittests.eval.stats.EpochMetrics;
+import dev.evalbox.unittests.eval.stats.Observations;
 import dev.evalbox.unittests.eval.ModelOptions;
 import dev.evalbox.unittests.eval.ResultRow;
 import dev.evalbox.unittests.eval.RunRecord;
@@ -31,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -148,10 +151,31 @@ public final class PyBenchBenchmark implements Benchmark {
 
         @Override
         public Metrics metrics(List<PyBenchTask> selected, List<JsonNode> rows) {
+            int epochs = EpochMetrics.epochs(rows);
+            Map<String, JsonNode> byAttempt = new HashMap<>();
+            rows.forEach(row -> byAttempt.put(row.path("epoch").asInt(1) + "/" + row.path("task_id").asText(), row));
             List<GradeResult> results = new ArrayList<>();
             for (JsonNode row : rows) {
+                if (row.path("epoch").asInt(1) != 1) continue; // the benchmark's own table is epoch 1's; epochs are averaged below
                 results.add(new GradeResult(row.path("task_id").asText(), row.path("passed").asBoolean(),
                         row.path("exception_type").asText(null), row.path("reason").asText(), row.path("turns").asInt(), 0));
+            }
+            // Each attempt of each selected task is one observation: a task without a verdict counts as failed (PyBench's 143).
+            Observations observations = new Observations().metric("/pass_rate", 0, 100);
+            selected.stream().map(categories::of).distinct().sorted() // in the table's order
+                    .forEach(category -> observations.metric(Observations.pointer("by_category", category, "pass_rate"), 0, 100));
+            int passedAttempts = 0;
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                for (PyBenchTask task : selected) {
+                    JsonNode row = byAttempt.get(epoch + "/" + task.index());
+                    boolean passed = row != null && row.path("passed").asBoolean(false);
+                    if (passed) passedAttempts++;
+                    observations.addPass("/pass_rate", task.index(), passed)
+                            .addPass(Observations.pointer("by_category", categories.of(task), "pass_rate"), task.index(), passed);
+                    if (row != null && row.path("turns").asInt() > 0) {
+                        observations.add("/average_turns", 0, Double.POSITIVE_INFINITY, task.index(), row.path("turns").asInt());
+                    }
+                }
             }
             PyBenchSummary summary = PyBenchSummary.of(selected, results, categories);
             ObjectNode values = RunDirectory.object().put("tasks", summary.tasks()).put("passed", summary.passed())
@@ -160,12 +184,26 @@ public final class PyBenchBenchmark implements Benchmark {
             summary.byCategory().forEach((c, s) -> byCategory.putObject(c).put("tasks", s.tasks()).put("passed", s.passed())
                     .put("pass_rate", s.passRate()));
             List<String> lines = new ArrayList<>();
-            lines.add(String.format("PyBench pass rate: %.1f%% (%d of %d tasks)   average turns: %.2f",
-                    summary.passRate(), summary.passed(), summary.tasks(), summary.averageTurns()));
+            if (epochs > 1) {
+                // with epochs every number is the mean over tasks of each task's mean over its attempts
+                observations.writeTaskMeans(values);
+                values.put("passed", passedAttempts).put("attempts", selected.size() * epochs);
+                lines.add(String.format("PyBench pass rate: %.1f%% (%d of %d attempts, %d tasks x %d epochs)   average turns: %.2f",
+                        values.path("pass_rate").asDouble(), passedAttempts, selected.size() * epochs, selected.size(), epochs,
+                        values.path("average_turns").asDouble()));
+            } else {
+                lines.add(String.format("PyBench pass rate: %.1f%% (%d of %d tasks)   average turns: %.2f",
+                        summary.passRate(), summary.passed(), summary.tasks(), summary.averageTurns()));
+            }
             lines.add("by category (" + categories.source() + "):");
-            summary.byCategory().forEach((category, score) ->
-                    lines.add(String.format("  %-40s %5.1f%%  (%d/%d)", category, score.passRate(), score.passed(), score.tasks())));
-            return new Metrics(values, "pass_rate", lines);
+            if (epochs > 1) {
+                values.path("by_category").fields().forEachRemaining(e -> lines.add(String.format("  %-40s %5.1f%%  (%d tasks)",
+                        e.getKey(), e.getValue().path("pass_rate").asDouble(), e.getValue().path("tasks").asInt())));
+            } else {
+                summary.byCategory().forEach((category, score) ->
+                        lines.add(String.format("  %-40s %5.1f%%  (%d/%d)", category, score.passRate(), score.passed(), score.tasks())));
+            }
+            return new Metrics(values, "pass_rate", lines, observations);
         }
 
         void describeCommon(RunRecord record) {
@@ -211,6 +249,11 @@ public final class PyBenchBenchmark implements Benchmark {
         public Attempt attempt(PyBenchTask task, TaskContext context) {
             List<String> notes = new ArrayList<>();
             AgentOutcome outcome;
+            if (context.epoch() > 1) {
+                // the merged output/ still holds the previous epoch's files of this task: its tests must not see them
+                Path mine = context.artifacts();
+                run.forgetOutputs(context.epoch() == 2 ? mine.getParent() : mine.resolveSibling("epoch-" + (context.epoch() - 1)));
+            }
             try (Sandbox box = context.sandbox()) {
                 notes.addAll(tasks.prepareSandbox(task, box));
                 outcome = loop.run(task.index(), "pybench", PyBenchProtocol.opening(task, systemPrompt), models.apply(task), box,
@@ -218,7 +261,7 @@ public final class PyBenchBenchmark implements Benchmark {
                 run.collectOutputs(box, context.artifacts(), notes);
             }
             ArrayNode messages = TrajectoryEvent.messagesJson(outcome.messages());
-            run.exportPyBenchLine(task, messages);
+            run.exportPyBenchLine(task, messages, context.epoch());
             return new Attempt(messages, outcome.turns(), outcome, notes);
         }
 

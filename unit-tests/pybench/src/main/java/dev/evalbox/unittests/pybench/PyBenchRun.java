@@ -50,6 +50,24 @@ public final class PyBenchRun implements AutoCloseable {
         collectDirectory(sandbox, "output", artifacts, outputDir(), budget, files, notes);
     }
 
+    /**
+     * Takes the files an earlier attempt of a task collected (its artifacts folder, {@code previous}) out of the
+     * merged output folder, so that a later epoch's tests see only what its own attempt wrote. The epoch-N
+     * folders of later attempts inside the first attempt's folder are not the first attempt's files.
+     */
+    public void forgetOutputs(Path previous) {
+        if (!Files.isDirectory(previous)) return;
+        try (var walk = Files.walk(previous)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                Path relative = previous.relativize(file);
+                if (relative.getNameCount() > 1 && relative.getName(0).toString().matches("epoch-\\d+")) continue;
+                Files.deleteIfExists(outputDir().resolve(relative.toString()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear the earlier attempt's outputs of " + previous + " from " + outputDir(), e);
+        }
+    }
+
     private void collectDirectory(Sandbox sandbox, String dir, Path artifactDir, Path mergedDir, long[] budget, int[] files,
                                   List<String> notes) {
         for (FileEntry entry : sandbox.list(dir)) {
@@ -95,10 +113,16 @@ public final class PyBenchRun implements AutoCloseable {
 
     /** Appends the task's line in PyBench's trajectory format. */
     public synchronized void exportPyBenchLine(PyBenchTask task, ArrayNode messages) {
+        exportPyBenchLine(task, messages, 1);
+    }
+
+    /** The line of one attempt; an attempt of epoch 2 or later says its epoch (PyBench's own readers ignore the field). */
+    public synchronized void exportPyBenchLine(PyBenchTask task, ArrayNode messages, int epoch) {
         ObjectNode line = JSON.createObjectNode();
         line.set("messages", messages);
         line.put("index", task.index()).put("category1", task.category1()).put("category2", task.category2())
                 .put("category3", task.category3()).put("user", task.user());
+        if (epoch > 1) line.put("epoch", epoch);
         ArrayNode paths = line.putArray("file_paths");
         task.filePaths().forEach(paths::add);
         ArrayNode attachments = line.putArray("attachments");

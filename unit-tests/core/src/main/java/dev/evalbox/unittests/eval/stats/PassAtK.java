@@ -1,4 +1,4 @@
-package dev.evalbox.unittests.humanevalv;
+package dev.evalbox.unittests.eval.stats;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.OptionalDouble;
 
 /**
- * The unbiased pass@k estimator, 1 - C(n-c, k) / C(n, k), for a task with n samples of which c
- * passed, computed as a running product (no huge binomials), as the reference does; reported averaged
- * over tasks, x100, rounded as Python's round(x, 1) does, and only when every task has at least k samples.
+ * The unbiased pass@k estimator, 1 - C(n-c, k) / C(n, k), for a task with n attempts of which c
+ * passed, computed as a running product (no huge binomials), as HumanEval's reference does; and its
+ * counterpart pass^k, C(c, k) / C(n, k), the chance that k attempts drawn from the n all pass. HumanEval-V
+ * reports pass@k averaged over tasks, x100, rounded as Python's round(x, 1) does ({@link #score}); epochs
+ * of any pass/fail benchmark use the per-task estimates ({@link EpochMetrics}).
  */
 public final class PassAtK {
     private PassAtK() { }
@@ -22,6 +24,17 @@ public final class PassAtK {
         double allFail = 1.0;
         for (int i = n - c + 1; i <= n; i++) allFail *= 1.0 - (double) k / i;
         return 1.0 - allFail;
+    }
+
+    /** pass^k of one task: the chance that k attempts drawn without replacement from the n all pass, C(c, k) / C(n, k). */
+    public static double estimateAll(int n, int c, int k) {
+        if (n < k) throw new IllegalArgumentException("pass^" + k + " needs at least " + k + " attempts, the task has " + n);
+        if (c < 0 || c > n) throw new IllegalArgumentException("passed attempts must be between 0 and " + n + ", got " + c);
+        if (c < k) return 0.0;
+        // C(c, k) / C(n, k) = prod_{i=0}^{k-1} (c - i) / (n - i)
+        double all = 1.0;
+        for (int i = 0; i < k; i++) all *= (double) (c - i) / (n - i);
+        return all;
     }
 
     /**

@@ -1,0 +1,164 @@
+package dev.evalbox.unittests.report;
+
+import dev.evalbox.unittests.compare.ComparedRun;
+import dev.evalbox.unittests.compare.Comparison;
+import dev.evalbox.unittests.compare.PairComparison;
+import dev.evalbox.unittests.eval.stats.Estimate;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * compare.html, one self-contained page (no scripts, no outside files) for {@code evalbox compare} and the
+ * notebook's {@code compare(runA, runB)}: the leaderboards with each headline metric's interval drawn as a
+ * bar, every pair's 2x2 table, difference, interval and p-value, the flipped tasks linked to each run's
+ * report.html, and the models x benchmarks table.
+ */
+public final class CompareReport {
+    private static final String STYLE = """
+            body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d1d1f;max-width:1100px}
+            h1{font-size:22px}h2{font-size:18px;margin-top:28px}h3{font-size:15px}
+            table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}
+            th{background:#f4f4f6}td.num{text-align:right;font-variant-numeric:tabular-nums}
+            .bar{position:relative;width:240px;height:14px;background:#f0f0f3;border-radius:3px}
+            .bar .ci{position:absolute;top:3px;height:8px;background:#9db8e8;border-radius:2px}
+            .bar .pt{position:absolute;top:0;width:2px;height:14px;background:#1d4fbf}
+            .flips li{margin:2px 0}.note{color:#666}
+            """;
+
+    private final Comparison comparison;
+
+    public CompareReport(Comparison comparison) { this.comparison = comparison; }
+
+    /** Writes the page to {@code file}; links to the runs' reports are relative to its folder. */
+    public Path write(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Files.writeString(file, render(parent), StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** The page, with links to the runs' report.html relative to {@code from} (the folder the page is read from). */
+    public String render(Path from) {
+        StringBuilder html = new StringBuilder(1 << 14);
+        html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>evalbox compare</title><style>")
+                .append(STYLE).append("</style></head><body>\n<h1>evalbox compare</h1>\n");
+        html.append(fragment(from));
+        html.append("</body></html>\n");
+        return html.toString();
+    }
+
+    /** The page's content without the document around it (what the notebook shows). */
+    public String fragment(Path from) {
+        StringBuilder html = new StringBuilder(1 << 14);
+        html.append("<div class=\"evalbox-compare\">\n<p class=\"note\">").append(comparison.runs().size()).append(" runs; intervals are 95%: ")
+                .append("mean ± 1.96 stderr over tasks; paired differences over the tasks both runs have; bootstrap ")
+                .append(comparison.bootstrap().resamples()).append(" resamples, seed ").append(comparison.bootstrap().seed()).append(".</p>\n");
+        comparison.leaderboards().forEach((benchmark, runs) -> {
+            html.append("<h2>").append(Html.escape(benchmark)).append(": leaderboard</h2>\n<table class=\"leaderboard\" id=\"leaderboard-")
+                    .append(Html.escape(benchmark)).append("\"><tr><th>#</th><th>run</th><th>").append(Html.escape(runs.get(0).headline()))
+                    .append("</th><th>stderr</th><th>95% interval</th><th></th><th>tasks</th></tr>\n");
+            double max = runs.stream().mapToDouble(r -> finite(r.estimate().ciHigh(), r.estimate().value())).max().orElse(1);
+            double scale = runs.get(0).passFail() ? 100 : Math.max(max, 1e-9);
+            int rank = 1;
+            for (ComparedRun run : runs) {
+                Estimate e = run.estimate();
+                html.append("<tr><td class=\"num\">").append(rank++).append("</td><td><a href=\"").append(Html.escape(link(from, run, null)))
+                        .append("\">").append(Html.escape(run.label())).append("</a></td><td class=\"num value\">").append(num(e.value()))
+                        .append("</td><td class=\"num\">").append(num(e.stderr())).append("</td><td class=\"num\">[").append(num(e.ciLow()))
+                        .append(", ").append(num(e.ciHigh())).append("]</td><td>").append(bar(e, scale)).append("</td><td class=\"num\">")
+                        .append(e.tasks()).append("</td></tr>\n");
+            }
+            html.append("</table>\n");
+        });
+        int index = 1;
+        for (PairComparison pair : comparison.pairs()) pair(html, pair, index++, from);
+        if (comparison.leaderboards().size() > 1) {
+            html.append("<h2>Models x benchmarks</h2>\n<table id=\"matrix\"><tr><th>model</th>");
+            comparison.leaderboards().keySet().forEach(b -> html.append("<th>").append(Html.escape(b)).append("</th>"));
+            html.append("</tr>\n");
+            for (String model : comparison.models()) {
+                html.append("<tr><td>").append(Html.escape(model)).append("</td>");
+                comparison.leaderboards().keySet().forEach(b -> {
+                    ComparedRun run = comparison.cell(model, b);
+                    html.append("<td class=\"num\">").append(run == null ? "-" : Html.escape(run.headline() + " " + run.estimate().brief()))
+                            .append("</td>");
+                });
+                html.append("</tr>\n");
+            }
+            html.append("</table>\n");
+        }
+        return html.append("</div>\n").toString();
+    }
+
+    private static void pair(StringBuilder html, PairComparison pair, int index, Path from) {
+        html.append("<section class=\"pair\" id=\"pair-").append(index).append("\"><h2>")
+                .append(Html.escape(pair.a().label())).append(" (A) vs ").append(Html.escape(pair.b().label())).append(" (B)</h2>\n<p>")
+                .append(Html.escape(pair.a().benchmark())).append(", <b class=\"paired\">").append(pair.paired().size())
+                .append("</b> tasks in both runs.");
+        if (!pair.onlyInA().isEmpty()) html.append(" Only in A, left out: ").append(Html.escape(String.join(", ", pair.onlyInA()))).append('.');
+        if (!pair.onlyInB().isEmpty()) html.append(" Only in B, left out: ").append(Html.escape(String.join(", ", pair.onlyInB()))).append('.');
+        html.append("</p>\n");
+        if (pair.table() != null) {
+            var t = pair.table();
+            html.append("<table class=\"two-by-two\"><tr><th></th><th>B passes</th><th>B fails</th></tr>\n<tr><th>A passes</th><td class=\"num both\">")
+                    .append(t.both()).append("</td><td class=\"num a-only\">").append(t.aOnly()).append("</td></tr>\n<tr><th>A fails</th><td class=\"num b-only\">")
+                    .append(t.bOnly()).append("</td><td class=\"num neither\">").append(t.neither()).append("</td></tr></table>\n");
+            html.append("<p>Pass rate A - B: <b class=\"difference\">").append(String.format(Locale.ROOT, "%+.1f", pair.difference()))
+                    .append("</b> points, 95% interval <span class=\"ci\">[").append(String.format(Locale.ROOT, "%+.1f, %+.1f", pair.ciLow(), pair.ciHigh()))
+                    .append("]</span>; McNemar's exact test p = <b class=\"p-value\">").append(Comparison.p(pair.pValue())).append("</b>.</p>\n");
+            html.append("<h3>Flipped tasks (").append(pair.flipped().size()).append(")</h3>\n<ul class=\"flips\">");
+            for (String task : pair.flipped()) {
+                boolean aPassed = pair.a().taskValues().get(task) >= 50;
+                html.append("<li><span class=\"task\">").append(Html.escape(task)).append("</span>: ")
+                        .append(aPassed ? "A passes, B fails" : "B passes, A fails").append(" · <a href=\"")
+                        .append(Html.escape(link(from, pair.a(), task))).append("\">A's trajectory</a> · <a href=\"")
+                        .append(Html.escape(link(from, pair.b(), task))).append("\">B's trajectory</a></li>");
+            }
+            html.append("</ul>\n");
+        } else {
+            var sign = pair.sign();
+            html.append("<p>Mean score A - B: <b class=\"difference\">").append(String.format(Locale.ROOT, "%+.2f", pair.difference()))
+                    .append("</b>, paired bootstrap 95% interval <span class=\"ci\">[").append(num2(pair.ciLow())).append(", ").append(num2(pair.ciHigh()))
+                    .append("]</span>; sign test p = <b class=\"p-value\">").append(Comparison.p(pair.pValue())).append("</b> (")
+                    .append(sign.positive()).append(" tasks higher in A, ").append(sign.negative()).append(" in B, ").append(sign.ties())
+                    .append(" ties).</p>\n");
+        }
+        html.append("</section>\n");
+    }
+
+    /** The run's report.html (at a task's entry when {@code task} is given), relative to {@code from}. */
+    static String link(Path from, ComparedRun run, String task) {
+        Path report = run.path().toAbsolutePath().normalize().resolve("report.html");
+        String href;
+        try {
+            href = from.toAbsolutePath().normalize().relativize(report).toString().replace('\\', '/');
+        } catch (IllegalArgumentException otherRoot) {
+            href = report.toUri().toString();
+        }
+        return task == null ? href : href + "#task-" + task.replace(' ', '-');
+    }
+
+    private static String bar(Estimate e, double scale) {
+        if (Double.isNaN(e.value())) return "";
+        double lo = Double.isNaN(e.ciLow()) ? e.value() : e.ciLow();
+        double hi = Double.isNaN(e.ciHigh()) ? e.value() : e.ciHigh();
+        return String.format(Locale.ROOT, "<div class=\"bar\"><div class=\"ci\" style=\"left:%.1f%%;width:%.1f%%\"></div>"
+                + "<div class=\"pt\" style=\"left:%.1f%%\"></div></div>", pct(lo, scale), Math.max(0.5, pct(hi, scale) - pct(lo, scale)), pct(e.value(), scale));
+    }
+
+    private static double pct(double x, double scale) { return Math.max(0, Math.min(100, 100 * x / scale)); }
+
+    private static double finite(double x, double otherwise) { return Double.isFinite(x) ? x : otherwise; }
+
+    private static String num(double x) { return Double.isNaN(x) ? "-" : String.format(Locale.ROOT, "%.1f", x); }
+
+    private static String num2(double x) { return Double.isNaN(x) ? "-" : String.format(Locale.ROOT, "%+.2f", x); }
+}

@@ -28,8 +28,12 @@ import java.util.stream.IntStream;
  * PID namespace), and everything (Chromium, Playwright's drivers and this JVM).
  */
 public final class ArtifactsRenderBenchmark {
-    /** How many of evalbox's generated pages, the worker counts to measure, how many pages one kept-alive browser has in flight, and how each is rendered. */
-    public record Settings(int pages, List<Integer> workers, int pagesInFlight, ArtifactRenderer.Settings render) {
+    /**
+     * How many of evalbox's generated pages, the worker counts to measure, how many pages one kept-alive browser has in flight,
+     * how each is rendered, and the browser the anchor launches (by default the same as evalbox's; Chromium, to measure
+     * against the anchor as it was before evalbox used the headless shell).
+     */
+    public record Settings(int pages, List<Integer> workers, int pagesInFlight, ArtifactRenderer.Settings render, Path anchorBrowser) {
         public Settings {
             if (pages < 1) throw new IllegalArgumentException("pages must be at least 1, got " + pages);
             if (workers.isEmpty() || workers.stream().anyMatch(w -> w < 1)) {
@@ -37,6 +41,7 @@ public final class ArtifactsRenderBenchmark {
             }
             if (pagesInFlight < 1) throw new IllegalArgumentException("pages in flight must be at least 1, got " + pagesInFlight);
             workers = List.copyOf(workers);
+            if (anchorBrowser == null) anchorBrowser = render.chromium();
         }
     }
 
@@ -63,18 +68,20 @@ public final class ArtifactsRenderBenchmark {
     public BenchReport run() {
         List<String> pages = ArtifactsSample.pages(settings.pages());
         ArtifactRenderer.Settings render = settings.render().withPagesInFlight(settings.pagesInFlight());
+        ArtifactRenderer.Settings anchor = new ArtifactRenderer.Settings(settings.anchorBrowser(), render.width(), render.height(), render.screenshots(),
+                render.interval(), render.timeout(), render.pagesInFlight());
         try (ScratchDirectory dir = ScratchDirectory.create("evalbox-bench-render")) {
             // one untimed page each way first, so neither pass pays for cold disk caches of the browser
             progress.accept("warm-up");
             pass(List.of(pages.get(0)), dir.resolve("warm-kept"), 1, () -> new ArtifactRenderer(render));
-            pass(List.of(pages.get(0)), dir.resolve("warm-launched"), 1, () -> ArtifactRenderer.browserPerPage(render));
+            pass(List.of(pages.get(0)), dir.resolve("warm-launched"), 1, () -> ArtifactRenderer.browserPerPage(anchor));
             List<Pass> kept = new ArrayList<>();
             List<Pass> launched = new ArrayList<>();
             for (int workers : settings.workers()) {
                 progress.accept(pages.size() + " pages, " + workers + " worker(s), browser kept alive, " + settings.pagesInFlight() + " pages in flight each");
                 kept.add(pass(pages, dir.resolve("kept-" + workers), workers, () -> new ArtifactRenderer(render)));
                 progress.accept(pages.size() + " pages, " + workers + " worker(s), a browser launched per page (anchor)");
-                launched.add(pass(pages, dir.resolve("launched-" + workers), workers, () -> ArtifactRenderer.browserPerPage(render)));
+                launched.add(pass(pages, dir.resolve("launched-" + workers), workers, () -> ArtifactRenderer.browserPerPage(anchor)));
             }
             return report(kept, launched);
         }
@@ -105,7 +112,11 @@ public final class ArtifactsRenderBenchmark {
         // the renderers are closed: their browsers and drivers have exited and been counted
         ProcessCpu cpu = ProcessCpu.now().minus(cpuBefore);
         double browserCpu = renderers.stream().mapToDouble(ArtifactRenderer::browserCpuSeconds).sum();
-        return new Pass(workers, seconds, new TreeMap<>(outcomes), shots.get(), browserCpu, cpu.self() + cpu.children(), sampler.secondsByKind());
+        // all: this JVM's own time and every process it started as seen in /proc (its children's time as the kernel counts it
+        // leaves out what the browsers' PID namespaces' ends killed)
+        Map<String, Double> byKind = sampler.secondsByKind();
+        double all = cpu.self() + byKind.values().stream().mapToDouble(Double::doubleValue).sum();
+        return new Pass(workers, seconds, new TreeMap<>(outcomes), shots.get(), browserCpu, all, byKind);
     }
 
     /** CPU seconds by kind of process over the passes, as the sampler saw them, Playwright's driver included. */
@@ -171,6 +182,8 @@ public final class ArtifactsRenderBenchmark {
         context.put("pages", n);
         context.put("workers", settings.workers());
         context.put("pages_in_flight", inFlight);
+        context.put("browser", r.chromium().toString());
+        context.put("anchor_browser", settings.anchorBrowser().toString());
         context.put("viewport", r.width() + "x" + r.height());
         context.put("screenshots_per_page", r.screenshots());
         context.put("interval_ms", r.interval().toMillis());
@@ -191,6 +204,7 @@ public final class ArtifactsRenderBenchmark {
                         + r.screenshots() + " full-page screenshots " + r.interval().toMillis() + " ms apart, network blocked but the page.",
                 "kept alive: each worker keeps one browser and has up to " + inFlight + " pages in flight in it, each in a fresh context,"
                         + " so their waits between screenshots overlap.",
+                "browser: " + r.chromium() + "; anchor: " + settings.anchorBrowser() + ".",
                 "anchor: a new headless Chromium launched and closed for every page, one page at a time per worker (batching would need"
                         + " a browser per page in flight); each worker keeps its Playwright driver.",
                 "outcomes by worker count: kept alive " + outcomesKept + ", launched " + outcomesLaunched + ".",
@@ -199,8 +213,8 @@ public final class ArtifactsRenderBenchmark {
                         + " (a process's last moments after its last look are missed, so this is a lower bound), also by kind of process"
                         + " below. \"Waited for\" is the kernel's count as each browser's PID namespace ends: it misses every process that"
                         + " namespace's end kills (the kernel reaps those without counting them: the zygotes, and with them the renderers"
-                        + " they reaped), so it is far lower. \"All\" is this JVM's own time and its children's as the kernel counts them"
-                        + " (Playwright's drivers, and through them the same waited-for part of the browsers).",
+                        + " they reaped), so it is far lower. \"All\" is this JVM's own time (/proc/self/stat) and every process it started"
+                        + " as seen in /proc (Chromium's, Playwright's drivers).",
                 "the goal is the issue's (best against best); the values are what this machine measured under its load at the time.");
         String title = "evalbox bench artifacts-render: " + n + " pages x " + r.screenshots() + " screenshots, workers " + settings.workers()
                 + ", " + inFlight + " pages in flight per kept-alive browser";

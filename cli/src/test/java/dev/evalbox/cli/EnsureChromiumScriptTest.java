@@ -26,18 +26,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EnsureChromiumScriptTest {
     private static final Path SCRIPT = Path.of("../scripts/ensure-chromium.sh").toAbsolutePath().normalize();
-    private static final String INSTALL = "install -y -qq --no-install-recommends chromium fonts-noto-cjk";
+    private static final String INSTALL = "install -y -qq --no-install-recommends chromium chromium-headless-shell fonts-noto-cjk";
+    private static final String INSTALL_SHELL = "install -y -qq --no-install-recommends chromium-headless-shell";
 
     record Result(int exitCode, String err) { }
 
-    /** Runs the script with only PATH, EVALBOX_CHROMIUM and HOME set; as user nobody when {@code asNobody} (needs root). */
+    /**
+     * Runs the script with only PATH, EVALBOX_CHROMIUM, EVALBOX_HEADLESS_SHELL (chromium's path with "-headless-shell" added) and
+     * HOME set; as user nobody when {@code asNobody} (needs root).
+     */
     private static Result run(Path chromium, Path pathDir, boolean asNobody) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         if (asNobody) command.addAll(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
         command.addAll(List.of("/bin/bash", SCRIPT.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().clear();
-        builder.environment().putAll(Map.of("PATH", pathDir.toString(), "EVALBOX_CHROMIUM", chromium.toString(), "HOME", "/"));
+        builder.environment().putAll(Map.of("PATH", pathDir.toString(), "EVALBOX_CHROMIUM", chromium.toString(),
+                "EVALBOX_HEADLESS_SHELL", shell(chromium).toString(), "HOME", "/"));
         Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the script ended");
@@ -63,6 +68,15 @@ class EnsureChromiumScriptTest {
         return bin;
     }
 
+    private static Path shell(Path chromium) {
+        return chromium.resolveSibling(chromium.getFileName() + "-headless-shell");
+    }
+
+    private static void executable(Path file) throws IOException {
+        Files.writeString(file, "#!/bin/sh\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
     private static List<String> calls(Path dir) throws IOException {
         Path log = dir.resolve("calls.log");
         return Files.exists(log) ? Files.readAllLines(log) : List.of();
@@ -79,8 +93,8 @@ class EnsureChromiumScriptTest {
     void anInstalledChromiumIsLeftAlone(@TempDir Path dir) throws Exception {
         Path chromium = dir.resolve("chromium");
         Path bin = fakeAptGet(dir, chromium, true);
-        Files.writeString(chromium, "#!/bin/sh\n");
-        Files.setPosixFilePermissions(chromium, PosixFilePermissions.fromString("rwxr-xr-x"));
+        executable(chromium);
+        executable(shell(chromium));
         Result result = run(chromium, bin, false);
         assertEquals(0, result.exitCode(), result.err());
         assertTrue(result.err().contains("Chromium is installed (" + chromium + ")"), result.err());
@@ -102,7 +116,8 @@ class EnsureChromiumScriptTest {
         // As root the test becomes nobody; otherwise it is not root already, and PATH holds no sudo.
         Result result = run(chromium, bin, root());
         assertEquals(3, result.exitCode(), result.err());
-        assertTrue(result.err().contains("installing it needs root: run 'apt-get install chromium fonts-noto-cjk' as root"), result.err());
+        assertTrue(result.err().contains("installing it needs root: run 'apt-get install chromium chromium-headless-shell fonts-noto-cjk' as root"),
+                result.err());
         assertEquals(List.of(), calls(dir), "apt-get was not run");
         assertFalse(Files.exists(chromium));
     }
@@ -127,8 +142,8 @@ class EnsureChromiumScriptTest {
     void asRootItMakesTheUserChromiumRunsAsAndLeavesItAloneAfterwards(@TempDir Path dir) throws Exception {
         assumeTrue(root(), "the browser user is made by root");
         Path chromium = dir.resolve("chromium");
-        Files.writeString(chromium, "#!/bin/sh\n");
-        Files.setPosixFilePermissions(chromium, PosixFilePermissions.fromString("rwxr-xr-x"));
+        executable(chromium);
+        executable(shell(chromium));
         // the machine's own id and useradd (the user is what setup makes on this machine anyway); the test's apt-get first
         Path bin = fakeAptGet(dir, chromium, true);
         Path path = Path.of(bin + ":/usr/sbin:/usr/bin:/sbin:/bin");
@@ -144,6 +159,29 @@ class EnsureChromiumScriptTest {
         assertTrue(Integer.parseInt(fields[2]) > 0 && Integer.parseInt(fields[2]) < 1000, "a system user: " + entry);
         assertEquals("/usr/sbin/nologin", fields[6], "no login shell: " + entry);
         assertEquals(List.of(), calls(dir), "nothing installed");
+    }
+
+    @Test
+    void nextToAnInstalledChromiumTheHeadlessShellIsInstalledAndItsFailureOnlySaid(@TempDir Path dir) throws Exception {
+        assumeTrue(root(), "the install branch runs apt-get as root; this test runs as another user");
+        Path chromium = dir.resolve("chromium");
+        executable(chromium);
+        // the test's apt-get fails an install before an update and creates no headless shell: both tries are made, and the run still succeeds
+        Result result = run(chromium, fakeAptGet(dir, chromium, false), false);
+        assertEquals(0, result.exitCode(), result.err());
+        assertEquals(List.of("noninteractive " + INSTALL_SHELL, "noninteractive update -qq", "noninteractive " + INSTALL_SHELL), calls(dir));
+        assertTrue(result.err().contains("but " + shell(chromium) + " is missing: evalbox renders in Chromium meanwhile"), result.err());
+    }
+
+    @Test
+    void withoutRootAMissingHeadlessShellIsOnlySaid(@TempDir Path dir) throws Exception {
+        Path chromium = dir.resolve("chromium");
+        executable(chromium);
+        Path bin = fakeAptGet(dir, chromium, true);
+        Result result = run(chromium, bin, root());
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.err().contains("'apt-get install chromium-headless-shell' as root"), result.err());
+        assertEquals(List.of(), calls(dir), "apt-get was not run");
     }
 
     @Test

@@ -172,7 +172,8 @@ public final class BrowserIsolation implements AutoCloseable {
 
     /**
      * The CPU time (user and system, in seconds) of the browsers that have exited since the last call: each browser's
-     * wrapper writes down what all the processes of the browser's PID namespace used, once they have all ended.
+     * wrapper writes down what the kernel counted to the browser once it has ended, which leaves out the processes its
+     * PID namespace's end killed (see {@link ArtifactRenderer#browserCpuSeconds}).
      */
     public double takeExitedCpuSeconds() {
         double seconds = 0;

@@ -6,9 +6,10 @@
 # is on. Playwright talks to the browser over fds 3 and 4 (--remote-debugging-pipe), which pass
 # through each exec and fork below. Chromium also gets a PID namespace of its own, of which it is
 # the first process: every process it starts (renderers, the GPU process, the crash handler that
-# detaches itself) ends with it, and all their CPU time is counted to its parent, the unshare that
-# waits for it, and so to this shell, which waits for that and writes it down (cpu.PID, from the
-# shell's `times`) for evalbox's accounting.
+# detaches itself) ends with it. The CPU time the kernel counts to it goes to its parent, the unshare
+# that waits for it, and so to this shell, which waits for that and writes it down (cpu.PID, from the
+# shell's `times`); that leaves out what the processes the namespace's end kills used (the kernel
+# reaps them uncounted), so evalbox's bench reads each process's time from /proc.
 set -eu
 chromium=${EVALBOX_CHROMIUM:?}
 pidfile=${EVALBOX_BROWSER_PIDFILE:?}

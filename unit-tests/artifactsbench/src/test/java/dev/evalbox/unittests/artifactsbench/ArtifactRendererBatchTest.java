@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ArtifactRendererBatchTest {
     private static ArtifactRenderer.Settings settings(int pagesInFlight, Duration timeout) {
         ChromiumRequired.check();
-        return new ArtifactRenderer.Settings(Path.of("/usr/bin/chromium"), 640, 480, 3, Duration.ofSeconds(1), timeout, pagesInFlight);
+        return new ArtifactRenderer.Settings(ArtifactRenderer.Settings.defaultBrowser(), 640, 480, 3, Duration.ofSeconds(1), timeout, pagesInFlight);
     }
 
     /** The times a page's screenshots were written, from their files. */
@@ -81,7 +81,7 @@ class ArtifactRendererBatchTest {
             jobs.add(new ArtifactRenderer.Job("<html><body style='margin:0;background:" + colour + "'><h1>page " + i + "</h1></body></html>",
                     dir.resolve(Integer.toString(i)), "page"));
         }
-        ArtifactRenderer.Settings fast = new ArtifactRenderer.Settings(Path.of("/usr/bin/chromium"), 400, 300, 3, Duration.ofMillis(200),
+        ArtifactRenderer.Settings fast = new ArtifactRenderer.Settings(ArtifactRenderer.Settings.defaultBrowser(), 400, 300, 3, Duration.ofMillis(200),
                 Duration.ofSeconds(60), 8);
         ChromiumRequired.check();
         List<ArtifactRenderer.Rendering> r;
@@ -185,7 +185,7 @@ class ArtifactRendererBatchTest {
         ChromiumRequired.check();
         // its script holds the load event until 1.5 s before the page's 10 s are up; capturing 24,000 px takes longer
         // than that (and than the few seconds a page that loops is given), so the screenshot needs a time of its own
-        ArtifactRenderer.Settings settings = new ArtifactRenderer.Settings(ChromiumRequired.CHROMIUM, 1280, 720, 1, Duration.ofSeconds(1),
+        ArtifactRenderer.Settings settings = new ArtifactRenderer.Settings(ArtifactRenderer.Settings.defaultBrowser(), 1280, 720, 1, Duration.ofSeconds(1),
                 Duration.ofSeconds(10), 2);
         String slow = tallPage(24_000, 3).replace("</body>", "<script>const end = Date.now() + 8500; while (Date.now() < end) {}</script></body>");
         List<Integer> expected = new ArrayList<>();

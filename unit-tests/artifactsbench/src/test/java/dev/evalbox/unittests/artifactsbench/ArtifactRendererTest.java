@@ -27,7 +27,7 @@ class ArtifactRendererTest {
     @BeforeAll
     static void start() {
         ChromiumRequired.check();
-        renderer = new ArtifactRenderer(new ArtifactRenderer.Settings(Path.of("/usr/bin/chromium"), 800, 600, 3,
+        renderer = new ArtifactRenderer(new ArtifactRenderer.Settings(ArtifactRenderer.Settings.defaultBrowser(), 800, 600, 3,
                 Duration.ofMillis(300), Duration.ofSeconds(5)));
     }
 
@@ -116,7 +116,7 @@ class ArtifactRendererTest {
         // A page time of its own, far beyond what the crash takes: on a loaded machine V8's last-resort collections
         // before the out-of-memory crash took more than the shared renderer's 5 s (+5 s to measure), which made it a
         // timeout. The crash ends the page as soon as it happens, so a quiet machine does not wait for this limit.
-        try (ArtifactRenderer patient = new ArtifactRenderer(new ArtifactRenderer.Settings(Path.of("/usr/bin/chromium"), 800, 600, 3,
+        try (ArtifactRenderer patient = new ArtifactRenderer(new ArtifactRenderer.Settings(ArtifactRenderer.Settings.defaultBrowser(), 800, 600, 3,
                 Duration.ofMillis(300), Duration.ofSeconds(90)))) {
             ArtifactRenderer.Rendering crashed = patient.render("<html><body><script>const keep=[];"
                     + "while(true){keep.push(new Array(1<<22).fill(Math.random()));}</script></body></html>", dir, "crash");
@@ -136,7 +136,7 @@ class ArtifactRendererTest {
             items.add(new ArtifactsAnswer(new ArtifactsTask(Integer.toString(i), "page " + i, List.of(), "Web-X", "easy"), answer));
         }
         java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> results = new java.util.concurrent.ConcurrentHashMap<>();
-        ArtifactRenderer.Settings fast = new ArtifactRenderer.Settings(Path.of("/usr/bin/chromium"), 400, 300, 3, Duration.ofMillis(100),
+        ArtifactRenderer.Settings fast = new ArtifactRenderer.Settings(ArtifactRenderer.Settings.defaultBrowser(), 400, 300, 3, Duration.ofMillis(100),
                 Duration.ofSeconds(60), 4);
         int browsers;
         try (dev.evalbox.unittests.RunDirectory run = dev.evalbox.unittests.RunDirectory.open(dir);

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("chromium")
 class BrowserIsolationTest {
-    private static final ArtifactRenderer.Settings QUICK = new ArtifactRenderer.Settings(ChromiumRequired.CHROMIUM, 400, 300, 3,
+    private static final ArtifactRenderer.Settings QUICK = new ArtifactRenderer.Settings(ArtifactRenderer.Settings.defaultBrowser(), 400, 300, 3,
             Duration.ofMillis(200), Duration.ofSeconds(30), 2);
 
     @BeforeAll

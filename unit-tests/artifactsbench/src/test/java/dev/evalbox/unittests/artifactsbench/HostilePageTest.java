@@ -123,7 +123,7 @@ class HostilePageTest {
     @BeforeAll
     static void renderEveryHostilePage(@TempDir Path dir) {
         ChromiumRequired.check();
-        renderer = new ArtifactRenderer(new ArtifactRenderer.Settings(ChromiumRequired.CHROMIUM, 400, 300, 3, Duration.ofMillis(300),
+        renderer = new ArtifactRenderer(new ArtifactRenderer.Settings(ArtifactRenderer.Settings.defaultBrowser(), 400, 300, 3, Duration.ofMillis(300),
                 Duration.ofSeconds(30), 6));
         List<ArtifactRenderer.Job> jobs = new ArrayList<>();
         for (Hostile hostile : PAGES) {

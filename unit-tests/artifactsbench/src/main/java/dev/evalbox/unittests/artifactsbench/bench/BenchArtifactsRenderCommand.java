@@ -4,6 +4,7 @@ import dev.evalbox.unittests.bench.BenchReport;
 import dev.evalbox.unittests.artifactsbench.ArtifactRenderer;
 import dev.evalbox.unittests.eval.UserException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,18 +27,30 @@ public final class BenchArtifactsRenderCommand implements Callable<Integer> {
     @Option(names = "--pages-in-flight", description = "Pages each kept-alive browser renders at once. Default: ${DEFAULT-VALUE} (the grading default).")
     int pagesInFlight = ArtifactRenderer.Settings.DEFAULT_PAGES_IN_FLIGHT;
 
+    @Option(names = "--browser", description = "The browser evalbox renders in. Default: chromium-headless-shell when installed, else /usr/bin/chromium.")
+    Path browser;
+
+    @Option(names = "--anchor-browser", description = {"The browser the anchor launches for each page. Default: the one evalbox renders in",
+            "(chromium-headless-shell when installed); /usr/bin/chromium measures against the anchor as it was with full Chromium."})
+    Path anchorBrowser;
+
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
     @Override
     public Integer call() {
         ArtifactRenderer.Settings render = ArtifactRenderer.Settings.defaults();
+        if (browser != null) {
+            render = new ArtifactRenderer.Settings(browser, render.width(), render.height(), render.screenshots(), render.interval(), render.timeout(),
+                    render.pagesInFlight());
+        }
         if (!Files.isExecutable(render.chromium())) {
             throw new UserException("Chromium is not at " + render.chromium() + " (scripts/setup.sh chromium installs it)");
         }
+        if (anchorBrowser != null && !Files.isExecutable(anchorBrowser)) throw new UserException("no browser at " + anchorBrowser);
         ArtifactsRenderSpeed.Settings settings;
         try {
-            settings = new ArtifactsRenderSpeed.Settings(pages, concurrency, pagesInFlight, render);
+            settings = new ArtifactsRenderSpeed.Settings(pages, concurrency, pagesInFlight, render, anchorBrowser);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }

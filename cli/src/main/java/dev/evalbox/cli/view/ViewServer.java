@@ -40,6 +40,7 @@ public final class ViewServer implements AutoCloseable {
     private static final Pattern RUN = Pattern.compile("/data/run/([0-9a-f]{1,64})\\.js");
     private static final Pattern TASK = Pattern.compile("/data/task/([0-9a-f]{1,64})/(\\d{1,9})\\.js");
     private static final Pattern FILE = Pattern.compile("/files/([0-9a-f]{1,64})/(.+)");
+    private static final Pattern COMPARE = Pattern.compile("/data/compare/([0-9a-f]{1,64})/([0-9a-f]{1,64})\\.js");
     private static final Pattern FROM = Pattern.compile("(?:^|&)from=(\\d{1,9})(?:&|$)");
     private static final String PAGE_POLICY = "default-src 'self'; script-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline';"
             + " frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
@@ -210,6 +211,13 @@ public final class ViewServer implements AutoCloseable {
         if (task.matches()) {
             String key = task.group(1);
             ObjectNode payload = data.task(key, Integer.parseInt(task.group(2)), file -> ViewAssets.fileLink(key, file));
+            if (payload == null) notFound(exchange);
+            else script(exchange, path.substring(1), payload);
+            return;
+        }
+        Matcher compare = COMPARE.matcher(path);
+        if (compare.matches()) {
+            ObjectNode payload = data.compare(compare.group(1), compare.group(2));
             if (payload == null) notFound(exchange);
             else script(exchange, path.substring(1), payload);
             return;

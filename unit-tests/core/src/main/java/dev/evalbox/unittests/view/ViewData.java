@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.evalbox.unittests.compare.Comparison;
+import dev.evalbox.unittests.compare.PairComparison;
 import dev.evalbox.unittests.report.RunHeader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -223,6 +225,35 @@ public final class ViewData {
         if (next >= 0) out.put("next_failed", next); else out.putNull("next_failed");
         String command = "%sandbox open --task " + shellWord(taskId) + " --run " + shellWord(index.dir().toString());
         out.put("html", new TaskTranscript(taskId, index.rowsOf(taskId), index.eventsOf(taskId), files(index.dir(), taskId), link, command).html());
+        return out;
+    }
+
+    /**
+     * Two runs of one benchmark compared as {@code evalbox compare} compares them (the same numbers and
+     * fields, {@link PairComparison#json()}), with both runs' titles and, for each flipped task, its number
+     * in each run, so that the page opens the two transcripts side by side. Null for an unknown run.
+     */
+    public ObjectNode compare(String keyA, String keyB) {
+        RunIndex a = folder.run(keyA);
+        RunIndex b = folder.run(keyB);
+        if (a == null || b == null) return null;
+        a.refresh(false);
+        b.refresh(false);
+        ObjectNode out = JSON.createObjectNode().put("a_key", keyA).put("b_key", keyB)
+                .put("a_title", folder.relative(a) + " · " + a.header().model()).put("b_title", folder.relative(b) + " · " + b.header().model());
+        Comparison comparison;
+        try {
+            comparison = Comparison.of(List.of(a.dir(), b.dir()));
+        } catch (RuntimeException e) {
+            return out.put("error", "cannot compare these runs: " + e.getMessage());
+        }
+        if (comparison.pairs().isEmpty()) return out.put("error", "these runs are of different benchmarks: they are compared in a table, by `evalbox compare`");
+        ObjectNode pair = comparison.pairs().get(0).json();
+        out.set("pair", pair);
+        ObjectNode numbers = out.putObject("numbers");
+        for (JsonNode task : pair.path("flipped")) {
+            numbers.putArray(task.asText()).add(a.taskNumber(task.asText())).add(b.taskNumber(task.asText()));
+        }
         return out;
     }
 

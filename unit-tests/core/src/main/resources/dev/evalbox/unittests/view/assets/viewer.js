@@ -126,8 +126,22 @@
       ]));
     });
     app.appendChild(el('table', {id: 'runs'}, [el('thead', {}, [head]), body]));
-    app.appendChild(el('p', {'class': 'muted', id: 'compare-note',
-      text: 'Two runs of one benchmark side by side: open #/compare/KEY1/KEY2 (the paired comparison comes with evalbox compare).'}));
+    // two runs of one benchmark, side by side: the run a compare starts from, then each run of the same benchmark to compare it with
+    var pick = el('select', {id: 'compare-a'}, [el('option', {value: '', text: 'compare run…'})].concat(list.map(function (r) {
+      return el('option', {value: r.key, text: r.path + ' (' + r.benchmark + ')'});
+    })));
+    var other = el('select', {id: 'compare-b'}, [el('option', {value: '', text: 'with run…'})]);
+    var go = el('a', {id: 'compare-go', text: 'compare'});
+    pick.onchange = function () {
+      var a = list.filter(function (r) { return r.key === pick.value; })[0];
+      clear(other);
+      other.appendChild(el('option', {value: '', text: 'with run…'}));
+      list.filter(function (r) { return a && r.key !== a.key && r.benchmark === a.benchmark; }).forEach(function (r) {
+        other.appendChild(el('option', {value: r.key, text: r.path + ' · ' + r.model}));
+      });
+    };
+    other.onchange = function () { go.setAttribute('href', '#/compare/' + pick.value + '/' + other.value); };
+    app.appendChild(el('p', {'class': 'filters', id: 'compare-pick'}, ['two runs of one benchmark, side by side: ', pick, ' ', other, ' ', go]));
   }
 
   function headline(r) {
@@ -353,14 +367,60 @@
     if (code) window.getSelection().selectAllChildren(code);
   });
 
-  // ---------------------------------------------------------------- compare (the place the comparison fills)
+  // ---------------------------------------------------------------- compare: the numbers of `evalbox compare`, flipped tasks side by side
 
   function comparePage(a, b) {
-    clear(app);
-    app.appendChild(el('h1', {text: 'Compare'}));
-    app.appendChild(el('p', {id: 'compare-pending', text: 'Side-by-side comparison of runs ' + a + ' and ' + b
-      + ' (tasks that flipped first, both transcripts next to each other) comes with evalbox compare.'}));
-    document.body.setAttribute('data-rendered', 'evalbox-compare');
+    var gen = generation;
+    var start = performance.now();
+    load('data/compare/' + a + '/' + b + '.js').then(function (c) {
+      if (gen !== generation) return;
+      clear(app);
+      document.getElementById('where').textContent = '';
+      app.appendChild(el('div', {'class': 'nav'}, [el('a', {href: '#/', text: '← runs'})]));
+      app.appendChild(el('h1', {id: 'compare-title', text: 'Compare'}));
+      app.appendChild(el('p', {}, ['A: ', el('a', {href: '#/run/' + a, text: c.a_title}), ' · B: ', el('a', {href: '#/run/' + b, text: c.b_title})]));
+      if (c.error) {
+        app.appendChild(el('p', {'class': 'error', id: 'compare-error', text: c.error}));
+      } else {
+        var p = c.pair;
+        var rows = [['tasks paired', p.tasks]];
+        if (p.both != null) rows.push(['both pass', p.both], ['only A passes', p.a_only], ['only B passes', p.b_only], ['neither', p.neither]);
+        rows.push(['difference, A − B', fmt(p.difference) + ' [' + fmt(p.ci_low) + ', ' + fmt(p.ci_high) + ']'],
+          ['p-value (' + (p.test === 'sign' ? 'sign test' : "McNemar's exact test") + ')', p.p_value == null ? '–' : Number(p.p_value).toPrecision(3)]);
+        app.appendChild(el('table', {id: 'compare-table'}, rows.map(function (r) {
+          return el('tr', {}, [el('th', {text: r[0]}), el('td', {text: String(r[1])})]);
+        })));
+        app.appendChild(el('h2', {text: 'Tasks that flipped (' + p.flipped.length + ')'}));
+        app.appendChild(el('ul', {id: 'flipped'}, p.flipped.map(function (task, i) {
+          return el('li', {}, [el('a', {href: '#/compare/' + a + '/' + b + '/task/' + i, text: task})]);
+        })));
+      }
+      measured('evalbox-compare', start);
+    }, function (e) { if (gen === generation) fail(e); });
+  }
+
+  function compareTask(a, b, index) {
+    var gen = generation;
+    var start = performance.now();
+    load('data/compare/' + a + '/' + b + '.js').then(function (c) {
+      var task = c.pair && c.pair.flipped[index];
+      if (task == null) throw new Error('no flipped task ' + index);
+      var numbers = c.numbers[task];
+      return Promise.all([load('data/task/' + a + '/' + numbers[0] + '.js'), load('data/task/' + b + '/' + numbers[1] + '.js')]).then(function (both) {
+        if (gen !== generation) return;
+        clear(app);
+        app.appendChild(el('div', {'class': 'nav'}, [el('a', {href: '#/compare/' + a + '/' + b, id: 'back', text: '← the comparison'})]));
+        app.appendChild(el('h1', {id: 'task-title', text: 'task ' + task + ': A and B'}));
+        app.appendChild(el('div', {'class': 'side-by-side', id: 'side-by-side'}, both.map(function (t, i) {
+          var column = el('div', {'class': 'column', id: i === 0 ? 'transcript-a' : 'transcript-b'}, [el('h2', {text: (i === 0 ? 'A: ' : 'B: ') + t.run_title})]);
+          var body = el('div');
+          body.innerHTML = t.html; // rendered by evalbox with every piece of run text escaped (TaskTranscript)
+          column.appendChild(body);
+          return column;
+        })));
+        measured('evalbox-compare-task', start);
+      });
+    }).catch(function (e) { if (gen === generation) fail(e); });
   }
 
   // ---------------------------------------------------------------- routing
@@ -378,7 +438,8 @@
     // run keys are short hex names the server made; anything else is not looked up at all
     if (parts[1] && !/^[0-9a-f]{1,64}$/.test(parts[1])) parts = [];
     if (parts[0] === 'compare' && !/^[0-9a-f]{1,64}$/.test(parts[2] || '')) parts = [];
-    if (parts[0] === 'run' && parts[1] && parts[2] === 'task' && /^\d+$/.test(parts[3] || '')) taskPage(parts[1], Number(parts[3]));
+    if (parts[0] === 'compare' && parts[1] && parts[2] && parts[3] === 'task' && /^\d+$/.test(parts[4] || '')) compareTask(parts[1], parts[2], Number(parts[4]));
+    else if (parts[0] === 'run' && parts[1] && parts[2] === 'task' && /^\d+$/.test(parts[3] || '')) taskPage(parts[1], Number(parts[3]));
     else if (parts[0] === 'run' && parts[1]) runPage(parts[1]);
     else if (parts[0] === 'compare' && parts[1] && parts[2]) comparePage(parts[1], parts[2]);
     else runsPage();

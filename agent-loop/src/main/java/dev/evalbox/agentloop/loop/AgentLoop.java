@@ -76,7 +76,7 @@ public final class AgentLoop {
             String reply = completion.text();
             messages.add(ChatMessage.assistant(reply));
             trajectory.write(new TrajectoryEvent.ModelResponse(taskId, Instant.now(), turn, reply, completion.usage(),
-                    completion.latency().toMillis(), completion.attempts(), completion.finishReason()));
+                    completion.latency().toMillis(), completion.attempts(), completion.finishReason(), completion.cached()));
             AgentHooks.Action action = hooks.read(reply);
             if (action instanceof AgentHooks.Action.Stop end) {
                 stop = end.reason();

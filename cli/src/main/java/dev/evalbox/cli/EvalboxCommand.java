@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 GradeCommand.class,
                 ReplayCommand.class,
                 ReportCommand.class,
+                CacheCommand.class,
                 BenchCommand.class,
                 KernelCommand.class,
                 picocli.CommandLine.HelpCommand.class

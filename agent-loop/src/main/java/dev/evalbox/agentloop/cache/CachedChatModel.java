@@ -8,13 +8,17 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 
 /**
- * A model server behind the model-call cache: an answer stored for the same endpoint, request body and epoch
- * (see {@link CacheKey}) is returned without a request, marked {@link ChatCompletion#cached()}; otherwise the
- * server is called and a good answer stored. Errors are never stored (they are exceptions and pass through),
+ * A model server behind the model-call cache: an answer stored for the same endpoint, request body, epoch and
+ * repeat (see {@link CacheKey}) is returned without a request, marked {@link ChatCompletion#cached()}; otherwise
+ * the server is called and a good answer stored. {@link #forEpoch} gives a view for one attempt, which counts
+ * the repeats of identical requests: the second identical call of an attempt is a second sample, stored apart,
+ * and a re-run of the attempt gets both back in the same order. Errors are never stored (they are exceptions and pass through),
  * nor are refusals and truncated answers ({@link #worthKeeping}), so a re-run asks again for those.
  */
 public final class CachedChatModel implements ChatModel {
@@ -25,6 +29,7 @@ public final class CachedChatModel implements ChatModel {
     private final ModelCache cache;
     private final Duration ttl;
     private final int epoch;
+    private final Map<CacheKey, Integer> repeats = new ConcurrentHashMap<>();
 
     /** Answers of {@code server} kept for {@code ttl} in {@code cache}; calls count as epoch 1 until {@link #forEpoch}. */
     public CachedChatModel(OpenAiChatModel server, ModelCache cache, Duration ttl) {
@@ -48,20 +53,23 @@ public final class CachedChatModel implements ChatModel {
 
     public int epoch() { return epoch; }
 
+    /** A fresh view for one attempt at {@code epoch}: its own count of repeated requests. */
     @Override
-    public ChatModel forEpoch(int epoch) {
-        return epoch == this.epoch ? this : new CachedChatModel(server, cache, ttl, epoch);
+    public CachedChatModel forEpoch(int epoch) {
+        return new CachedChatModel(server, cache, ttl, epoch);
     }
 
-    /** The key a call with {@code request} has at this epoch. */
-    public CacheKey key(ChatRequest request) {
-        return CacheKey.of(server.endpoint().toString(), epoch, server.requestBody(request));
+    /** The key the {@code repeat}-th call with {@code request} has at this epoch. */
+    public CacheKey key(ChatRequest request, int repeat) {
+        return CacheKey.of(server.endpoint().toString(), epoch, repeat, server.requestBody(request));
     }
 
     @Override
     public ChatCompletion complete(ChatRequest request) {
         long started = System.nanoTime();
-        CacheKey key = key(request);
+        CacheKey first = key(request, 1);
+        int repeat = repeats.merge(first, 1, Integer::sum);
+        CacheKey key = repeat == 1 ? first : key(request, repeat);
         Optional<CacheEntry> hit = cache.get(key, ttl);
         if (hit.isPresent()) {
             CacheEntry entry = hit.get();

@@ -10,9 +10,10 @@ public interface ChatModel {
     ChatCompletion complete(ChatRequest request);
 
     /**
-     * This model as attempt {@code epoch} (from 1) of a task uses it. A model's answers do not depend on the
-     * epoch, but a cache keys on it, so that repeated attempts of a task get fresh answers rather than the
-     * first attempt's again; call it where an attempt knows its epoch.
+     * This model as one attempt of a task, its epoch {@code epoch} (from 1), uses it: call it once per attempt,
+     * where the attempt knows its epoch. A model's answers do not depend on it, but the model-call cache keys on
+     * the epoch (repeated attempts of a task get fresh answers, not the first attempt's again) and counts the
+     * identical requests within the attempt (each is another sample).
      */
     default ChatModel forEpoch(int epoch) { return this; }
 }

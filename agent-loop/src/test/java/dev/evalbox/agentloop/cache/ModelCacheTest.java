@@ -81,10 +81,11 @@ class ModelCacheTest {
         };
     }
 
-    /** Calls {@code model} with {@code request} and says whether the server was asked (a miss). */
+    /** Calls {@code model} with {@code request} as a new attempt of its epoch and says whether the server was asked (a miss). */
     private boolean misses(ChatModel model, ChatRequest request) {
         int before = server.received().size();
-        ChatCompletion completion = model.complete(request);
+        ChatModel attempt = model instanceof CachedChatModel c ? c.forEpoch(c.epoch()) : model;
+        ChatCompletion completion = attempt.complete(request);
         boolean asked = server.received().size() > before;
         assertEquals(!asked, completion.cached(), "an answer is marked cached exactly when no request was made");
         return asked;
@@ -92,10 +93,9 @@ class ModelCacheTest {
 
     @Test
     void aRepeatedCallIsAnsweredFromTheStoreWithTheOriginalAnswerAndUsage() {
-        ChatModel model = cached(client());
-        ChatCompletion first = model.complete(original());
-        ChatCompletion again = model.complete(original());
-        assertEquals(1, server.received().size(), "the second call made no request");
+        ChatCompletion first = cached(client()).complete(original());
+        ChatCompletion again = cached(client()).complete(original());
+        assertEquals(1, server.received().size(), "the second call (another run) made no request");
         assertFalse(first.cached());
         assertTrue(again.cached());
         assertEquals(first.choices(), again.choices());
@@ -153,6 +153,22 @@ class ModelCacheTest {
             assertFalse(answer.cached(), "another base URL");
             assertEquals(1, other.received().size());
         }
+    }
+
+    @Test
+    void identicalCallsWithinOneAttemptAreSeparateSamplesAndARerunGetsThemBackInOrder() {
+        server.then(Step.reply("sample one"), Step.reply("sample two"), Step.reply("sample three"));
+        CachedChatModel model = new CachedChatModel(client().build(), cache, ModelCache.DEFAULT_TTL);
+        ChatModel attempt = model.forEpoch(1);
+        List<String> first = List.of(attempt.complete(original()).text(), attempt.complete(original()).text(), attempt.complete(original()).text());
+        assertEquals(List.of("sample one", "sample two", "sample three"), first, "each identical call of an attempt asks the server");
+        ChatModel rerun = model.forEpoch(1);
+        List<ChatCompletion> again = List.of(rerun.complete(original()), rerun.complete(original()), rerun.complete(original()));
+        assertEquals(first, again.stream().map(ChatCompletion::text).toList(), "the re-run gets the samples in the same order");
+        assertTrue(again.stream().allMatch(ChatCompletion::cached));
+        assertEquals(3, server.received().size());
+        assertTrue(misses(model, original()) == false && !rerun.complete(original()).text().isEmpty() && server.received().size() == 4,
+                "a fourth identical call of the re-run is a new sample");
     }
 
     @Test
@@ -287,8 +303,8 @@ class ModelCacheTest {
         Path file = dir.resolve("trajectories.jsonl");
         try (TrajectoryWriter writer = new TrajectoryWriter(file)) {
             ChatModel model = cached(client());
-            new RecordedChatModel(model, "t", writer).complete(original());
-            new RecordedChatModel(model, "t", writer).complete(original());
+            new RecordedChatModel(model, "t", writer).forEpoch(1).complete(original());
+            new RecordedChatModel(model, "t", writer).forEpoch(1).complete(original()); // a second attempt of epoch 1: a re-run
         }
         List<TrajectoryEvent.ModelResponse> responses = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {

@@ -3,6 +3,7 @@ package dev.evalbox.unittests.artifactsbench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.agentloop.model.ChatCompletion;
+import dev.evalbox.agentloop.cache.CachedChatModel;
 import dev.evalbox.agentloop.model.ChatModel;
 import dev.evalbox.agentloop.model.ModelException;
 import dev.evalbox.agentloop.model.OpenAiChatModel;
@@ -125,7 +126,7 @@ public final class ArtifactsBenchmark implements Benchmark {
             this.artifacts = artifacts;
             this.evalContext = context;
             this.tasks = readTasks(dataset, context);
-            this.judge = artifacts.judge(judgeFallbackBaseUrl);
+            this.judge = artifacts.judge(judgeFallbackBaseUrl, context);
             this.renderers = new RendererPool(artifacts.renderSettings());
             this.grading = new ArtifactsGrading(renderers, judge);
         }
@@ -140,11 +141,22 @@ public final class ArtifactsBenchmark implements Benchmark {
         public List<ResultRow> score(ArtifactsTask task, ArtifactsAnswer attempt, TaskContext context) {
             if (attempt.answer() == null) return List.of(ArtifactsGrading.noAnswer(task));
             Path runDir = context.runDir();
-            ResultRow row = grading.grade(attempt, runDir, (prompt, images, reply, usage, clientAttempts, error, latency) ->
+            ResultRow row = grading.grade(attempt, runDir, context.epoch(), new ArtifactsJudge.CallListener() {
+                @Override
+                public void called(String prompt, List<Path> images, String reply, Usage usage, int clientAttempts, String error,
+                                   java.time.Duration latency) {
+                    called(prompt, images, reply, usage, clientAttempts, error, latency, false);
+                }
+
+                @Override
+                public void called(String prompt, List<Path> images, String reply, Usage usage, int clientAttempts, String error,
+                                   java.time.Duration latency, boolean cached) {
                     context.trajectory().write(new TrajectoryEvent.JudgeCall(task.index(), Instant.now(), judge.model().name(), prompt,
                             // the screenshots the judge was shown, as the row names them (their bytes stay in the PNG files)
                             images.stream().map(shot -> runDir.relativize(shot).toString()).toList(), reply, usage, latency.toMillis(),
-                            clientAttempts, error)));
+                            clientAttempts, error, cached));
+                }
+            });
             return List.of(row);
         }
 
@@ -181,7 +193,8 @@ public final class ArtifactsBenchmark implements Benchmark {
         void describeCommon(RunRecord record) {
             record.dataset(dataset, dataset, tasks.size());
             if (judge != null) {
-                String base = judge.model() instanceof OpenAiChatModel served ? served.baseUrl() : null;
+                String base = judge.model() instanceof OpenAiChatModel served ? served.baseUrl()
+                        : judge.model() instanceof CachedChatModel cached ? cached.server().baseUrl() : null;
                 // the judge is sent no sampling settings: the server's defaults apply
                 record.judge(judge.model().name(), base, SamplingParams.DEFAULT);
             }
@@ -211,7 +224,7 @@ public final class ArtifactsBenchmark implements Benchmark {
                 throw new UserException("ArtifactsBench has no recorded or reference answers to stand in for a model: give a served --model,"
                         + " or grade an answers file with `evalbox grade artifactsbench`");
             }
-            this.server = options.model.server();
+            this.server = context.cached(options.model.server());
             this.answersFile = context.runDir().resolve("answers.jsonl");
             if (!context.resume() && Files.isRegularFile(answersFile)) {
                 throw new UserException(context.runDir() + " already holds answers: add --resume to continue the run, or choose another --out");
@@ -241,7 +254,7 @@ public final class ArtifactsBenchmark implements Benchmark {
                 return new ArtifactsAnswer(task, known);
             }
             // the call is recorded as the agent loop records a turn: model_request, then model_response or error
-            RecordedChatModel recorded = new RecordedChatModel(server, task.index(), context.trajectory());
+            RecordedChatModel recorded = new RecordedChatModel(server.forEpoch(context.epoch()), task.index(), context.trajectory());
             ChatCompletion reply;
             try {
                 reply = new ArtifactsGeneration(recorded, options.model.sampling()).answer(task);

@@ -47,6 +47,11 @@ public final class ArtifactsGrading {
      * score; {@code calls} hears each call to the judge. An unscored row has {@code "score": null}.
      */
     public ResultRow grade(ArtifactsAnswer item, Path runDir, ArtifactsJudge.CallListener calls) {
+        return grade(item, runDir, 1, calls);
+    }
+
+    /** Grades the answer of attempt {@code epoch} (from 1): the judge's calls are made as that attempt's. */
+    public ResultRow grade(ArtifactsAnswer item, Path runDir, int epoch, ArtifactsJudge.CallListener calls) {
         ArtifactsTask task = item.task();
         if (item.answer() == null) return noAnswer(task);
         Optional<ArtifactPage> page = ArtifactPage.of(item.answer());
@@ -70,7 +75,7 @@ public final class ArtifactsGrading {
             fields.put("page_type", "none").put("render_outcome", "nothing to render");
         }
         if (judge == null) return ResultRow.scored(task.index(), null, "render only", fields);
-        ArtifactsJudge.Verdict verdict = judge.judge(task, item.answer(), screenshots, calls);
+        ArtifactsJudge.Verdict verdict = judge.judge(task, item.answer(), screenshots, epoch, calls);
         // judge_reply is what the reference keeps as the judge's reason (the reply after its last </think>), and
         // the whole reply is kept beside it
         fields.put("judge_reply", verdict.reason()).put("judge_reply_full", verdict.reply()).put("judge_attempts", verdict.attempts());

@@ -40,12 +40,19 @@ public final class EvalRunner {
      */
     public record Settings(Path runDir, boolean resume, Integer limit, int concurrency, List<String> commandLine,
                            String evalboxVersion, String evalboxCommit, Function<SandboxOptions, SandboxProvider> sandboxes,
-                           RunListener listener, PrintStream out, PrintStream err) {
+                           RunListener listener, PrintStream out, PrintStream err, CacheUse cache) {
         public Settings {
             if (concurrency < 1) throw new UserException("--concurrency must be at least 1");
             if (limit != null && limit < 0) throw new UserException("--limit must not be negative");
             commandLine = List.copyOf(commandLine);
             if (listener == null) listener = RunListener.NONE;
+        }
+
+        /** Settings without the model-call cache. */
+        public Settings(Path runDir, boolean resume, Integer limit, int concurrency, List<String> commandLine,
+                        String evalboxVersion, String evalboxCommit, Function<SandboxOptions, SandboxProvider> sandboxes,
+                        RunListener listener, PrintStream out, PrintStream err) {
+            this(runDir, resume, limit, concurrency, commandLine, evalboxVersion, evalboxCommit, sandboxes, listener, out, err, null);
         }
     }
 
@@ -63,7 +70,7 @@ public final class EvalRunner {
         }
         Path runDir = runPath(benchmark, mode, options);
         try (RunDirectory dir = RunDirectory.open(runDir);
-             Evaluation<?, ?> evaluation = benchmark.open(mode, options, new EvalContext(runDir, settings.resume(), settings.err()))) {
+             Evaluation<?, ?> evaluation = benchmark.open(mode, options, new EvalContext(runDir, settings.resume(), settings.err(), settings.cache()))) {
             return execute(benchmark, mode, evaluation, dir);
         }
     }
@@ -93,6 +100,7 @@ public final class EvalRunner {
         RunRecord record = new RunRecord(benchmark.name(), mode, Instant.now(), settings.commandLine(), settings.evalboxVersion(),
                 settings.evalboxCommit());
         record.concurrency(settings.concurrency());
+        record.cache(settings.cache());
         evaluation.describe(record);
         var use = evaluation.sandboxes();
         SandboxProvider provider = use.map(u -> settings.sandboxes().apply(u.options())).orElse(null);
@@ -101,6 +109,7 @@ public final class EvalRunner {
         AtomicBoolean over = new AtomicBoolean();
         int total = tasks.size();
         Runnable interrupted = () -> {
+            record.usage(RunUsage.of(dir.path().resolve("trajectories.jsonl")));
             record.status(RunRecord.Status.INTERRUPTED, Instant.now());
             dir.writeRunJson(record.json());
             settings.err().printf("%ninterrupted: %d of %d task(s) are recorded in %s; continue with the same command and --resume --out %s%n",
@@ -146,6 +155,7 @@ public final class EvalRunner {
             Metrics metrics = evaluation.metrics(tasks, rowsOf(dir.path(), tasks));
             over.set(true);
             record.metrics(metrics.values());
+            record.usage(RunUsage.of(dir.path().resolve("trajectories.jsonl")));
             record.status(RunRecord.Status.FINISHED, Instant.now());
             dir.writeRunJson(record.json());
             dir.writeMetricsJson(metrics.values());

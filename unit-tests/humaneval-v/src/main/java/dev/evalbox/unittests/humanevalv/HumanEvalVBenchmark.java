@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.agentloop.model.ChatMessage;
+import dev.evalbox.agentloop.model.ChatModel;
 import dev.evalbox.agentloop.model.Usage;
 import dev.evalbox.agentloop.trajectory.RecordedChatModel;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
@@ -230,10 +231,13 @@ public final class HumanEvalVBenchmark implements Benchmark {
         private final HumanEvalVPrompts prompts;
         private final Path predictionsFile;
         private final Map<String, Predictions.Entry> generated = Collections.synchronizedMap(new LinkedHashMap<>());
+        /** The model's server, behind the model-call cache with --cache (null for the reference solutions). */
+        private final ChatModel server;
 
         Run(RunOptions options, EvalContext context) {
             super(options, context, "reference".equals(options.model.model()));
             this.options = options;
+            this.server = listFailing ? null : context.cached(options.model.server());
             this.setting = switch (options.setting) {
                 case "v2c" -> HumanEvalVGeneration.Setting.V2C;
                 case "v2c-cot" -> HumanEvalVGeneration.Setting.V2C_COT;
@@ -299,7 +303,7 @@ public final class HumanEvalVBenchmark implements Benchmark {
             if (listFailing) {
                 entry = reference(task).get(0);
             } else {
-                RecordedChatModel recorded = new RecordedChatModel(options.model.server(), task.qid(), context.trajectory());
+                RecordedChatModel recorded = new RecordedChatModel(server.forEpoch(context.epoch()), task.qid(), context.trajectory());
                 entry = new HumanEvalVGeneration(recorded, prompts, options.model.sampling()).generate(task, setting, options.samples, errors);
                 calls = recorded.calls();
             }

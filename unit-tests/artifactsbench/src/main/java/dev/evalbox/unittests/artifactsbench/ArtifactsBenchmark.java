@@ -55,11 +55,15 @@ public final class ArtifactsBenchmark implements Benchmark {
 
     /** {@code evalbox grade artifactsbench}. */
     public static final class GradeOptions {
-        @Option(names = "--dataset", required = true, description = "The tasks (JSON Lines: index, question, checklist, class, difficulty).")
+        @Option(names = "--dataset", description = "The tasks (JSON Lines: index, question, checklist, class, difficulty); with --from, default: the run's.")
         Path dataset;
 
-        @Option(names = "--answers", required = true, description = "The answers (JSON Lines: index and answer, model_infer_result or output).")
+        @Option(names = "--answers", description = "The answers (JSON Lines: index and answer, model_infer_result or output).")
         Path answers;
+
+        @Option(names = "--from", paramLabel = "RUN", description = {"Judge again the answers of an ArtifactsBench run or grade directory, showing the judge",
+                "the screenshots RUN took (copied into the new directory) instead of rendering again; default --out: RUN/rejudge-<time>."})
+        Path from;
 
         @Mixin ArtifactsOptions artifacts;
     }
@@ -94,6 +98,12 @@ public final class ArtifactsBenchmark implements Benchmark {
     @Override
     public Object options(EvalMode mode) {
         return mode == EvalMode.RUN ? new RunOptions() : new GradeOptions();
+    }
+
+    @Override
+    public Path defaultRunDir(EvalMode mode, Object options) {
+        return mode == EvalMode.GRADE && ((GradeOptions) options).from != null
+                ? RunDirectory.newPath(((GradeOptions) options).from, "rejudge") : null;
     }
 
     @Override
@@ -140,8 +150,13 @@ public final class ArtifactsBenchmark implements Benchmark {
         @Override
         public List<ResultRow> score(ArtifactsTask task, ArtifactsAnswer attempt, TaskContext context) {
             if (attempt.answer() == null) return List.of(ArtifactsGrading.noAnswer(task));
+            return List.of(grading.grade(attempt, context.runDir(), context.epoch(), judgeCalls(task, context)));
+        }
+
+        /** Writes each judge call of the task into the trajectory, as a judge_call event. */
+        ArtifactsJudge.CallListener judgeCalls(ArtifactsTask task, TaskContext context) {
             Path runDir = context.runDir();
-            ResultRow row = grading.grade(attempt, runDir, context.epoch(), new ArtifactsJudge.CallListener() {
+            return new ArtifactsJudge.CallListener() {
                 @Override
                 public void called(String prompt, List<Path> images, String reply, Usage usage, int clientAttempts, String error,
                                    java.time.Duration latency) {
@@ -156,8 +171,7 @@ public final class ArtifactsBenchmark implements Benchmark {
                             images.stream().map(shot -> runDir.relativize(shot).toString()).toList(), reply, usage, latency.toMillis(),
                             clientAttempts, error, cached));
                 }
-            });
-            return List.of(row);
+            };
         }
 
         /** The conversation starts: the question, the one message the model is (or was) sent. */
@@ -283,18 +297,47 @@ public final class ArtifactsBenchmark implements Benchmark {
     private static final class Grade extends Common {
         private final GradeOptions options;
         private final Map<String, String> answers = new ConcurrentHashMap<>();
+        /** With --from: the run judged again; null otherwise. */
+        private final ArtifactsRejudging from;
+        private final Path answersFile;
 
         Grade(GradeOptions options, EvalContext context) {
-            super(options.dataset, options.artifacts, null, context);
+            this(options, context, options.from == null ? null : ArtifactsRejudging.read(options.from));
+        }
+
+        private Grade(GradeOptions options, EvalContext context, ArtifactsRejudging from) {
+            super(datasetOf(options, from), options.artifacts, null, context);
             this.options = options;
-            if (!Files.isRegularFile(options.answers)) throw new UserException("--answers: no such file " + options.answers);
-            var loaded = ArtifactsData.readAnswers(options.answers);
+            this.from = from;
+            this.answersFile = from != null ? from.answers() : options.answers;
+            if (!Files.isRegularFile(answersFile)) throw new UserException("--answers: no such file " + answersFile);
+            var loaded = ArtifactsData.readAnswers(answersFile);
             loaded.problems().forEach(p -> context.warn(p + " (skipped)"));
             loaded.items().forEach(e -> answers.put(e.getKey(), e.getValue()));
         }
 
+        private static Path datasetOf(GradeOptions options, ArtifactsRejudging from) {
+            if (from != null && options.answers != null) {
+                throw new UserException("--from takes the answers of the run it judges again: leave out --answers");
+            }
+            if (from == null && options.answers == null) throw new UserException("give --answers FILE, or --from RUN to judge a run again");
+            if (options.dataset != null) return options.dataset;
+            if (from == null) throw new UserException("give --dataset FILE (the tasks the answers are for)");
+            return from.dataset();
+        }
+
         @Override
         String modelName() { return null; }
+
+        /** With --from, a task the run rendered is judged on the run's screenshots; any other is rendered and judged. */
+        @Override
+        public List<ResultRow> score(ArtifactsTask task, ArtifactsAnswer attempt, TaskContext context) {
+            if (from == null || attempt.answer() == null) return super.score(task, attempt, context);
+            var rendered = from.rendered(task.index(), context.runDir());
+            if (rendered.isEmpty()) return super.score(task, attempt, context);
+            return List.of(grading.gradeRendered(attempt, rendered.get().fields(), rendered.get().screenshots(), context.epoch(),
+                    judgeCalls(task, context)));
+        }
 
         @Override
         public ArtifactsAnswer attempt(ArtifactsTask task, TaskContext context) {
@@ -310,7 +353,8 @@ public final class ArtifactsBenchmark implements Benchmark {
         @Override
         public void describe(RunRecord record) {
             describeCommon(record);
-            record.config().put("answers", options.answers.toAbsolutePath().toString());
+            record.config().put("answers", answersFile.toAbsolutePath().toString());
+            if (from != null) record.config().put("from", from.run().toAbsolutePath().toString());
         }
     }
 

@@ -74,6 +74,21 @@ public final class ArtifactsGrading {
         } else {
             fields.put("page_type", "none").put("render_outcome", "nothing to render");
         }
+        return judged(item, fields, screenshots, epoch, calls);
+    }
+
+    /**
+     * Grades an answer whose page was rendered before (by the run a re-judging reads): {@code renderFields} are that
+     * rendering's fields, {@code screenshots} its screenshots (already in this run's directory); only the judge is asked.
+     */
+    public ResultRow gradeRendered(ArtifactsAnswer item, ObjectNode renderFields, List<Path> screenshots, int epoch,
+                                   ArtifactsJudge.CallListener calls) {
+        if (item.answer() == null) return noAnswer(item.task());
+        return judged(item, renderFields.deepCopy(), screenshots, epoch, calls);
+    }
+
+    private ResultRow judged(ArtifactsAnswer item, ObjectNode fields, List<Path> screenshots, int epoch, ArtifactsJudge.CallListener calls) {
+        ArtifactsTask task = item.task();
         if (judge == null) return ResultRow.scored(task.index(), null, "render only", fields);
         ArtifactsJudge.Verdict verdict = judge.judge(task, item.answer(), screenshots, epoch, calls);
         // judge_reply is what the reference keeps as the judge's reason (the reply after its last </think>), and

@@ -80,6 +80,7 @@ class ModelCacheRunTest {
             assertEquals(4, server.received().size(), "the re-run made no HTTP request at all");
             assertEquals(verdicts(first), verdicts(again), "and gave the same results");
             assertTrue(rerun.out().contains("Sums pass rate: 25.0% (1 of 4)"), rerun.out());
+            assertTrue(rerun.out().contains("model-call cache: model 4 of 4 call(s) answered from the cache (72 tokens not paid again)"), rerun.out());
             JsonNode record = RunRecordSchemaTest.assertValidRun(again);
             assertEquals(0, record.path("usage").path("model").path("paid").path("calls").asInt(), "nothing paid");
             assertEquals(4, record.path("usage").path("model").path("cached").path("calls").asInt());

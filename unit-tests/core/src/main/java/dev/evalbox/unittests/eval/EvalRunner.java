@@ -155,12 +155,14 @@ public final class EvalRunner {
             Metrics metrics = evaluation.metrics(tasks, rowsOf(dir.path(), tasks));
             over.set(true);
             record.metrics(metrics.values());
-            record.usage(RunUsage.of(dir.path().resolve("trajectories.jsonl")));
+            ObjectNode usage = RunUsage.of(dir.path().resolve("trajectories.jsonl"));
+            record.usage(usage);
             record.status(RunRecord.Status.FINISHED, Instant.now());
             dir.writeRunJson(record.json());
             dir.writeMetricsJson(metrics.values());
             settings.out().println();
             metrics.summary().forEach(settings.out()::println);
+            if (settings.cache() != null) settings.out().println(RunUsage.summary(usage));
             settings.out().println("run directory: " + dir.path().toAbsolutePath());
             settings.out().println("report: " + new RunReport(dir.path()).write().toAbsolutePath());
             return new Outcome(dir.path(), RunRecord.Status.FINISHED, metrics);

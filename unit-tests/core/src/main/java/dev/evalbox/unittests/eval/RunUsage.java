@@ -38,4 +38,19 @@ final class RunUsage {
         }); // a line torn by kill -9 is left out, as the runner's resume leaves it
         return usage;
     }
+
+    /** One line for the console: how many calls the cache answered, and the tokens that were not paid for again. */
+    static String summary(ObjectNode usage) {
+        StringBuilder line = new StringBuilder("model-call cache:");
+        for (String who : new String[] {"model", "judge"}) {
+            JsonNode part = usage.path(who);
+            int cached = part.path("cached").path("calls").asInt();
+            int all = cached + part.path("paid").path("calls").asInt();
+            if (all == 0) continue;
+            long saved = part.path("cached").path("prompt_tokens").asLong() + part.path("cached").path("completion_tokens").asLong();
+            line.append(String.format(" %s %d of %d call(s) answered from the cache (%d tokens not paid again);", who, cached, all, saved));
+        }
+        if (line.charAt(line.length() - 1) == ':') return line.append(" no model or judge call").toString();
+        return line.deleteCharAt(line.length() - 1).toString();
+    }
 }

@@ -75,7 +75,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         EvalRunner.Settings settings = new EvalRunner.Settings(runOptions.out, runOptions.resume, runOptions.limit, runOptions.epochs,
                 runOptions.concurrency != null ? runOptions.concurrency : benchmark.defaultConcurrency(), line, VersionInfo.version(), VersionInfo.commit(),
                 sandbox -> BackendChoice.open(sandbox.backend(), sandbox.image(), new PrintWriter(System.err, true)),
-                listener, System.out, System.err);
+                listener, System.out, System.err, runOptions.cache.use());
         EvalRunner.Outcome outcome = new EvalRunner(settings).run(benchmark, mode, options);
         return outcome.status() == RunRecord.Status.FINISHED ? 0 : 130;
     }

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 ReportCommand.class,
                 ViewCommand.class,
                 CompareCommand.class,
+                CacheCommand.class,
                 BenchCommand.class,
                 KernelCommand.class,
                 picocli.CommandLine.HelpCommand.class

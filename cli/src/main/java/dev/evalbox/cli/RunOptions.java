@@ -1,10 +1,17 @@
 package dev.evalbox.cli;
 
+import dev.evalbox.unittests.eval.CacheOptions;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The runner's options, shared by every benchmark's run and grade: where the run goes, resuming, a limit, epochs, tasks at once. */
+/**
+ * The runner's options, shared by every benchmark's run and grade: where the run goes, resuming, a limit, epochs,
+ * tasks at once, and the model-call cache (for the model and the judge alike).
+ */
 final class RunOptions {
+    @Mixin CacheOptions cache;
+
     @Option(names = "--concurrency", description = "Tasks at once. Default: ${DEFAULT-VALUE} (the benchmark's own).")
     Integer concurrency;
 

@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.agentloop.ScriptedChatServer;
 import dev.evalbox.agentloop.ScriptedChatServer.Step;
 import dev.evalbox.agentloop.model.ChatMessage;
+import dev.evalbox.agentloop.model.ChatModel;
 import dev.evalbox.agentloop.model.ChatRequest;
-import dev.evalbox.agentloop.model.SamplingParams;
 import dev.evalbox.agentloop.model.Usage;
 import dev.evalbox.agentloop.trajectory.RecordedChatModel;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
@@ -81,6 +81,8 @@ class SingleFileBenchmarkTest {
         @Override
         public Evaluation<?, ?> open(EvalMode mode, Object options, EvalContext context) {
             Options given = (Options) options;
+            // the model's server, behind the model-call cache when the run has --cache
+            ChatModel server = context.cached(given.model.server());
             return new Evaluation<Task, String>() {
                 @Override
                 public List<Task> tasks() { return List.of(new Task("s1", 1, 2), new Task("s2", 20, 22), new Task("s3", 3, 4), new Task("s4", 5, 8)); }
@@ -92,8 +94,9 @@ class SingleFileBenchmarkTest {
                 public String attempt(Task task, TaskContext context) {
                     List<ChatMessage> opening = List.of(ChatMessage.user("Print " + task.a() + " + " + task.b() + " with Python."));
                     context.trajectory().write(new TrajectoryEvent.TaskStarted(task.id(), Instant.now(), name(), given.model.model(), opening));
-                    String reply = new RecordedChatModel(given.model.server(), task.id(), context.trajectory())
-                            .complete(new ChatRequest(opening, SamplingParams.DEFAULT)).text();
+                    // forEpoch: the calls of this attempt (its epoch) are recorded and cached as this attempt's
+                    String reply = new RecordedChatModel(server.forEpoch(context.epoch()), task.id(), context.trajectory())
+                            .complete(new ChatRequest(opening, given.model.sampling())).text();
                     context.trajectory().write(new TrajectoryEvent.TaskFinished(task.id(), Instant.now(), "answered", 1, reply, Usage.NONE));
                     return reply;
                 }
@@ -120,7 +123,7 @@ class SingleFileBenchmarkTest {
 
                 @Override
                 public void describe(RunRecord record) {
-                    given.model.record(record, SamplingParams.DEFAULT);
+                    given.model.record(record, given.model.sampling());
                 }
             };
         }

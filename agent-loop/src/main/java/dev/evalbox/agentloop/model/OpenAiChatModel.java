@@ -145,7 +145,11 @@ public final class OpenAiChatModel implements ChatModel {
         }
     }
 
-    private byte[] requestBody(ChatRequest request) {
+    /**
+     * The exact bytes a call with {@code request} sends: the model, every message and image and every sampling
+     * setting that is set (what the model-call cache keys on; the timeout, retries and concurrency are not in it).
+     */
+    public byte[] requestBody(ChatRequest request) {
         ObjectNode body = JSON.createObjectNode();
         body.put("model", model);
         if (completions) {

@@ -19,16 +19,28 @@ public final class RecordedChatModel implements ChatModel {
     private final ChatModel model;
     private final String taskId;
     private final TrajectoryWriter trajectory;
-    private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicInteger calls;
 
     public RecordedChatModel(ChatModel model, String taskId, TrajectoryWriter trajectory) {
+        this(model, taskId, trajectory, new AtomicInteger());
+    }
+
+    private RecordedChatModel(ChatModel model, String taskId, TrajectoryWriter trajectory, AtomicInteger calls) {
         this.model = model;
         this.taskId = taskId;
         this.trajectory = trajectory;
+        this.calls = calls;
     }
 
     @Override
     public String name() { return model.name(); }
+
+    /** The same record, its calls made as attempt {@code epoch} (see {@link ChatModel#forEpoch}); the turn count goes on. */
+    @Override
+    public ChatModel forEpoch(int epoch) {
+        ChatModel bound = model.forEpoch(epoch);
+        return bound == model ? this : new RecordedChatModel(bound, taskId, trajectory, calls);
+    }
 
     /** How many calls were made so far: the turns of the task's record. */
     public int calls() { return calls.get(); }
@@ -40,7 +52,7 @@ public final class RecordedChatModel implements ChatModel {
         try {
             ChatCompletion completion = model.complete(request);
             trajectory.write(new TrajectoryEvent.ModelResponse(taskId, Instant.now(), turn, completion.text(), completion.usage(),
-                    completion.latency().toMillis(), completion.attempts(), completion.finishReason()));
+                    completion.latency().toMillis(), completion.attempts(), completion.finishReason(), completion.cached()));
             return completion;
         } catch (ModelException e) {
             trajectory.write(new TrajectoryEvent.Error(taskId, Instant.now(), turn,

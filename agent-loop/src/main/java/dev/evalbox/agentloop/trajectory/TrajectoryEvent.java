@@ -36,9 +36,14 @@ public sealed interface TrajectoryEvent {
         public String type() { return "model_request"; }
     }
 
-    /** The model answered. */
+    /** The model answered; {@code cached} when the answer came from the model-call cache (no request was made). */
     record ModelResponse(String taskId, Instant time, int turn, String content, Usage usage, long latencyMs, int attempts,
-                         String finishReason) implements TrajectoryEvent {
+                         String finishReason, boolean cached) implements TrajectoryEvent {
+        public ModelResponse(String taskId, Instant time, int turn, String content, Usage usage, long latencyMs, int attempts,
+                             String finishReason) {
+            this(taskId, time, turn, content, usage, latencyMs, attempts, finishReason, false);
+        }
+
         public String type() { return "model_response"; }
     }
 
@@ -67,12 +72,18 @@ public sealed interface TrajectoryEvent {
     /**
      * A judge model was asked about the task's answer: the prompt's text, the images shown with it (as the
      * run directory names them), its reply and cost, or the error that left it without one. Not part of
-     * the task's conversation: replay and the conversation views pass over it.
+     * the task's conversation: replay and the conversation views pass over it. {@code cached} when the reply came
+     * from the model-call cache.
      */
     record JudgeCall(String taskId, Instant time, String model, String prompt, List<String> images, String reply, Usage usage,
-                     long latencyMs, int attempts, String error) implements TrajectoryEvent {
+                     long latencyMs, int attempts, String error, boolean cached) implements TrajectoryEvent {
         public JudgeCall {
             images = List.copyOf(images);
+        }
+
+        public JudgeCall(String taskId, Instant time, String model, String prompt, List<String> images, String reply, Usage usage,
+                         long latencyMs, int attempts, String error) {
+            this(taskId, time, model, prompt, images, reply, usage, latencyMs, attempts, error, false);
         }
 
         public String type() { return "judge_call"; }
@@ -89,6 +100,7 @@ public sealed interface TrajectoryEvent {
         } else if (this instanceof ModelResponse e) {
             node.put("turn", e.turn()).put("content", e.content()).put("latency_ms", e.latencyMs()).put("attempts", e.attempts())
                     .put("finish_reason", e.finishReason());
+            if (e.cached()) node.put("cached", true);
             node.set("usage", usageJson(e.usage()));
         } else if (this instanceof CodeExecution e) {
             node.put("turn", e.turn()).put("code", e.code()).put("status", e.status()).put("duration_ms", e.durationMs())
@@ -103,6 +115,7 @@ public sealed interface TrajectoryEvent {
             ArrayNode images = node.putArray("images");
             e.images().forEach(images::add);
             node.put("reply", e.reply()).put("latency_ms", e.latencyMs()).put("attempts", e.attempts()).put("error", e.error());
+            if (e.cached()) node.put("cached", true);
             node.set("usage", usageJson(e.usage()));
         } else if (this instanceof TaskFinished e) {
             node.put("stop_reason", e.stopReason()).put("turns", e.turns()).put("final_answer", e.finalAnswer());
@@ -122,7 +135,8 @@ public sealed interface TrajectoryEvent {
                     messages(node.path("opening")));
             case "model_request" -> new ModelRequest(task, time, turn, node.path("messages").asInt());
             case "model_response" -> new ModelResponse(task, time, turn, node.path("content").asText(), usage(node.path("usage")),
-                    node.path("latency_ms").asLong(), node.path("attempts").asInt(), node.path("finish_reason").asText(null));
+                    node.path("latency_ms").asLong(), node.path("attempts").asInt(), node.path("finish_reason").asText(null),
+                    node.path("cached").asBoolean(false));
             case "code_execution" -> {
                 List<Output> outputs = new ArrayList<>();
                 node.path("outputs").forEach(o -> outputs.add(OutputJson.fromJson(o)));
@@ -136,7 +150,7 @@ public sealed interface TrajectoryEvent {
                 node.path("images").forEach(i -> images.add(i.asText()));
                 yield new JudgeCall(task, time, node.path("model").asText(), node.path("prompt").asText(), images,
                         node.path("reply").asText(), usage(node.path("usage")), node.path("latency_ms").asLong(),
-                        node.path("attempts").asInt(), node.path("error").asText(null));
+                        node.path("attempts").asInt(), node.path("error").asText(null), node.path("cached").asBoolean(false));
             }
             case "task_finished" -> new TaskFinished(task, time, node.path("stop_reason").asText(), node.path("turns").asInt(),
                     node.path("final_answer").asText(), usage(node.path("usage")));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.agentloop.loop.AgentHooks;
 import dev.evalbox.agentloop.loop.AgentLoop;
 import dev.evalbox.agentloop.loop.AgentOutcome;
+import dev.evalbox.agentloop.cache.CachedChatModel;
 import dev.evalbox.agentloop.model.ChatModel;
 import dev.evalbox.agentloop.model.OpenAiChatModel;
 import dev.evalbox.agentloop.model.SamplingParams;
@@ -62,11 +63,15 @@ public final class ArtifactsBenchmark implements Benchmark {
 
     /** {@code evalbox grade artifactsbench}. */
     public static final class GradeOptions {
-        @Option(names = "--dataset", required = true, description = "The tasks (JSON Lines: index, question, checklist, class, difficulty).")
+        @Option(names = "--dataset", description = "The tasks (JSON Lines: index, question, checklist, class, difficulty); with --from, default: the run's.")
         Path dataset;
 
-        @Option(names = "--answers", required = true, description = "The answers (JSON Lines: index and answer, model_infer_result or output).")
+        @Option(names = "--answers", description = "The answers (JSON Lines: index and answer, model_infer_result or output).")
         Path answers;
+
+        @Option(names = "--from", paramLabel = "RUN", description = {"Judge again the answers of an ArtifactsBench run or grade directory, showing the judge",
+                "the screenshots RUN took (copied into the new directory) instead of rendering again; default --out: RUN/rejudge-<time>."})
+        Path from;
 
         @Mixin ArtifactsOptions artifacts;
     }
@@ -134,6 +139,12 @@ public final class ArtifactsBenchmark implements Benchmark {
     }
 
     @Override
+    public Path defaultRunDir(EvalMode mode, Object options) {
+        return mode == EvalMode.GRADE && ((GradeOptions) options).from != null
+                ? RunDirectory.newPath(((GradeOptions) options).from, "rejudge") : null;
+    }
+
+    @Override
     public Evaluation<?, ?> open(EvalMode mode, Object options, EvalContext context) {
         return mode == EvalMode.RUN ? new Run((RunOptions) options, context) : new Grade((GradeOptions) options, context);
     }
@@ -163,7 +174,7 @@ public final class ArtifactsBenchmark implements Benchmark {
             this.artifacts = artifacts;
             this.evalContext = context;
             this.tasks = readTasks(dataset, context);
-            this.judge = artifacts.judge(judgeFallbackBaseUrl);
+            this.judge = artifacts.judge(judgeFallbackBaseUrl, context);
             this.renderers = new RendererPool(artifacts.renderSettings());
             this.grading = new ArtifactsGrading(renderers, judge);
         }
@@ -177,13 +188,28 @@ public final class ArtifactsBenchmark implements Benchmark {
         @Override
         public List<ResultRow> score(ArtifactsTask task, ArtifactsAnswer attempt, TaskContext context) {
             if (attempt.answer() == null) return List.of(ArtifactsGrading.noAnswer(task));
+            return List.of(grading.grade(attempt, context.runDir(), context.artifacts(), context.epoch(), judgeCalls(task, context)));
+        }
+
+        /** Writes each judge call of the task into the trajectory, as a judge_call event. */
+        ArtifactsJudge.CallListener judgeCalls(ArtifactsTask task, TaskContext context) {
             Path runDir = context.runDir();
-            ResultRow row = grading.grade(attempt, runDir, context.artifacts(), (prompt, images, reply, usage, clientAttempts, error, latency) ->
+            return new ArtifactsJudge.CallListener() {
+                @Override
+                public void called(String prompt, List<Path> images, String reply, Usage usage, int clientAttempts, String error,
+                                   java.time.Duration latency) {
+                    called(prompt, images, reply, usage, clientAttempts, error, latency, false);
+                }
+
+                @Override
+                public void called(String prompt, List<Path> images, String reply, Usage usage, int clientAttempts, String error,
+                                   java.time.Duration latency, boolean cached) {
                     context.trajectory().write(new TrajectoryEvent.JudgeCall(task.index(), Instant.now(), judge.model().name(), prompt,
                             // the screenshots the judge was shown, as the row names them (their bytes stay in the PNG files)
                             images.stream().map(shot -> runDir.relativize(shot).toString()).toList(), reply, usage, latency.toMillis(),
-                            clientAttempts, error)));
-            return List.of(row);
+                            clientAttempts, error, cached));
+                }
+            };
         }
 
         /** The conversation starts: the question, the one message the model is (or was) sent. */
@@ -222,7 +248,8 @@ public final class ArtifactsBenchmark implements Benchmark {
         void describeCommon(RunRecord record) {
             record.dataset(dataset, dataset, tasks.size());
             if (judge != null) {
-                String base = judge.model() instanceof OpenAiChatModel served ? served.baseUrl() : null;
+                String base = judge.model() instanceof OpenAiChatModel served ? served.baseUrl()
+                        : judge.model() instanceof CachedChatModel cached ? cached.server().baseUrl() : null;
                 // the judge is sent no sampling settings: the server's defaults apply
                 record.judge(judge.model().name(), base, SamplingParams.DEFAULT);
             }
@@ -252,7 +279,7 @@ public final class ArtifactsBenchmark implements Benchmark {
                 throw new UserException("ArtifactsBench has no recorded or reference answers to stand in for a model: give a served --model,"
                         + " or grade an answers file with `evalbox grade artifactsbench`");
             }
-            this.server = options.model.server();
+            this.server = context.cached(options.model.server());
             this.answersFile = context.runDir().resolve("answers.jsonl");
             if (!context.resume() && Files.isRegularFile(answersFile)) {
                 throw new UserException(context.runDir() + " already holds answers: add --resume to continue the run, or choose another --out");
@@ -293,7 +320,7 @@ public final class ArtifactsBenchmark implements Benchmark {
             // the generation is a one-turn agent loop, recorded as any loop is; the answer is graded as any answers
             // file is read: the text after the last </think>, stripped
             AgentOutcome outcome = AgentLoop.generation(options.model.sampling()).run(task.index(), "artifactsbench",
-                    ArtifactsGeneration.opening(task), server, null, context.trajectory(), AgentHooks.answer(ThinkCut::after));
+                    ArtifactsGeneration.opening(task), server.forEpoch(context.epoch()), null, context.trajectory(), AgentHooks.answer(ThinkCut::after));
             if (outcome.stopReason() == StopReason.MODEL_ERROR) {
                 evalContext.err().println("task " + task.index() + ": model error, no answer (--resume tries again): " + outcome.error());
                 return new ArtifactsAnswer(task, null);
@@ -314,18 +341,47 @@ public final class ArtifactsBenchmark implements Benchmark {
     private static final class Grade extends Common {
         private final GradeOptions options;
         private final Map<String, String> answers = new ConcurrentHashMap<>();
+        /** With --from: the run judged again; null otherwise. */
+        private final ArtifactsRejudging from;
+        private final Path answersFile;
 
         Grade(GradeOptions options, EvalContext context) {
-            super(options.dataset, options.artifacts, null, context);
+            this(options, context, options.from == null ? null : ArtifactsRejudging.read(options.from));
+        }
+
+        private Grade(GradeOptions options, EvalContext context, ArtifactsRejudging from) {
+            super(datasetOf(options, from), options.artifacts, null, context);
             this.options = options;
-            if (!Files.isRegularFile(options.answers)) throw new UserException("--answers: no such file " + options.answers);
-            var loaded = ArtifactsData.readAnswers(options.answers);
+            this.from = from;
+            this.answersFile = from != null ? from.answers() : options.answers;
+            if (!Files.isRegularFile(answersFile)) throw new UserException("--answers: no such file " + answersFile);
+            var loaded = ArtifactsData.readAnswers(answersFile);
             loaded.problems().forEach(p -> context.warn(p + " (skipped)"));
             loaded.items().forEach(e -> answers.put(e.getKey(), e.getValue()));
         }
 
+        private static Path datasetOf(GradeOptions options, ArtifactsRejudging from) {
+            if (from != null && options.answers != null) {
+                throw new UserException("--from takes the answers of the run it judges again: leave out --answers");
+            }
+            if (from == null && options.answers == null) throw new UserException("give --answers FILE, or --from RUN to judge a run again");
+            if (options.dataset != null) return options.dataset;
+            if (from == null) throw new UserException("give --dataset FILE (the tasks the answers are for)");
+            return from.dataset();
+        }
+
         @Override
         String modelName() { return null; }
+
+        /** With --from, a task the run rendered is judged on the run's screenshots; any other is rendered and judged. */
+        @Override
+        public List<ResultRow> score(ArtifactsTask task, ArtifactsAnswer attempt, TaskContext context) {
+            if (from == null || attempt.answer() == null) return super.score(task, attempt, context);
+            var rendered = from.rendered(task.index(), context.runDir());
+            if (rendered.isEmpty()) return super.score(task, attempt, context);
+            return List.of(grading.gradeRendered(attempt, rendered.get().fields(), rendered.get().screenshots(), context.epoch(),
+                    judgeCalls(task, context)));
+        }
 
         @Override
         public ArtifactsAnswer attempt(ArtifactsTask task, TaskContext context) {
@@ -341,7 +397,8 @@ public final class ArtifactsBenchmark implements Benchmark {
         @Override
         public void describe(RunRecord record) {
             describeCommon(record);
-            record.config().put("answers", options.answers.toAbsolutePath().toString());
+            record.config().put("answers", answersFile.toAbsolutePath().toString());
+            if (from != null) record.config().put("from", from.run().toAbsolutePath().toString());
         }
     }
 

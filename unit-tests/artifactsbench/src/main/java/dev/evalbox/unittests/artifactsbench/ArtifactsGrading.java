@@ -48,11 +48,14 @@ public final class ArtifactsGrading {
      * score; {@code calls} hears each call to the judge. An unscored row has {@code "score": null}.
      */
     public ResultRow grade(ArtifactsAnswer item, Path runDir, ArtifactsJudge.CallListener calls) {
-        return grade(item, runDir, runDir.resolve("artifacts").resolve(item.task().index()), calls);
+        return grade(item, runDir, runDir.resolve("artifacts").resolve(item.task().index()), 1, calls);
     }
 
-    /** As {@link #grade(ArtifactsAnswer, Path, ArtifactsJudge.CallListener)}, with the page and screenshots in {@code artifacts} (an epoch's own folder). */
-    public ResultRow grade(ArtifactsAnswer item, Path runDir, Path artifacts, ArtifactsJudge.CallListener calls) {
+    /**
+     * Grades the answer of attempt {@code epoch} (from 1), with its page and screenshots in {@code artifacts} (an epoch's
+     * own folder): the judge's calls are made as that attempt's.
+     */
+    public ResultRow grade(ArtifactsAnswer item, Path runDir, Path artifacts, int epoch, ArtifactsJudge.CallListener calls) {
         ArtifactsTask task = item.task();
         if (item.answer() == null) return noAnswer(task);
         Optional<ArtifactPage> page = ArtifactPage.of(item.answer());
@@ -74,8 +77,23 @@ public final class ArtifactsGrading {
         } else {
             fields.put("page_type", "none").put("render_outcome", "nothing to render");
         }
+        return judged(item, fields, screenshots, epoch, calls);
+    }
+
+    /**
+     * Grades an answer whose page was rendered before (by the run a re-judging reads): {@code renderFields} are that
+     * rendering's fields, {@code screenshots} its screenshots (already in this run's directory); only the judge is asked.
+     */
+    public ResultRow gradeRendered(ArtifactsAnswer item, ObjectNode renderFields, List<Path> screenshots, int epoch,
+                                   ArtifactsJudge.CallListener calls) {
+        if (item.answer() == null) return noAnswer(item.task());
+        return judged(item, renderFields.deepCopy(), screenshots, epoch, calls);
+    }
+
+    private ResultRow judged(ArtifactsAnswer item, ObjectNode fields, List<Path> screenshots, int epoch, ArtifactsJudge.CallListener calls) {
+        ArtifactsTask task = item.task();
         if (judge == null) return ResultRow.scored(task.index(), null, "render only", fields);
-        ArtifactsJudge.Verdict verdict = judge.judge(task, item.answer(), screenshots, calls);
+        ArtifactsJudge.Verdict verdict = judge.judge(task, item.answer(), screenshots, epoch, calls);
         // judge_reply is what the reference keeps as the judge's reason (the reply after its last </think>), and
         // the whole reply is kept beside it
         fields.put("judge_reply", verdict.reason()).put("judge_reply_full", verdict.reply()).put("judge_attempts", verdict.attempts());

@@ -60,6 +60,12 @@ public final class ArtifactsJudge {
     public interface CallListener {
         void called(String prompt, List<Path> images, String reply, Usage usage, int clientAttempts, String error, Duration latency);
 
+        /** Hears a call and whether its reply came from the model-call cache; by default as {@link #called} without it. */
+        default void called(String prompt, List<Path> images, String reply, Usage usage, int clientAttempts, String error, Duration latency,
+                            boolean cached) {
+            called(prompt, images, reply, usage, clientAttempts, error, latency);
+        }
+
         CallListener NONE = (prompt, images, reply, usage, clientAttempts, error, latency) -> { };
     }
 
@@ -81,6 +87,15 @@ public final class ArtifactsJudge {
     }
 
     public Verdict judge(ArtifactsTask task, String answer, List<Path> screenshots, CallListener calls) {
+        return judge(task, answer, screenshots, 1, calls);
+    }
+
+    /**
+     * Judges the answer of attempt {@code epoch} (from 1). The judge is asked as that attempt (see ChatModel.forEpoch):
+     * with the model-call cache, each epoch's judgment is its own, and a retry after a reply without a score is a new sample.
+     */
+    public Verdict judge(ArtifactsTask task, String answer, List<Path> screenshots, int epoch, CallListener calls) {
+        ChatModel judge = this.judge.forEpoch(epoch);
         String prompt = template.replace("{question}", task.question()).replace("{checklist}", checklist(task))
                 .replace("{answer}", answer);
         if (prompt.length() > promptBudget) prompt = prompt.substring(0, promptBudget);
@@ -93,11 +108,13 @@ public final class ArtifactsJudge {
             long start = System.nanoTime();
             Usage usage = Usage.NONE;
             int clientAttempts;
+            boolean cached = false;
             try {
                 ChatCompletion completion = judge.complete(new ChatRequest(List.of(message), SamplingParams.DEFAULT));
                 reply = completion.text();
                 usage = completion.usage();
                 clientAttempts = completion.attempts();
+                cached = completion.cached();
                 error = "";
             } catch (ModelException e) {
                 // the reference's request gives "" once its own retries are spent, and that attempt is scored as ""
@@ -106,7 +123,7 @@ public final class ArtifactsJudge {
                 clientAttempts = e.attempts();
             }
             calls.called(prompt, screenshots, reply, usage, clientAttempts, error.isEmpty() ? null : error,
-                    Duration.ofNanos(System.nanoTime() - start));
+                    Duration.ofNanos(System.nanoTime() - start), cached);
             reason = ThinkCut.after(reply);
             Optional<JudgeScore> score = JudgeScore.parse(reason);
             if (score.isPresent()) return new Verdict(score, reason, reply, attempt, "");

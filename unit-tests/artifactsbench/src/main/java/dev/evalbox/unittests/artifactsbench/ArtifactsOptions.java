@@ -1,6 +1,7 @@
 package dev.evalbox.unittests.artifactsbench;
 
 import dev.evalbox.agentloop.model.ChatModel;
+import dev.evalbox.unittests.eval.EvalContext;
 import dev.evalbox.unittests.eval.JudgeEndpoint;
 import dev.evalbox.unittests.eval.UserException;
 import java.io.IOException;
@@ -56,14 +57,18 @@ public final class ArtifactsOptions {
     }
 
     /** The judge, or null with --render-only; {@code fallbackBaseUrl} is used when --judge-base-url is absent (null: the client's default). */
-    public ArtifactsJudge judge(String fallbackBaseUrl) {
+    public ArtifactsJudge judge(String fallbackBaseUrl) { return judge(fallbackBaseUrl, null); }
+
+    /** The judge as a run calls it: behind the model-call cache when the run has one ({@code context} may be null). */
+    public ArtifactsJudge judge(String fallbackBaseUrl, EvalContext context) {
         if (renderOnly) return null;
-        return new ArtifactsJudge(judgeModel(fallbackBaseUrl), prompt(), 200_000);
+        return new ArtifactsJudge(judgeModel(fallbackBaseUrl, context), prompt(), 200_000);
     }
 
-    private ChatModel judgeModel(String fallbackBaseUrl) {
+    private ChatModel judgeModel(String fallbackBaseUrl, EvalContext context) {
         if (MEASURING_JUDGE.equals(endpoint.model())) return new MeasuringJudge();
-        return endpoint.client(fallbackBaseUrl, builder -> builder.maxAttempts(3));
+        var server = endpoint.client(fallbackBaseUrl, builder -> builder.maxAttempts(3));
+        return context == null ? server : context.cached(server);
     }
 
     private String prompt() {

@@ -69,6 +69,12 @@ public final class CodeInterpreterAgent {
         this.loop = new AgentLoop(new AgentProtocol(reply -> Optional.empty(), result -> "", "user", 16, CELL_TIMEOUT, null, 0, this.sampling));
     }
 
+    /** This agent as attempt {@code epoch} of an item uses it: its model's calls made as that attempt's (see ChatModel.forEpoch). */
+    public CodeInterpreterAgent forEpoch(int epoch) {
+        ChatModel bound = model.forEpoch(epoch);
+        return bound == model ? this : new CodeInterpreterAgent(bound, prompt, sampling, style, filePrefix);
+    }
+
     /** What a model call sends given the user's sampling: the same, with the stop sequence "Observation:" added. */
     public static SamplingParams sent(SamplingParams user) {
         List<String> stops = new ArrayList<>(user.stop());

@@ -194,7 +194,7 @@ public final class CodeInterpreterBenchmark implements Benchmark {
             }
             this.prompt = readPrompt(options.promptFile);
             this.agents = agents(options.model, context);
-            this.judge = options.judge.judge(options.model.baseUrl());
+            this.judge = options.judge.judge(options.model.baseUrl(), context);
             this.traces = new TraceFile(context.runDir());
         }
 
@@ -240,7 +240,7 @@ public final class CodeInterpreterBenchmark implements Benchmark {
                         + " --model replay:RUN/trajectories.jsonl instead");
             }
             if (!model.isReplay()) {
-                CodeInterpreterAgent agent = new CodeInterpreterAgent(model.server(style == CodeInterpreterAgent.PromptStyle.COMPLETION),
+                CodeInterpreterAgent agent = new CodeInterpreterAgent(context.cached(model.server(style == CodeInterpreterAgent.PromptStyle.COMPLETION)),
                         prompt, model.sampling(), style, prefix);
                 return item -> agent;
             }
@@ -275,7 +275,7 @@ public final class CodeInterpreterBenchmark implements Benchmark {
                     uploadPaths.add(context.sandboxSpec().workDir() + "/" + base);
                 }
                 int[] count = {0};
-                outcome = agents.apply(item).run(item.id(), item.record(), sandbox, uploadPaths, png -> {
+                outcome = agents.apply(item).forEpoch(context.epoch()).run(item.id(), item.record(), sandbox, uploadPaths, png -> {
                     String name = String.format("fig-%03d.png", ++count[0]);
                     try {
                         Files.createDirectories(figures);
@@ -296,7 +296,7 @@ public final class CodeInterpreterBenchmark implements Benchmark {
         @Override
         public List<ResultRow> score(CodeInterpreterItem item, Attempt attempt, TaskContext context) {
             CodeInterpreterScore score = new CodeInterpreterScore(new ExecutableRate(context.pool(), context.sandboxSpec(), options.uploadDir,
-                    GENERAL_CAP), judge, context.runDir(), context.trajectory());
+                    GENERAL_CAP), judge == null ? null : judge.forEpoch(context.epoch()), context.runDir(), context.trajectory());
             ResultRow row = score.score(item.id(), item.record(), attempt.trace(), attempt.gold());
             addLoop(row.fields(), attempt.loop());
             var notes = row.fields().putArray("notes");
@@ -365,7 +365,7 @@ public final class CodeInterpreterBenchmark implements Benchmark {
             this.tasks = List.copyOf(recorded);
             Path events = run.resolve("trajectories.jsonl");
             this.trajectories = Files.isRegularFile(events) ? Trajectories.read(events) : new Trajectories(Map.of(), List.of());
-            this.judge = options.judge.judge(null);
+            this.judge = options.judge.judge(null, context);
             if (judge == null) options.judge.parsedRule();
             this.traces = new TraceFile(context.runDir());
         }
@@ -415,7 +415,7 @@ public final class CodeInterpreterBenchmark implements Benchmark {
         public List<ResultRow> score(Recorded task, Attempt attempt, TaskContext context) {
             if (task.item() == null) return List.of(ResultRow.passFail(task.id(), null, NO_RECORD, RunDirectory.object()));
             CodeInterpreterScore score = new CodeInterpreterScore(new ExecutableRate(context.pool(), context.sandboxSpec(), uploadDir,
-                    GENERAL_CAP), judge, context.runDir(), context.trajectory());
+                    GENERAL_CAP), judge == null ? null : judge.forEpoch(context.epoch()), context.runDir(), context.trajectory());
             ResultRow row = score.score(task.id(), task.item().record(), attempt.trace(), attempt.gold());
             addLoop(row.fields(), attempt.loop());
             return List.of(row);

@@ -72,7 +72,7 @@ public final class CodeInterpreterScore {
         trajectory.write(new TrajectoryEvent.JudgeCall(taskId, Instant.now(), judge.model(), verdict.prompt(), verdict.images(),
                 verdict.judgeReply(), completion == null ? Usage.NONE : completion.usage(),
                 completion == null ? 0 : completion.latency().toMillis(), completion == null ? 0 : completion.attempts(),
-                completion == null ? verdict.note() : null));
+                completion == null ? verdict.note() : null, completion != null && completion.cached()));
     }
 
     private Optional<byte[]> readImage(String path) {

@@ -1,6 +1,7 @@
 package dev.evalbox.unittests.codeinterpreter;
 
 import dev.evalbox.agentloop.model.OpenAiChatModel;
+import dev.evalbox.unittests.eval.EvalContext;
 import dev.evalbox.unittests.eval.JudgeEndpoint;
 import dev.evalbox.unittests.eval.RunRecord;
 import dev.evalbox.unittests.eval.UserException;
@@ -32,10 +33,14 @@ public final class JudgeOptions {
     }
 
     /** The judge, or null without --judge; {@code fallbackBaseUrl} (the model's server) is used when --judge-base-url is absent. */
-    public VisualizationJudge judge(String fallbackBaseUrl) {
+    public VisualizationJudge judge(String fallbackBaseUrl) { return judge(fallbackBaseUrl, null); }
+
+    /** The judge as a run calls it: behind the model-call cache when the run has one ({@code context} may be null). */
+    public VisualizationJudge judge(String fallbackBaseUrl, EvalContext context) {
         if (endpoint.model() == null) return null;
         VisualizationJudge.Rule parsed = parsedRule();
-        return new VisualizationJudge(server(fallbackBaseUrl), parsed, VisualizationJudge.DEFAULT_PROMPT_EN, VisualizationJudge.DEFAULT_PROMPT_ZH);
+        OpenAiChatModel server = server(fallbackBaseUrl);
+        return new VisualizationJudge(context == null ? server : context.cached(server), parsed, VisualizationJudge.DEFAULT_PROMPT_EN, VisualizationJudge.DEFAULT_PROMPT_ZH);
     }
 
     /** Records the judge in run.json (nothing without --judge): its name, server and the sampling the judge calls send. */

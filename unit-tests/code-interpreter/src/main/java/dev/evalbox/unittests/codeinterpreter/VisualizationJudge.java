@@ -58,6 +58,11 @@ public final class VisualizationJudge {
 
     public Rule rule() { return rule; }
 
+    /** This judge as attempt {@code epoch} of an item asks it (see ChatModel.forEpoch): each epoch's judgment is its own. */
+    public VisualizationJudge forEpoch(int epoch) {
+        return new VisualizationJudge(judge.forEpoch(epoch), rule, promptEn, promptZh);
+    }
+
     /** The judge model's name. */
     public String model() { return judge.name(); }
 

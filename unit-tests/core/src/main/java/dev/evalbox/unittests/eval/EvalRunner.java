@@ -44,13 +44,20 @@ public final class EvalRunner {
      */
     public record Settings(Path runDir, boolean resume, Integer limit, int epochs, int concurrency, List<String> commandLine,
                            String evalboxVersion, String evalboxCommit, Function<SandboxOptions, SandboxProvider> sandboxes,
-                           RunListener listener, PrintStream out, PrintStream err) {
+                           RunListener listener, PrintStream out, PrintStream err, CacheUse cache) {
         public Settings {
             if (concurrency < 1) throw new UserException("--concurrency must be at least 1");
             if (limit != null && limit < 0) throw new UserException("--limit must not be negative");
             if (epochs < 1) throw new UserException("--epochs must be at least 1");
             commandLine = List.copyOf(commandLine);
             if (listener == null) listener = RunListener.NONE;
+        }
+
+        /** Settings without the model-call cache. */
+        public Settings(Path runDir, boolean resume, Integer limit, int epochs, int concurrency, List<String> commandLine,
+                        String evalboxVersion, String evalboxCommit, Function<SandboxOptions, SandboxProvider> sandboxes,
+                        RunListener listener, PrintStream out, PrintStream err) {
+            this(runDir, resume, limit, epochs, concurrency, commandLine, evalboxVersion, evalboxCommit, sandboxes, listener, out, err, null);
         }
     }
 
@@ -68,7 +75,7 @@ public final class EvalRunner {
         }
         Path runDir = runPath(benchmark, mode, options);
         try (RunDirectory dir = RunDirectory.open(runDir);
-             Evaluation<?, ?> evaluation = benchmark.open(mode, options, new EvalContext(runDir, settings.resume(), settings.err()))) {
+             Evaluation<?, ?> evaluation = benchmark.open(mode, options, new EvalContext(runDir, settings.resume(), settings.err(), settings.cache()))) {
             return execute(benchmark, mode, evaluation, dir);
         }
     }
@@ -108,6 +115,7 @@ public final class EvalRunner {
         RunRecord record = new RunRecord(benchmark.name(), mode, Instant.now(), settings.commandLine(), settings.evalboxVersion(),
                 settings.evalboxCommit());
         record.concurrency(settings.concurrency());
+        record.cache(settings.cache());
         evaluation.describe(record);
         var use = evaluation.sandboxes();
         SandboxProvider provider = use.map(u -> settings.sandboxes().apply(u.options())).orElse(null);
@@ -116,6 +124,7 @@ public final class EvalRunner {
         AtomicBoolean over = new AtomicBoolean();
         int total = attemptsInAll;
         Runnable interrupted = () -> {
+            record.usage(RunUsage.of(dir.path().resolve("trajectories.jsonl")));
             record.status(RunRecord.Status.INTERRUPTED, Instant.now());
             dir.writeRunJson(record.json());
             settings.err().printf("%ninterrupted: %d of %d%s are recorded in %s; continue with the same command and --resume --out %s%n",
@@ -171,11 +180,14 @@ public final class EvalRunner {
             metrics.values().put("headline", metrics.headline());
             over.set(true);
             record.metrics(metrics.values());
+            ObjectNode usage = RunUsage.of(dir.path().resolve("trajectories.jsonl"));
+            record.usage(usage);
             record.status(RunRecord.Status.FINISHED, Instant.now());
             dir.writeRunJson(record.json());
             dir.writeMetricsJson(metrics.values());
             settings.out().println();
             metrics.summary().forEach(settings.out()::println);
+            if (settings.cache() != null) settings.out().println(RunUsage.summary(usage));
             settings.out().println("run directory: " + dir.path().toAbsolutePath());
             settings.out().println("report: " + new RunReport(dir.path()).write().toAbsolutePath());
             return new Outcome(dir.path(), RunRecord.Status.FINISHED, metrics);

@@ -101,6 +101,18 @@ public final class RunRecord {
 
     void concurrency(int tasks) { json.put("concurrency", tasks); }
 
+    /** The model-call cache the run used (null: none): its folder and how long its answers are used. */
+    void cache(CacheUse cache) {
+        if (cache == null) {
+            json.putNull("cache");
+        } else {
+            json.putObject("cache").put("dir", cache.store().dir().toString()).put("ttl_s", cache.ttl().toSeconds());
+        }
+    }
+
+    /** The tokens of the run's model and judge calls, paid apart from cached ({@link RunUsage}). */
+    void usage(ObjectNode usage) { json.set("usage", usage); }
+
     void status(Status status, Instant finished) {
         json.put("status", status.key());
         if (finished != null) json.put("finished", finished.toString());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.agentloop.model.ChatMessage;
+import dev.evalbox.agentloop.model.ChatModel;
 import dev.evalbox.agentloop.model.Usage;
 import dev.evalbox.agentloop.trajectory.RecordedChatModel;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
@@ -264,10 +265,13 @@ public final class HumanEvalVBenchmark implements Benchmark {
         private final Map<String, Predictions.Entry> generated = Collections.synchronizedMap(new LinkedHashMap<>());
         // the samples of later epochs (--epochs), by "epoch/qid": each epoch draws its own; predictions.json keeps epoch 1's
         private final Map<String, Predictions.Entry> laterEpochs = new java.util.concurrent.ConcurrentHashMap<>();
+        /** The model's server, behind the model-call cache with --cache (null for the reference solutions). */
+        private final ChatModel server;
 
         Run(RunOptions options, EvalContext context) {
             super(options, context, "reference".equals(options.model.model()));
             this.options = options;
+            this.server = groundTruth ? null : context.cached(options.model.server());
             this.setting = switch (options.setting) {
                 case "v2c" -> HumanEvalVGeneration.Setting.V2C;
                 case "v2c-cot" -> HumanEvalVGeneration.Setting.V2C_COT;
@@ -337,7 +341,7 @@ public final class HumanEvalVBenchmark implements Benchmark {
             if (groundTruth) {
                 entry = reference(task).get(0);
             } else {
-                RecordedChatModel recorded = new RecordedChatModel(options.model.server(), task.qid(), context.trajectory());
+                RecordedChatModel recorded = new RecordedChatModel(server.forEpoch(context.epoch()), task.qid(), context.trajectory());
                 entry = new HumanEvalVGeneration(recorded, prompts, options.model.sampling()).generate(task, setting, options.samples, errors);
                 calls = recorded.calls();
             }

@@ -236,7 +236,7 @@ public final class PyBenchBenchmark implements Benchmark {
                             options.tokenBudget);
             this.loop = new AgentLoop(protocol);
             this.systemPrompt = readSystemPrompt(options.systemPromptFile);
-            this.models = modelsFor(options.model);
+            this.models = modelsFor(options.model, context);
             this.run = new PyBenchRun(context.runDir());
         }
 
@@ -256,7 +256,8 @@ public final class PyBenchBenchmark implements Benchmark {
             }
             try (Sandbox box = context.sandbox()) {
                 notes.addAll(tasks.prepareSandbox(task, box));
-                outcome = loop.run(task.index(), "pybench", PyBenchProtocol.opening(task, systemPrompt), models.apply(task), box,
+                outcome = loop.run(task.index(), "pybench", PyBenchProtocol.opening(task, systemPrompt),
+                        models.apply(task).forEpoch(context.epoch()), box,
                         context.trajectory());
                 run.collectOutputs(box, context.artifacts(), notes);
             }
@@ -302,13 +303,13 @@ public final class PyBenchBenchmark implements Benchmark {
         }
 
         /** The model for each task: one server client for all, or a replay of each task's recorded turns. */
-        private static Function<PyBenchTask, ChatModel> modelsFor(ModelOptions options) {
+        private static Function<PyBenchTask, ChatModel> modelsFor(ModelOptions options, EvalContext context) {
             if ("reference".equals(options.model())) {
                 throw new UserException("PyBench has no ground-truth solutions, so there is no reference model for it;"
                         + " replay a recorded run with --model replay:FILE instead");
             }
             if (!options.isReplay()) {
-                ChatModel server = options.server();
+                ChatModel server = context.cached(options.server());
                 return task -> server;
             }
             Path file = Path.of(options.replayFile());

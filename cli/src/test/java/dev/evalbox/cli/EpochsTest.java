@@ -11,6 +11,7 @@ import dev.evalbox.sandbox.DockerRequired;
 import dev.evalbox.unittests.RunDirectory;
 import dev.evalbox.unittests.eval.Benchmarks;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,5 +73,18 @@ class EpochsTest {
         assertEquals(2, interval.path("tasks").asInt());
         assertEquals(0L + 14, metrics.path("uncertainty").path("bootstrap").path("seed").asLong());
         RunRecordSchemaTest.assertValidRun(run);
+    }
+
+    @Test
+    void twoEpochsOfOneTaskNeverRunAtOnce(@TempDir Path dir) throws Exception {
+        try (ScriptedChatServer server = new ScriptedChatServer()) {
+            // one task, three epochs, three workers: without the runner's rule the three attempts would ask at once
+            server.otherwise(Step.reply("```python\nprint(3)\n```").after(Duration.ofMillis(400)));
+            CommandRunner.Result result = CommandRunner.run("run", "sums", "--model", "m", "--base-url", server.baseUrl(), "--backend", "docker",
+                    "--concurrency", "3", "--limit", "1", "--epochs", "3", "--out", dir.resolve("run").toString());
+            assertEquals(0, result.exitCode(), result.out() + result.err());
+            assertEquals(3, server.received().size());
+            assertEquals(1, server.maxInFlight(), "the task's attempts ran one after another");
+        }
     }
 }

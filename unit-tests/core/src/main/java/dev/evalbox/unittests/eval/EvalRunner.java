@@ -19,9 +19,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -150,26 +153,20 @@ public final class EvalRunner {
                 batches.add(todo.subList(i, end));
                 i = end;
             }
+            // two epochs of one task never run at once: a benchmark may keep a task's files in one place (PyBench's
+            // output/), and with fewer tasks than workers the next epoch's attempt would start beside the last one's
+            Map<String, ReentrantLock> running = new ConcurrentHashMap<>();
             Workers.run(batches, settings.concurrency(), TaskContext.WorkerState::new, (worker, some) -> {
-                List<TaskContext> contexts = new ArrayList<>();
-                List<A> attempts = new ArrayList<>();
                 List<T> someTasks = some.stream().map(Attempt::task).toList();
-                for (Attempt<T> item : some) {
-                    TaskContext context = new TaskContext(item.task().id(), item.epoch(), dir.path(), trajectories, pool, spec, worker);
-                    contexts.add(context);
-                    attempts.add(evaluation.attempt(item.task(), context));
+                List<ReentrantLock> held = someTasks.stream().map(EvalTask::id).distinct().sorted()
+                        .map(id -> running.computeIfAbsent(id, k -> new ReentrantLock())).toList();
+                held.forEach(ReentrantLock::lock); // in one order for every batch: no two batches wait for each other
+                try {
+                    attemptAndScore(evaluation, some, someTasks, worker, dir, trajectories, pool, spec, attempted);
+                } finally {
+                    held.forEach(ReentrantLock::unlock);
                 }
-                List<List<ResultRow>> scored = evaluation.scoreBatch(someTasks, attempts, contexts);
-                for (int i = 0; i < some.size(); i++) {
-                    T task = someTasks.get(i);
-                    int epoch = some.get(i).epoch();
-                    List<ResultRow> rows = scored.get(i);
-                    dir.appendResults(rows.stream().map(row -> rowJson(task, epoch, row)).toList());
-                    attempted.incrementAndGet();
-                    settings.listener().taskDone(task.id(), !rows.isEmpty() && rows.stream().allMatch(ResultRow::succeeded));
-                }
-            });
-            settings.listener().tasksOver();
+            });            settings.listener().tasksOver();
             if (attempted.get() < todo.size()) {
                 over.set(true);
                 interrupted.run();
@@ -223,6 +220,28 @@ public final class EvalRunner {
             if (!line.has(field.getKey())) line.set(field.getKey(), field.getValue());
         });
         return line;
+    }
+
+    /** Attempts a batch's attempts and scores them together, appending each task's rows as they are scored. */
+    private <T extends EvalTask, A> void attemptAndScore(Evaluation<T, A> evaluation, List<Attempt<T>> some, List<T> someTasks,
+                                                       TaskContext.WorkerState worker, RunDirectory dir, TrajectoryWriter trajectories,
+                                                       SandboxPool pool, SandboxSpec spec, AtomicInteger attempted) {
+        List<TaskContext> contexts = new ArrayList<>();
+        List<A> attempts = new ArrayList<>();
+        for (Attempt<T> item : some) {
+            TaskContext context = new TaskContext(item.task().id(), item.epoch(), dir.path(), trajectories, pool, spec, worker);
+            contexts.add(context);
+            attempts.add(evaluation.attempt(item.task(), context));
+        }
+        List<List<ResultRow>> scored = evaluation.scoreBatch(someTasks, attempts, contexts);
+        for (int i = 0; i < some.size(); i++) {
+            T task = someTasks.get(i);
+            int epoch = some.get(i).epoch();
+            List<ResultRow> rows = scored.get(i);
+            dir.appendResults(rows.stream().map(row -> rowJson(task, epoch, row)).toList());
+            attempted.incrementAndGet();
+            settings.listener().taskDone(task.id(), !rows.isEmpty() && rows.stream().allMatch(ResultRow::succeeded));
+        }
     }
 
     /** One attempt to make: a task in an epoch. */

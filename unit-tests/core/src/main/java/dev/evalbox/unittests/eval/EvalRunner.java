@@ -160,11 +160,18 @@ public final class EvalRunner {
                 List<T> someTasks = some.stream().map(Attempt::task).toList();
                 List<ReentrantLock> held = someTasks.stream().map(EvalTask::id).distinct().sorted()
                         .map(id -> running.computeIfAbsent(id, k -> new ReentrantLock())).toList();
-                held.forEach(ReentrantLock::lock); // in one order for every batch: no two batches wait for each other
+                // taken in one order by every batch, so no two batches wait for each other; a stopped run stops waiting
+                List<ReentrantLock> taken = new ArrayList<>();
                 try {
+                    for (ReentrantLock lock : held) {
+                        lock.lockInterruptibly();
+                        taken.add(lock);
+                    }
                     attemptAndScore(evaluation, some, someTasks, worker, dir, trajectories, pool, spec, attempted);
+                } catch (InterruptedException stopped) {
+                    Thread.currentThread().interrupt(); // the run is being stopped: these attempts are left for --resume
                 } finally {
-                    held.forEach(ReentrantLock::unlock);
+                    taken.forEach(ReentrantLock::unlock);
                 }
             });            settings.listener().tasksOver();
             if (attempted.get() < todo.size()) {

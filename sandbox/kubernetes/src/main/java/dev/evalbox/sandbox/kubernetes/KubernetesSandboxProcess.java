@@ -6,10 +6,7 @@ import dev.evalbox.sandbox.SandboxProcess;
 import dev.evalbox.sandbox.SandboxSpec;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.ExecListener;
-import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -17,7 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +34,8 @@ final class KubernetesSandboxProcess implements SandboxProcess {
     private final Site site;
     private final String name;
     private final PodTracker.Tracked tracked;
-    private volatile ExecWatch watch;
+    private static final Duration ATTACH_LIMIT = Duration.ofSeconds(60);
+    private volatile CompletableFuture<AttachChannel> channel;
     private volatile boolean destroyed;
     private volatile int attaches;
 
@@ -89,39 +87,53 @@ final class KubernetesSandboxProcess implements SandboxProcess {
     @Override
     public void connect(ProtocolSink sink) {
         try {
-            attach(sink);
+            attach(sink).get(ATTACH_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
             byte[] driver = DriverSource.text().getBytes(StandardCharsets.UTF_8);
-            write((driver.length + "\n").getBytes(StandardCharsets.US_ASCII));
-            write(driver);
+            byte[] head = (driver.length + "\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] both = new byte[head.length + driver.length];
+            System.arraycopy(head, 0, both, 0, head.length);
+            System.arraycopy(driver, 0, both, head.length, driver.length);
+            write(both);
+        } catch (ExecutionException e) {
+            sink.onEnd(new IOException("cannot attach to the sandbox pod " + name + ": " + KubernetesAccess.describe(e.getCause()), e.getCause()));
+        } catch (TimeoutException e) {
+            sink.onEnd(new IOException("cannot attach to the sandbox pod " + name + ": no connection within " + ATTACH_LIMIT.toSeconds() + " s"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sink.onEnd(new IOException("interrupted while attaching to the sandbox pod " + name));
         } catch (IOException | RuntimeException e) {
             sink.onEnd(new IOException("cannot attach to the sandbox pod " + name + ": " + KubernetesAccess.describe(e), e));
         }
     }
 
-    private void attach(ProtocolSink sink) {
+    /** Opens an attach connection; {@link #write} waits for it. */
+    private CompletableFuture<AttachChannel> attach(ProtocolSink sink) {
         attaches++;
-        AtomicBoolean over = new AtomicBoolean();
-        ExecListener listener = new ExecListener() {
-            @Override
-            public void onFailure(Throwable t, Response failureResponse) {
-                if (over.compareAndSet(false, true)) closed(sink, t);
-            }
+        CompletableFuture<AttachChannel> next = new CompletableFuture<>();
+        channel = next; // before the request goes out: writes from now on wait for this connection
+        AttachChannel.open(provider.client(), site.namespace(), name, Manifests.CONTAINER,
+                new AttachChannel.Handler() {
+                    @Override
+                    public void stdout(byte[] bytes, int offset, int length) { sink.onStdout(bytes, offset, length); }
 
-            @Override
-            public void onClose(int code, String reason) {
-                if (over.compareAndSet(false, true)) closed(sink, null);
-            }
-        };
-        watch = provider.client().pods().inNamespace(site.namespace()).withName(name).inContainer(Manifests.CONTAINER)
-                .redirectingInput()
-                .writingOutput(new SinkStream(sink, false))
-                .writingError(new SinkStream(sink, true))
-                .usingListener(listener)
-                .attach();
+                    @Override
+                    public void stderr(byte[] bytes, int offset, int length) { sink.onStderr(bytes, offset, length); }
+
+                    @Override
+                    public void status(String json) { LOG.debug("sandbox pod {}: attach status {}", name, json); }
+
+                    @Override
+                    public void closed(int code, String reason, Throwable error) {
+                        provider.background(() -> KubernetesSandboxProcess.this.closed(sink, error, code + " " + reason));
+                    }
+                }).whenComplete((open, e) -> {
+                    if (e != null) next.completeExceptionally(e); else next.complete(open);
+                });
+        return next;
     }
 
     /** The attach connection closed: the driver ended (the pod says so), or the connection dropped. */
-    private void closed(ProtocolSink sink, Throwable failure) {
+    private void closed(ProtocolSink sink, Throwable failure, String how) {
         if (destroyed) {
             sink.onEnd(new IOException("the sandbox pod " + name + " was deleted"));
             return;
@@ -131,16 +143,12 @@ final class KubernetesSandboxProcess implements SandboxProcess {
             sink.onEnd(new IOException("the driver " + exit.describe()));
             return;
         }
-        String why = failure == null ? "closed" : KubernetesAccess.describe(failure);
+        String why = failure == null ? "closed: " + how.trim() : KubernetesAccess.describe(failure);
         if (attaches < 2) {
             LOG.warn("the attach connection to sandbox pod {} dropped ({}); attaching again", name, why);
             provider.stats().reattached.incrementAndGet();
-            provider.background(() -> {
-                try {
-                    attach(sink);
-                } catch (RuntimeException e) {
-                    lost(sink, KubernetesAccess.describe(e));
-                }
+            attach(sink).whenComplete((ok, e) -> {
+                if (e != null) lost(sink, KubernetesAccess.describe(e));
             });
             return;
         }
@@ -154,11 +162,18 @@ final class KubernetesSandboxProcess implements SandboxProcess {
 
     @Override
     public void write(byte[] bytes) throws IOException {
-        ExecWatch current = watch;
+        CompletableFuture<AttachChannel> current = channel;
         if (current == null) throw new IOException("not attached to the sandbox pod " + name);
-        OutputStream in = current.getInput();
-        in.write(bytes);
-        in.flush();
+        try {
+            current.get(ATTACH_LIMIT.toMillis(), TimeUnit.MILLISECONDS).send(bytes);
+        } catch (ExecutionException e) {
+            throw new IOException("not attached to the sandbox pod " + name + ": " + KubernetesAccess.describe(e.getCause()), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("no attach connection to the sandbox pod " + name + " within " + ATTACH_LIMIT.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while writing to the sandbox pod " + name);
+        }
     }
 
     @Override
@@ -179,27 +194,8 @@ final class KubernetesSandboxProcess implements SandboxProcess {
     public void destroy() {
         if (destroyed) return;
         destroyed = true;
-        ExecWatch current = watch;
-        if (current != null) current.close();
+        CompletableFuture<AttachChannel> current = channel;
+        if (current != null) current.thenAccept(AttachChannel::close);
         provider.deleteLater(site, name);
-    }
-
-    /** Hands the attach's stdout or stderr bytes to the protocol sink on the client's own thread: no thread per sandbox. */
-    private static final class SinkStream extends OutputStream {
-        private final ProtocolSink sink;
-        private final boolean stderr;
-
-        SinkStream(ProtocolSink sink, boolean stderr) {
-            this.sink = sink;
-            this.stderr = stderr;
-        }
-
-        @Override
-        public void write(int b) { write(new byte[] {(byte) b}, 0, 1); }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-            if (stderr) sink.onStderr(bytes, offset, length); else sink.onStdout(bytes, offset, length);
-        }
     }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class AttachChannel implements WebSocket.Listener {
     static final String PROTOCOL = "v4.channel.k8s.io";
+    static final int CHUNK = 32 * 1024;
     private static final long SEND_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     /** What arrives on the connection. */
@@ -58,8 +59,18 @@ final class AttachChannel implements WebSocket.Listener {
 
     private static String enc(String s) { return URLEncoder.encode(s, StandardCharsets.UTF_8); }
 
-    /** Sends bytes on channel 0 (the process's stdin), once the previous send has left. */
+    /**
+     * Sends bytes on channel 0 (the process's stdin), in messages of at most {@link #CHUNK} bytes (a process's
+     * stdin is a stream, so the cut is invisible to it, and no server's message size limit is met), each once
+     * the previous one has left.
+     */
     synchronized void send(byte[] bytes) throws IOException {
+        for (int offset = 0; offset < bytes.length; offset += CHUNK) {
+            sendFrame(bytes, offset, Math.min(CHUNK, bytes.length - offset));
+        }
+    }
+
+    private void sendFrame(byte[] bytes, int offset, int length) throws IOException {
         WebSocket ws = socket;
         if (ws == null || over.get()) throw new IOException("the attach connection is closed");
         long deadline = System.nanoTime() + SEND_LIMIT_NANOS;
@@ -68,9 +79,9 @@ final class AttachChannel implements WebSocket.Listener {
             if (System.nanoTime() > deadline) throw new IOException("the attach connection took no data for 60 s");
             LockSupport.parkNanos(50_000);
         }
-        byte[] frame = new byte[bytes.length + 1];
+        byte[] frame = new byte[length + 1];
         frame[0] = 0;
-        System.arraycopy(bytes, 0, frame, 1, bytes.length);
+        System.arraycopy(bytes, offset, frame, 1, length);
         if (!ws.send(ByteBuffer.wrap(frame))) throw new IOException("the attach connection refused the data (closed)");
     }
 

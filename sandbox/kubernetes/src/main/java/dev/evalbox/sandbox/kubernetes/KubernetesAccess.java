@@ -40,7 +40,7 @@ public final class KubernetesAccess {
                 case 409 -> "conflict (409): " + said;
                 case 422 -> "the API server rejected the object (422): " + said;
                 case 429 -> "the API server kept throttling (429) after retries with back-off: " + said;
-                case 0 -> root(k);
+                case 0, -1 -> root(k);
                 default -> said + " (HTTP " + k.getCode() + ")";
             };
         }
@@ -51,7 +51,9 @@ public final class KubernetesAccess {
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause) cause = cause.getCause();
         String message = cause.getMessage();
-        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+        if (message != null && !message.isBlank()) return message;
+        if (cause instanceof java.io.IOException) return "the connection failed (" + cause.getClass().getSimpleName() + ")";
+        return cause.getClass().getSimpleName();
     }
 
     private static boolean present(String value) { return value != null && !value.isBlank(); }

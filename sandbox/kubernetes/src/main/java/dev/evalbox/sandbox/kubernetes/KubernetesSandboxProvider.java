@@ -110,11 +110,17 @@ public final class KubernetesSandboxProvider implements SandboxProvider {
             String problem = KubernetesAccess.credentialsProblem();
             if (problem != null) return Availability.no(problem);
         }
+        // A client of its own without retries: an unreachable server is said in seconds, not after the back-off of every retry.
+        Config quick;
         try {
-            client().getKubernetesVersion();
+            quick = new ConfigBuilder(baseConfig()).withRequestRetryBackoffLimit(0).withConnectionTimeout(5_000).withRequestTimeout(10_000).build();
         } catch (RuntimeException e) {
-            return Availability.no("cannot reach the Kubernetes API server at " + client().getConfiguration().getMasterUrl() + ": "
-                    + KubernetesAccess.describe(e));
+            return Availability.no("cannot read the Kubernetes client configuration: " + KubernetesAccess.describe(e));
+        }
+        try (KubernetesClient probe = new KubernetesClientBuilder().withConfig(quick).withHttpClientFactory(new JdkHttpClientFactory()).build()) {
+            probe.getKubernetesVersion();
+        } catch (RuntimeException e) {
+            return Availability.no("cannot reach the Kubernetes API server at " + quick.getMasterUrl() + ": " + KubernetesAccess.describe(e));
         }
         return Availability.yes();
     }
@@ -129,7 +135,7 @@ public final class KubernetesSandboxProvider implements SandboxProvider {
     /** The client, made on first use with the JDK HTTP client, 429 back-off and a count of the 429s. */
     public synchronized KubernetesClient client() {
         if (client == null) {
-            Config base = config != null ? config : Config.autoConfigure(null);
+            Config base = baseConfig();
             Config tuned = new ConfigBuilder(base)
                     .withRequestRetryBackoffLimit(Math.max(base.getRequestRetryBackoffLimit(), 8))
                     .withRequestRetryBackoffInterval(Math.max(base.getRequestRetryBackoffInterval(), 250))
@@ -144,6 +150,10 @@ public final class KubernetesSandboxProvider implements SandboxProvider {
                     .build();
         }
         return client;
+    }
+
+    private synchronized Config baseConfig() {
+        return config != null ? config : Config.autoConfigure(null);
     }
 
     /** The namespace a spec's pods go to: its kubernetes.namespace, else the context's, else "default". */

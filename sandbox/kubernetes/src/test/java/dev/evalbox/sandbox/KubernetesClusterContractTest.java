@@ -32,6 +32,7 @@ class KubernetesClusterContractTest extends SandboxProviderContract {
         if (!Files.isReadable(kubeconfig)) {
             String message = "no Kubernetes cluster to test on: no kubeconfig at " + kubeconfig + " (set EVALBOX_CLUSTER_KUBECONFIG)";
             if ("1".equals(System.getenv("EVALBOX_REQUIRE_CLUSTER"))) throw new AssertionError(message);
+            System.err.println("SKIPPED KubernetesClusterContractTest: " + message); // surefire counts a class aborted in @BeforeAll as 0 tests
             Assumptions.abort(message);
         }
         String text;

@@ -124,7 +124,7 @@ final class KubernetesSandboxProcess implements SandboxProcess {
 
                     @Override
                     public void closed(int code, String reason, Throwable error) {
-                        provider.background(() -> KubernetesSandboxProcess.this.closed(sink, error, code + " " + reason));
+                        KubernetesSandboxProcess.this.closed(sink, error, code + " " + reason);
                     }
                 }).whenComplete((open, e) -> {
                     if (e != null) next.completeExceptionally(e); else next.complete(open);
@@ -132,27 +132,34 @@ final class KubernetesSandboxProcess implements SandboxProcess {
         return next;
     }
 
-    /** The attach connection closed: the driver ended (the pod says so), or the connection dropped. */
+    /**
+     * The attach connection closed: the driver ended (the pod says so within {@link #END_NOTICE}), or the connection
+     * dropped. Decided on events, without holding a thread while the pod's status is awaited: a cluster-wide drop
+     * (an API server restart) closes every sandbox's connection at once.
+     */
     private void closed(ProtocolSink sink, Throwable failure, String how) {
         if (destroyed) {
             sink.onEnd(new IOException("the sandbox pod " + name + " was deleted"));
             return;
         }
-        ExitInfo exit = awaitExit(END_NOTICE);
-        if (exit != null) {
-            sink.onEnd(new IOException("the driver " + exit.describe()));
-            return;
-        }
-        String why = failure == null ? "closed: " + how.trim() : KubernetesAccess.describe(failure);
-        if (attaches < 2) {
-            LOG.warn("the attach connection to sandbox pod {} dropped ({}); attaching again", name, why);
-            provider.stats().reattached.incrementAndGet();
-            attach(sink).whenComplete((ok, e) -> {
-                if (e != null) lost(sink, KubernetesAccess.describe(e));
-            });
-            return;
-        }
-        lost(sink, why);
+        tracked.ended.copy().completeOnTimeout(null, END_NOTICE.toMillis(), TimeUnit.MILLISECONDS).whenComplete((exit, e) -> {
+            if (exit != null || e != null) {
+                sink.onEnd(new IOException("the driver " + (exit != null ? exit.describe() : "ended (" + e.getMessage() + ")")));
+                return;
+            }
+            String why = failure == null ? "closed: " + how.trim() : KubernetesAccess.describe(failure);
+            if (destroyed) {
+                sink.onEnd(new IOException("the sandbox pod " + name + " was deleted"));
+            } else if (attaches < 2) {
+                LOG.warn("the attach connection to sandbox pod {} dropped ({}); attaching again", name, why);
+                provider.stats().reattached.incrementAndGet();
+                attach(sink).whenComplete((ok, error) -> {
+                    if (error != null) lost(sink, KubernetesAccess.describe(error));
+                });
+            } else {
+                lost(sink, why);
+            }
+        });
     }
 
     private void lost(ProtocolSink sink, String why) {

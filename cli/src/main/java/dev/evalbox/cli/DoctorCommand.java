@@ -23,12 +23,20 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--image", description = "Sandbox image to check (default: ${DEFAULT-VALUE}).")
     String image = SandboxSpec.DEFAULT_IMAGE;
 
+    @Option(names = "--backend", description = "docker (this machine's set-up) or kubernetes (the cluster's: credentials,"
+            + " permissions, network policy, a probe pod). Default: ${DEFAULT-VALUE}.")
+    String backend = "docker";
+
+    @Option(names = "--namespace", description = "kubernetes: the namespace to check. Default: the kubeconfig context's.")
+    String namespace;
+
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(20);
 
     private int missing;
 
     @Override
     public Integer call() {
+        if ("kubernetes".equals(backend)) return kubernetes();
         int javaMajor = Runtime.version().feature();
         report("Java", javaMajor >= 17, "Java " + System.getProperty("java.version"), "install Java 17+: apt-get install openjdk-17-jdk-headless");
 
@@ -77,6 +85,15 @@ final class DoctorCommand implements Callable<Integer> {
                     installed ? "installed" : "not installed for Jupyter: `evalbox kernel install`");
         }
 
+        System.out.println(missing == 0 ? "\nall checks passed" : "\n" + missing + " check(s) failed; the fixes are listed above");
+        return missing == 0 ? 0 : 1;
+    }
+
+    /** The cluster's checks, from the kubernetes backend's own doctor. */
+    private int kubernetes() {
+        SandboxSpec.Builder spec = SandboxSpec.python().image(image);
+        if (namespace != null) spec.backendOption("kubernetes.namespace", namespace);
+        dev.evalbox.sandbox.kubernetes.KubernetesDoctor.run(spec.build(), check -> report(check.what(), check.ok(), check.detail(), check.fix()));
         System.out.println(missing == 0 ? "\nall checks passed" : "\n" + missing + " check(s) failed; the fixes are listed above");
         return missing == 0 ? 0 : 1;
     }

@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Builds and lists sandbox images. */
-@Command(name = "image", mixinStandardHelpOptions = true, description = "Build and list sandbox images.",
-        subcommands = {ImageCommand.Build.class, ImageCommand.ListImages.class})
+@Command(name = "image", mixinStandardHelpOptions = true, description = "Build, list and push sandbox images.",
+        subcommands = {ImageCommand.Build.class, ImageCommand.ListImages.class, ImageCommand.Push.class})
 final class ImageCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -80,6 +80,37 @@ final class ImageCommand implements Runnable {
                             tag.equals(current) ? "  (current definition)" : "");
                 }
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "push", mixinStandardHelpOptions = true,
+            description = {"Tag the current sandbox image REGISTRY/evalbox/python:TAG and push it, for the kubernetes backend",
+                    "(`--backend kubernetes --image REGISTRY/evalbox/python:TAG`). Builds the image first when it is missing.",
+                    "Uses this machine's Docker login for the registry."})
+    static final class Push implements Callable<Integer> {
+        static final Duration PUSH_TIMEOUT = Duration.ofMinutes(30);
+
+        @picocli.CommandLine.Parameters(paramLabel = "TARGET", description = "Where to push, e.g. registry.example:5000/evalbox/python:v1.")
+        String target;
+
+        @Override
+        public Integer call() {
+            if (!target.contains("/") || !target.substring(target.lastIndexOf('/')).contains(":")) {
+                throw new UserException("push to REGISTRY/evalbox/python:TAG (a registry and a tag), got \"" + target + "\"");
+            }
+            ImageDefinition definition = ImageDefinition.locate();
+            if (!ImageStore.exists(definition.tag())) new Build().call();
+            for (List<String> command : List.of(List.of("docker", "tag", definition.tag(), target), List.of("docker", "push", target))) {
+                HostCommand.Result result;
+                try {
+                    result = HostCommand.of(command).timeout(PUSH_TIMEOUT).showOutput().run();
+                } catch (HostCommandException e) {
+                    throw new UserException("`" + String.join(" ", command) + "` failed: " + e.getMessage());
+                }
+                if (!result.ok()) throw new UserException("`" + String.join(" ", command) + "` failed (exit " + result.exitCode() + "); see above");
+            }
+            System.out.println("pushed " + definition.tag() + " as " + target + "; run with --backend kubernetes --image " + target);
             return 0;
         }
     }

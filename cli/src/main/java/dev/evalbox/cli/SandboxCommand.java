@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 
 /** Runs code in a sandbox from the command line, once or interactively. */
 @Command(name = "sandbox", mixinStandardHelpOptions = true, description = "Run Python code in a sandbox.",
-        subcommands = {SandboxCommand.Run.class, SandboxCommand.Shell.class})
+        subcommands = {SandboxCommand.Run.class, SandboxCommand.Shell.class, SandboxReapCommand.class})
 final class SandboxCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

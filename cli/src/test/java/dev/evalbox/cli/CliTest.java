@@ -54,7 +54,7 @@ class CliTest {
     void userErrorsAreOneClearLine() {
         CommandRunner.Result result = CommandRunner.run("sandbox", "run", "--backend", "nonsense", "-c", "1");
         assertEquals(1, result.exitCode());
-        assertEquals("evalbox: unknown backend \"nonsense\": use docker, local or auto", result.err().strip());
+        assertEquals("evalbox: unknown backend \"nonsense\": use docker, local, kubernetes or auto", result.err().strip());
         CommandRunner.Result missing = CommandRunner.run("sandbox", "run", "--backend", "local", "--upload", "/no/such/file", "-c", "1");
         assertEquals(1, missing.exitCode());
         assertTrue(missing.err().contains("--upload /no/such/file: no such file"), missing.err());

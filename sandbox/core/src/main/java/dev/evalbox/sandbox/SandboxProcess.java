@@ -40,10 +40,16 @@ public interface SandboxProcess {
     /** Kills the process (and everything it started) and frees what it held; idempotent. */
     void destroy();
 
-    /** How a sandbox process ended. */
-    record ExitInfo(Integer exitCode, boolean oomKilled) {
+    /**
+     * How a sandbox process ended; {@code reason}, when not null, says it in words a backend knows better than
+     * an exit code (a pod evicted from its node, stopped at its deadline), completing "the interpreter ...".
+     */
+    record ExitInfo(Integer exitCode, boolean oomKilled, String reason) {
+        public ExitInfo(Integer exitCode, boolean oomKilled) { this(exitCode, oomKilled, null); }
+
         public String describe() {
             if (oomKilled) return "killed for running out of memory";
+            if (reason != null) return reason;
             if (exitCode == null) return "ended";
             if (exitCode > 128) return "killed by signal " + (exitCode - 128) + " (exit code " + exitCode + ")";
             return "exited with code " + exitCode;

@@ -1,0 +1,155 @@
+package dev.evalbox.sandbox.kubernetes;
+
+import dev.evalbox.sandbox.SandboxSpec;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * {@code evalbox doctor --backend kubernetes}: credentials, the API server, the namespace, the permissions the
+ * backend uses, the NetworkPolicy, and a probe pod that shows the image can be pulled and that the policy
+ * blocks egress (it tries to connect to the Kubernetes API service's address, which must fail).
+ */
+public final class KubernetesDoctor {
+    /** One check: what, whether it passed, what was found, and how to fix it when it did not. */
+    public record Check(String what, boolean ok, String detail, String fix) { }
+
+    /** The permissions the backend needs in its namespace: verb, resource (with subresource), API group. */
+    static final List<String[]> PERMISSIONS = List.of(
+            new String[] {"create", "pods", ""}, new String[] {"delete", "pods", ""}, new String[] {"get", "pods", ""},
+            new String[] {"list", "pods", ""}, new String[] {"watch", "pods", ""}, new String[] {"create", "pods/attach", ""},
+            new String[] {"get", "pods/attach", ""}, new String[] {"get", "pods/log", ""},
+            new String[] {"get", "networkpolicies", "networking.k8s.io"}, new String[] {"create", "networkpolicies", "networking.k8s.io"},
+            new String[] {"get", "leases", "coordination.k8s.io"}, new String[] {"list", "leases", "coordination.k8s.io"},
+            new String[] {"create", "leases", "coordination.k8s.io"}, new String[] {"patch", "leases", "coordination.k8s.io"},
+            new String[] {"delete", "leases", "coordination.k8s.io"});
+
+    private static final String PROBE = String.join("\n",
+            "import os, socket, sys",
+            "host = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] else os.environ.get('KUBERNETES_SERVICE_HOST', '')",
+            "port = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2] else int(os.environ.get('KUBERNETES_SERVICE_PORT', '443'))",
+            "try:",
+            "    socket.create_connection((host, port), timeout=5).close()",
+            "    print('EGRESS-OPEN %s:%d' % (host, port))",
+            "except Exception as e:",
+            "    print('EGRESS-BLOCKED %s:%d %s' % (host, port, type(e).__name__))",
+            "");
+
+    private KubernetesDoctor() { }
+
+    /** Runs the checks in order, telling {@code out} each as it ends; stops early where later checks cannot run. */
+    public static List<Check> run(SandboxSpec spec, Consumer<Check> out) {
+        List<Check> checks = new ArrayList<>();
+        Consumer<Check> record = c -> {
+            checks.add(c);
+            out.accept(c);
+        };
+        String credentials = KubernetesAccess.credentialsProblem();
+        record.accept(new Check("credentials", credentials == null, "a kubeconfig or in-cluster service account",
+                credentials + "; see docs/kubernetes.md (a kind or k3s cluster for a laptop)"));
+        if (credentials != null) return checks;
+        try (KubernetesSandboxProvider provider = new KubernetesSandboxProvider()) {
+            KubernetesClient client = provider.client();
+            try {
+                var version = client.getKubernetesVersion();
+                record.accept(new Check("API server", true, client.getMasterUrl() + " (Kubernetes " + version.getGitVersion() + ")", ""));
+            } catch (RuntimeException e) {
+                record.accept(new Check("API server", false, "", "cannot reach " + client.getMasterUrl() + ": " + KubernetesAccess.describe(e)));
+                return checks;
+            }
+            String namespace = provider.namespace(spec);
+            try {
+                boolean exists = client.namespaces().withName(namespace).get() != null;
+                record.accept(new Check("namespace", exists, namespace, "kubectl create namespace " + namespace + " (or pass --namespace)"));
+                if (!exists) return checks;
+            } catch (KubernetesClientException e) {
+                record.accept(new Check("namespace", true, namespace + " (cannot read namespaces: " + KubernetesAccess.describe(e) + ")", ""));
+            }
+            List<String> denied = new ArrayList<>();
+            for (String[] p : PERMISSIONS) {
+                if (!allowed(client, namespace, p)) denied.add(p[0] + " " + p[1]);
+            }
+            record.accept(new Check("permissions", denied.isEmpty(), "pods, pods/attach, pods/log, networkpolicies, leases",
+                    "missing in " + namespace + ": " + String.join(", ", denied) + "; apply the Role in docs/kubernetes.md"));
+            boolean policy = client.network().v1().networkPolicies().inNamespace(namespace).withName(Manifests.NETWORK_POLICY).get() != null;
+            record.accept(new Check("network policy", policy, Manifests.NETWORK_POLICY + " in " + namespace,
+                    "apply the NetworkPolicy in docs/kubernetes.md (the backend also creates it on first use, given the permission)"));
+            probe(client, namespace, spec, record);
+        }
+        return checks;
+    }
+
+    private static boolean allowed(KubernetesClient client, String namespace, String[] permission) {
+        String[] resource = permission[1].split("/", 2);
+        SelfSubjectAccessReview review = new SelfSubjectAccessReviewBuilder().withNewSpec().withNewResourceAttributes()
+                .withNamespace(namespace).withVerb(permission[0]).withResource(resource[0])
+                .withSubresource(resource.length > 1 ? resource[1] : null).withGroup(permission[2])
+                .endResourceAttributes().endSpec().build();
+        try {
+            SelfSubjectAccessReview answer = client.authorization().v1().selfSubjectAccessReview().create(review);
+            return answer.getStatus() != null && Boolean.TRUE.equals(answer.getStatus().getAllowed());
+        } catch (KubernetesClientException e) {
+            return false;
+        }
+    }
+
+    /** A sandbox pod with the probe as its program: the image pulls, the policy applies, egress fails. */
+    private static void probe(KubernetesClient client, String namespace, SandboxSpec spec, Consumer<Check> record) {
+        String host = "";
+        String port = "";
+        try {
+            Service api = client.services().inNamespace("default").withName("kubernetes").get();
+            if (api != null) {
+                host = api.getSpec().getClusterIP();
+                port = String.valueOf(api.getSpec().getPorts().get(0).getPort());
+            }
+        } catch (KubernetesClientException e) {
+            // the probe falls back on the address the kubelet gives every pod
+        }
+        String name = "evalbox-doctor-" + UUID.randomUUID().toString().substring(0, 8);
+        Pod pod = Manifests.pod(name, namespace, spec, KubernetesOptions.of(spec), Owner.current(), java.util.Map.of(Manifests.LABEL_TASK, "doctor"));
+        pod.getSpec().getContainers().get(0).setCommand(List.of(spec.pythonExecutable(), "-c", PROBE, host, port));
+        pod.getSpec().getContainers().get(0).setStdin(false);
+        try {
+            client.pods().inNamespace(namespace).resource(pod).create();
+            Pod ended = client.pods().inNamespace(namespace).withName(name).waitUntilCondition(p -> p == null
+                    || PodTracker.exitOf(p) != null || waitingReason(p) != null, 180, java.util.concurrent.TimeUnit.SECONDS);
+            String waiting = ended == null ? null : waitingReason(ended);
+            if (waiting != null) {
+                record.accept(new Check("image", false, "", "the cluster cannot pull " + spec.image() + " (" + waiting
+                        + "): `evalbox image push REGISTRY/evalbox/python:TAG` and pass --image"));
+                return;
+            }
+            record.accept(new Check("image", true, spec.image() + " pulled and started", ""));
+            String log = client.pods().inNamespace(namespace).withName(name).getLog().strip();
+            boolean blocked = log.startsWith("EGRESS-BLOCKED");
+            record.accept(new Check("egress blocked", blocked, log,
+                    log.startsWith("EGRESS-OPEN") ? "the probe reached " + log.substring(12) + ": the cluster's network plugin does not enforce"
+                            + " NetworkPolicy (use Calico or Cilium; kind's default CNI does not)" : "the probe said: " + log));
+        } catch (RuntimeException e) {
+            record.accept(new Check("probe pod", false, "", KubernetesAccess.describe(e)));
+        } finally {
+            try {
+                client.pods().inNamespace(namespace).withName(name).withGracePeriod(0).delete();
+            } catch (RuntimeException e) {
+                // it was not created
+            }
+        }
+    }
+
+    private static String waitingReason(Pod pod) {
+        if (pod.getStatus() == null) return null;
+        for (var status : pod.getStatus().getContainerStatuses()) {
+            var waiting = status.getState() == null ? null : status.getState().getWaiting();
+            if (waiting != null && waiting.getReason() != null && waiting.getReason().contains("Image")) return waiting.getReason();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,403 @@
+package dev.evalbox.sandbox.kubernetes;
+
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.ByteString;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A stand-in for a Kubernetes cluster, since none can run on these machines: fabric8's mock API server in CRUD
+ * mode (pods, leases and network policies are stored, listed, watched, patched and deleted as an API server
+ * does) plus a fake kubelet that does what a node would do with a pod: it takes the pod's command and
+ * environment and runs them as a real local process (a driver, for the lifecycle and contract tests) or hands
+ * the pod to a scripted {@link PodRuntime} (the scale test), sets the pod's status (Running, terminated with
+ * its exit code, OOMKilled when the process outgrows the pod's memory limit, ErrImagePull, Unschedulable,
+ * Evicted) and serves the pod's attach as the API server does: a websocket speaking the v4 channel protocol,
+ * one binary frame at a time, channel byte 0 stdin, 1 stdout, 2 stderr, 3 the status when the process ended.
+ *
+ * <p>What it does not do: isolation (the process is a plain child of this JVM, in a temporary directory, with
+ * its process scope set to its own descendants), a network policy (stored, not enforced), pid limits, a
+ * read-only root. Tests against it say which limits they can check.
+ */
+public final class MockCluster implements AutoCloseable {
+    public static final String NAMESPACE = "evalbox-test";
+    /** Pods of this image cannot be pulled. */
+    public static final String UNPULLABLE = "registry.invalid/evalbox/python:missing";
+    /** Pods asking for more CPUs than this stay unschedulable. */
+    public static final double NODE_CPUS = 16;
+    private static final Pattern ATTACH = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/attach.*");
+
+    private final KubernetesMockServer server;
+    private final ClusterDispatcher dispatcher = new ClusterDispatcher();
+    private final KubernetesClient kubeletClient;
+    private final SharedIndexInformer<Pod> kubelet;
+    private final Map<String, PodRuntime> runtimes = new ConcurrentHashMap<>();
+    private final Function<Pod, PodRuntime> runtimeFactory;
+    /** Answer the next this many pod creations with 429 Too Many Requests. */
+    public final AtomicInteger throttleNextCreates = new AtomicInteger();
+    public final AtomicInteger throttledCreates = new AtomicInteger();
+    public final AtomicInteger attaches = new AtomicInteger();
+
+    /** A cluster whose pods run real driver processes. */
+    public MockCluster() { this(ProcessRuntime::new); }
+
+    public MockCluster(Function<Pod, PodRuntime> runtimeFactory) {
+        this.runtimeFactory = runtimeFactory;
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+        server.init(java.net.InetAddress.getLoopbackAddress(), 0);
+        kubeletClient = client();
+        kubelet = kubeletClient.pods().inNamespace(NAMESPACE).inform(new Kubelet(), 0);
+    }
+
+    /** A client configuration for this mock API server alone (no kubeconfig is read). */
+    public Config config() {
+        return new ConfigBuilder(Config.empty()).withMasterUrl(server.url("/")).withNamespace(NAMESPACE)
+                .withTrustCerts(true).withRequestRetryBackoffInterval(50).build();
+    }
+
+    public KubernetesClient client() {
+        return new KubernetesClientBuilder().withConfig(config()).withHttpClientFactory(new JdkHttpClientFactory()).build();
+    }
+
+    public String url() { return server.url("/"); }
+
+    /** The runtime of a pod the kubelet started, or null. */
+    public PodRuntime runtime(String pod) { return runtimes.get(pod); }
+
+    public int runningRuntimes() { return runtimes.size(); }
+
+    /** The node evicts the pod: its process is killed and the pod fails with reason Evicted. */
+    public void evict(String pod, String message) {
+        PodRuntime runtime = runtimes.remove(pod);
+        if (runtime != null) runtime.kill();
+        setStatus(pod, new PodStatusBuilder().withPhase("Failed").withReason("Evicted").withMessage(message).build());
+        if (runtime != null) runtime.closeAttaches(false);
+    }
+
+    /** The connection between the API server and the harness drops (the process keeps running). */
+    public void dropAttach(String pod) {
+        PodRuntime runtime = runtimes.get(pod);
+        if (runtime != null) runtime.closeAttaches(true);
+    }
+
+    void setStatus(String pod, PodStatus status) {
+        try {
+            kubeletClient.pods().inNamespace(NAMESPACE).withName(pod).editStatus(p -> {
+                p.setStatus(status);
+                return p;
+            });
+        } catch (RuntimeException e) {
+            // deleted meanwhile
+        }
+    }
+
+    /** The pod's container has ended: how, as a kubelet reports it. */
+    void terminated(String pod, int exitCode, boolean oom) {
+        setStatus(pod, new PodStatusBuilder().withPhase("Failed")
+                .withContainerStatuses(new ContainerStatusBuilder().withName(Manifests.CONTAINER).withReady(false)
+                        .withState(new ContainerStateBuilder().withNewTerminated().withExitCode(exitCode)
+                                .withReason(oom ? "OOMKilled" : exitCode == 0 ? "Completed" : "Error").endTerminated().build())
+                        .build())
+                .build());
+    }
+
+    @Override
+    public void close() {
+        kubelet.close();
+        runtimes.values().forEach(PodRuntime::kill);
+        runtimes.clear();
+        kubeletClient.close();
+        server.destroy();
+    }
+
+    /** What runs a pod's container in this stand-in. */
+    public abstract static class PodRuntime {
+        protected final String pod;
+        private final List<WebSocket> attached = new CopyOnWriteArrayList<>();
+        private MockCluster cluster;
+
+        protected PodRuntime(Pod pod) { this.pod = pod.getMetadata().getName(); }
+
+        abstract void start() throws IOException;
+
+        /** Bytes from the harness on channel 0. */
+        abstract void stdin(byte[] bytes, int offset, int length);
+
+        abstract void kill();
+
+        /** Sends bytes to every attached harness on channel 1 (stdout) or 2 (stderr), one frame each. */
+        protected void emit(int channel, byte[] bytes, int length) {
+            byte[] frame = new byte[length + 1];
+            frame[0] = (byte) channel;
+            System.arraycopy(bytes, 0, frame, 1, length);
+            for (WebSocket ws : attached) ws.send(frame);
+        }
+
+        /** The process ended: the kubelet records it, then the API server sends the status on channel 3 and closes. */
+        protected void exited(int code, boolean oom) {
+            cluster.runtimes.remove(pod);
+            cluster.terminated(pod, code, oom);
+            String status = code == 0 ? "{\"metadata\":{},\"status\":\"Success\"}"
+                    : "{\"metadata\":{},\"status\":\"Failure\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":[{\"reason\":\"ExitCode\",\"message\":\"" + code + "\"}]}}";
+            byte[] bytes = status.getBytes(StandardCharsets.UTF_8);
+            emit(3, bytes, bytes.length);
+            closeAttaches(false);
+        }
+
+        void closeAttaches(boolean abnormally) {
+            for (WebSocket ws : attached) ws.close(abnormally ? 1011 : 1000, abnormally ? "connection dropped" : "");
+            attached.clear();
+        }
+    }
+
+    /** The pod's command and environment as a real local process (the driver), with a memory watchdog standing in for the cgroup. */
+    static final class ProcessRuntime extends PodRuntime {
+        private final Pod spec;
+        private Process process;
+        private Path dir;
+        private volatile boolean oomKilled;
+
+        ProcessRuntime(Pod pod) {
+            super(pod);
+            this.spec = pod;
+        }
+
+        @Override
+        void start() throws IOException {
+            var container = spec.getSpec().getContainers().get(0);
+            dir = Files.createTempDirectory("evalbox-mockpod-");
+            ProcessBuilder builder = new ProcessBuilder(container.getCommand()).directory(dir.toFile());
+            container.getEnv().forEach(e -> builder.environment().put(e.getName(), e.getValue()));
+            // On a node the pod has a pid namespace of its own; here it shares the host's, so a timeout may only
+            // stop the driver's descendants, and its home and caches are its temporary directory.
+            builder.environment().put("EVALBOX_PROCESS_SCOPE", "descendants");
+            builder.environment().put("HOME", dir.toString());
+            builder.environment().put("MPLCONFIGDIR", dir.resolve(".cache/matplotlib").toString());
+            builder.environment().put("IPYTHONDIR", dir.resolve(".cache/ipython").toString());
+            process = builder.start();
+            long limit = Quantity.getAmountInBytes(container.getResources().getLimits().get("memory")).longValue();
+            pump(process.getInputStream(), 1);
+            pump(process.getErrorStream(), 2);
+            Thread watcher = new Thread(() -> {
+                int code;
+                try {
+                    code = process.waitFor();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                exited(oomKilled ? 137 : code, oomKilled);
+                deleteDir();
+            }, "mock-kubelet-wait-" + pod);
+            watcher.setDaemon(true);
+            watcher.start();
+            Thread memory = new Thread(() -> watchMemory(limit), "mock-kubelet-memory-" + pod);
+            memory.setDaemon(true);
+            memory.start();
+        }
+
+        /** The cgroup's OOM killer, approximately: the process tree's resident memory, read every 20 ms. */
+        private void watchMemory(long limit) {
+            while (process.isAlive()) {
+                long rss = rss(process.toHandle());
+                try (var children = process.descendants()) {
+                    rss += children.mapToLong(ProcessRuntime::rss).sum();
+                }
+                if (rss > limit) {
+                    oomKilled = true;
+                    kill();
+                    return;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        private static long rss(ProcessHandle handle) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(handle.pid()), "status"))) {
+                    if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            } catch (IOException | RuntimeException e) {
+                // gone
+            }
+            return 0;
+        }
+
+        private void pump(java.io.InputStream in, int channel) {
+            Thread t = new Thread(() -> {
+                byte[] buffer = new byte[32768];
+                try {
+                    int n;
+                    while ((n = in.read(buffer)) > 0) emit(channel, buffer, n);
+                } catch (IOException e) {
+                    // ended
+                }
+            }, "mock-kubelet-out-" + pod);
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        void stdin(byte[] bytes, int offset, int length) {
+            try {
+                process.getOutputStream().write(bytes, offset, length);
+                process.getOutputStream().flush();
+            } catch (IOException e) {
+                // the process ended; its status follows
+            }
+        }
+
+        @Override
+        void kill() {
+            if (process == null) return;
+            try (var children = process.descendants()) {
+                children.forEach(ProcessHandle::destroyForcibly);
+            }
+            process.destroyForcibly();
+        }
+
+        private void deleteDir() {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // best effort
+            }
+        }
+    }
+
+    /** The node: schedules pods (or not), pulls images (or not), starts containers, and stops them on deletion. */
+    private final class Kubelet implements ResourceEventHandler<Pod> {
+        @Override
+        public void onAdd(Pod pod) {
+            if (pod.getStatus() != null && pod.getStatus().getPhase() != null) return;
+            String name = pod.getMetadata().getName();
+            var container = pod.getSpec().getContainers().get(0);
+            double cpus = Quantity.getAmountInBytes(container.getResources().getRequests().get("cpu")).doubleValue();
+            if (cpus > NODE_CPUS) {
+                setStatus(name, new PodStatusBuilder().withPhase("Pending").withConditions(new PodConditionBuilder()
+                        .withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+                        .withMessage("0/1 nodes are available: 1 Insufficient cpu.").build()).build());
+                return;
+            }
+            if (UNPULLABLE.equals(container.getImage())) {
+                setStatus(name, new PodStatusBuilder().withPhase("Pending")
+                        .withContainerStatuses(new ContainerStatusBuilder().withName(Manifests.CONTAINER).withReady(false)
+                                .withState(new ContainerStateBuilder().withNewWaiting().withReason("ErrImagePull")
+                                        .withMessage("failed to pull image \"" + UNPULLABLE + "\": not found").endWaiting().build()).build())
+                        .build());
+                return;
+            }
+            PodRuntime runtime = runtimeFactory.apply(pod);
+            runtime.cluster = MockCluster.this;
+            try {
+                runtime.start();
+            } catch (IOException e) {
+                terminated(name, 127, false);
+                return;
+            }
+            runtimes.put(name, runtime);
+            String now = ZonedDateTime.now().toString();
+            setStatus(name, new PodStatusBuilder().withPhase("Running")
+                    .withConditions(new PodConditionBuilder().withType("PodScheduled").withStatus("True").build(),
+                            new PodConditionBuilder().withType("Ready").withStatus("True").build())
+                    .withContainerStatuses(new ContainerStatusBuilder().withName(Manifests.CONTAINER).withReady(true).withStarted(true)
+                            .withImage(container.getImage())
+                            .withState(new ContainerStateBuilder().withNewRunning().withStartedAt(now).endRunning().build()).build())
+                    .build());
+        }
+
+        @Override
+        public void onUpdate(Pod before, Pod pod) { }
+
+        @Override
+        public void onDelete(Pod pod, boolean unknown) {
+            PodRuntime runtime = runtimes.remove(pod.getMetadata().getName());
+            if (runtime != null) {
+                runtime.kill();
+                runtime.closeAttaches(false);
+            }
+        }
+    }
+
+    /** The API server: CRUD for everything, the v4 attach websocket for pods/attach, and 429s when asked. */
+    private final class ClusterDispatcher extends Dispatcher {
+        private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
+
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+            String path = request.getPath();
+            Matcher attach = ATTACH.matcher(path);
+            if (attach.matches()) return attach(attach.group(2));
+            if ("POST".equals(request.getMethod()) && path.startsWith("/api/v1/namespaces/") && path.split("\\?")[0].endsWith("/pods")
+                    && throttleNextCreates.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throttledCreates.incrementAndGet();
+                return new MockResponse().setResponseCode(429).setHeader("Content-Type", "application/json")
+                        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"too many requests\","
+                                + "\"reason\":\"TooManyRequests\",\"code\":429}");
+            }
+            return crud.dispatch(request);
+        }
+
+        private MockResponse attach(String pod) {
+            attaches.incrementAndGet();
+            PodRuntime runtime = runtimes.get(pod);
+            if (runtime == null) {
+                return new MockResponse().setResponseCode(400).setHeader("Content-Type", "application/json")
+                        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"container sandbox is not running\",\"code\":400}");
+            }
+            return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
+                @Override
+                public void onOpen(WebSocket ws, Response response) { runtime.attached.add(ws); }
+
+                @Override
+                public void onMessage(WebSocket ws, byte[] bytes) {
+                    if (bytes.length > 0 && bytes[0] == 0) runtime.stdin(bytes, 1, bytes.length - 1);
+                }
+
+                @Override
+                public void onMessage(WebSocket ws, ByteString bytes) { onMessage(ws, bytes.toByteArray()); }
+
+                @Override
+                public void onClosed(WebSocket ws, int code, String reason) { runtime.attached.remove(ws); }
+            });
+        }
+    }
+}

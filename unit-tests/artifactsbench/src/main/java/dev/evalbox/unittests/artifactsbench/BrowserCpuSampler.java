@@ -1,5 +1,6 @@
 package dev.evalbox.unittests.artifactsbench;
 
+import dev.evalbox.unittests.bench.ProcessCpu;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -53,7 +54,7 @@ public final class BrowserCpuSampler implements AutoCloseable {
 
     /** Starts looking every {@code periodMillis} ms. */
     public static BrowserCpuSampler start(long periodMillis) {
-        BrowserCpuSampler sampler = new BrowserCpuSampler(periodMillis, ticksPerSecond());
+        BrowserCpuSampler sampler = new BrowserCpuSampler(periodMillis, ProcessCpu.ticksPerSecond());
         sampler.sample();
         sampler.thread.start();
         return sampler;
@@ -157,20 +158,6 @@ public final class BrowserCpuSampler implements AutoCloseable {
         if (at < 0) return null;
         int end = cmdline.indexOf(' ', at);
         return cmdline.substring(at + name.length(), end < 0 ? cmdline.length() : end);
-    }
-
-    // the kernel's clock ticks per second for /proc times (USER_HZ), 100 on every common Linux
-    private static double ticksPerSecond() {
-        try {
-            Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
-            String out = new String(getconf.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            return getconf.waitFor() == 0 ? Double.parseDouble(out) : 100;
-        } catch (IOException | NumberFormatException e) {
-            return 100;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 100;
-        }
     }
 
     /** Stops looking (after one last look). */

@@ -29,8 +29,8 @@ public record ProcessCpu(double self, double children) {
         return new ProcessCpu(self - before.self, children - before.children);
     }
 
-    // the kernel's clock ticks per second for /proc times (USER_HZ), 100 on every common Linux
-    private static double ticksPerSecond() {
+    /** The kernel's clock ticks per second for /proc times (USER_HZ), 100 on every common Linux. */
+    public static double ticksPerSecond() {
         try {
             Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
             String out = new String(getconf.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

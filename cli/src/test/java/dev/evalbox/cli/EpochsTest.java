@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evalbox.agentloop.ScriptedChatServer;
 import dev.evalbox.agentloop.ScriptedChatServer.Step;
+import dev.evalbox.agentloop.trajectory.Trajectories;
 import dev.evalbox.sandbox.DockerRequired;
 import dev.evalbox.unittests.RunDirectory;
 import dev.evalbox.unittests.eval.Benchmarks;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -73,6 +75,14 @@ class EpochsTest {
         assertEquals(2, interval.path("tasks").asInt());
         assertEquals(0L + 14, metrics.path("uncertainty").path("bootstrap").path("seed").asLong());
         RunRecordSchemaTest.assertValidRun(run);
+        // each attempt's events are told apart: the first's carry no epoch, the later ones theirs
+        Trajectories events = Trajectories.read(run.resolve("trajectories.jsonl"));
+        assertEquals(Set.of("s1", "s2"), events.byTask().keySet());
+        assertEquals(Set.of(2, 3), events.laterEpochs().get("s1").keySet());
+        assertTrue(events.attempt("s2", 2).orElseThrow().messages().stream().anyMatch(m -> m.content().contains("no code today")),
+                "s2's second attempt is its own conversation");
+        assertTrue(events.attempt("s2", 1).orElseThrow().messages().stream().noneMatch(m -> m.content().contains("no code today")),
+                "and not the first's");
     }
 
     @Test

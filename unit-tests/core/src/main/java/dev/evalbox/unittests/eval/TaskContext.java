@@ -41,8 +41,8 @@ public final class TaskContext {
 
     public Path runDir() { return runDir; }
 
-    /** The run's trajectories.jsonl: every model call, judge call and cell of every task. */
-    public TrajectoryWriter trajectory() { return trajectory; }
+    /** The run's trajectories.jsonl: every model call, judge call and cell of every task; this attempt's events carry its epoch. */
+    public TrajectoryWriter trajectory() { return trajectory.forEpoch(epoch); }
 
     /**
      * Where files of this attempt go: {@code artifacts/<task id>/} of the run directory, and

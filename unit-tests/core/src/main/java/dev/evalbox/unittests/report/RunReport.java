@@ -133,7 +133,9 @@ public final class RunReport {
     }
 
     // A link to report.html#task-N opens that task's details.
-    public static final String OPEN_HASH = "<script>function openHash(){var d=document.getElementById(decodeURIComponent(location.hash.slice(1)));"
+    // #task-ID opens the task, or its first sample (#task-ID-sample-N) where a task has several, as compare's links expect
+    public static final String OPEN_HASH = "<script>function openHash(){var h=decodeURIComponent(location.hash.slice(1));"
+            + "var d=h&&(document.getElementById(h)||document.querySelector('details[id^=\"'+CSS.escape(h)+'-sample-\"]'));"
             + "if(d&&d.tagName==='DETAILS'){d.open=true;d.scrollIntoView();}}window.addEventListener('hashchange',openHash);openHash();"
             + "</script>\n";
 

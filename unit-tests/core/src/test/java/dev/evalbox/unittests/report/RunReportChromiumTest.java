@@ -61,6 +61,20 @@ class RunReportChromiumTest {
     }
 
     @Test
+    void aTasksLinkOpensItsFirstSampleWhereATaskHasSeveral(@TempDir Path dir) throws Exception {
+        Path run = Files.createDirectories(dir.resolve("run"));
+        Files.writeString(run.resolve("results.jsonl"), String.join("\n",
+                "{\"task_id\":\"q1\",\"epoch\":1,\"sample\":0,\"passed\":true,\"reason\":\"\"}",
+                "{\"task_id\":\"q1\",\"epoch\":1,\"sample\":1,\"passed\":false,\"reason\":\"AssertionError\"}",
+                "{\"task_id\":\"q2\",\"epoch\":1,\"sample\":0,\"passed\":true,\"reason\":\"\"}", ""));
+        Path report = new RunReport(run).write();
+        // compare links a task as #task-ID; a run of samples has an anchor per sample
+        String dom = chromium(dir.resolve("profile"), "--virtual-time-budget=3000", "--dump-dom", report.toUri() + "#task-q1");
+        assertTrue(dom.contains("id=\"task-q1-sample-0\" open=\"\""), "the first sample of q1 opened: " + dom.length());
+        assertTrue(!dom.contains("id=\"task-q2-sample-0\" open"), "no other task opened");
+    }
+
+    @Test
     void theReportRendersInChromiumWithItsTablesConversationsAndFigures(@TempDir Path dir) throws Exception {
         Path run = sampleRun(dir.resolve("run"));
         Path report = new RunReport(run).write();

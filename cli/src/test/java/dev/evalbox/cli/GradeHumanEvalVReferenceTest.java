@@ -167,7 +167,7 @@ class GradeHumanEvalVReferenceTest {
     private static JsonNode reference(Path dir, String version, Path predictions) throws Exception {
         Path work = Files.createDirectories(dir.resolve("reference-" + version));
         Files.write(work.resolve("grade_harness.py"), resource(HumanEvalVGrader.class, "grade_harness.py"));
-        Files.write(work.resolve("humaneval_v_anchor.py"), resource(GradeHumanEvalVReferenceTest.class, "/dev/evalbox/cli/bench/humaneval_v_anchor.py"));
+        Files.write(work.resolve("humaneval_v_anchor.py"), resource(GradeHumanEvalVReferenceTest.class, "/dev/evalbox/unittests/humanevalv/bench/humaneval_v_anchor.py"));
         Files.write(work.resolve("humaneval_v_reference.py"), resource(GradeHumanEvalVReferenceTest.class, "humaneval_v_reference.py"));
         ArrayNode tasks = JSON.createArrayNode();
         for (String[] task : tasks()) tasks.addObject().put("qid", task[0]).put("signature", task[1]).put("test", task[2]);

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.microsoft.playwright.Frame;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import dev.evalbox.unittests.report.ChromiumRequired;
 import dev.evalbox.unittests.view.RunIndex;
@@ -221,10 +221,11 @@ class ViewerChromiumTest {
         page.navigate(server.url() + "#/run/" + key + "/task/" + page2);
         Browser.rendered(page, "evalbox-task");
         assertEquals("allow-scripts", page.getAttribute("iframe.model-page", "sandbox"));
-        Frame frame = page.frames().stream().filter(f -> f.url().endsWith("page.html")).findFirst().orElseThrow();
-        frame.waitForSelector("#verdict");
-        assertTrue(frame.textContent("#verdict").startsWith("blocked"), "the model's page ran, and reaching the viewer failed: "
-                + frame.textContent("#verdict"));
+        assertTrue(page.getAttribute("iframe.model-page", "src").endsWith("page.html"));
+        // The frame loads after the task view has rendered: wait until the page's own script has written its verdict.
+        Locator verdict = page.frameLocator("iframe.model-page").locator("#verdict");
+        verdict.filter(new Locator.FilterOptions().setHasNotText("waiting")).waitFor();
+        assertTrue(verdict.textContent().startsWith("blocked"), "the model's page ran, and reaching the viewer failed: " + verdict.textContent());
         assertNull(page.evaluate("() => window.pwned"));
         assertNull(page.getAttribute("body", "data-pwned"));
         assertEquals(List.of(), dialogs);

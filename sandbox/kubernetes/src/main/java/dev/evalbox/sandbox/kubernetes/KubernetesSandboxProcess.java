@@ -27,8 +27,11 @@ import org.slf4j.LoggerFactory;
  */
 final class KubernetesSandboxProcess implements SandboxProcess {
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesSandboxProcess.class);
-    /** How long a closed attach waits for the pod to say its driver ended before taking it for a dropped connection. */
-    private static final Duration END_NOTICE = Duration.ofSeconds(3);
+    /**
+     * How long a closed attach waits for the pod to say its driver ended before taking it for a dropped connection
+     * (longer than a killed container waits for its pod's reason).
+     */
+    private static final Duration END_NOTICE = PodTracker.POD_REASON_GRACE.plusSeconds(3);
 
     private final KubernetesSandboxProvider provider;
     private final Site site;

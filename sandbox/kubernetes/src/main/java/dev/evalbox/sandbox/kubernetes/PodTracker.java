@@ -10,10 +10,12 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What the cluster says about this provider's pods, from one informer (one watch) on the pods of its owner
@@ -25,6 +27,8 @@ final class PodTracker implements ResourceEventHandler<Pod>, AutoCloseable {
     /** Container waiting reasons that will not pass by themselves: the sandbox fails at once. */
     private static final Set<String> FATAL_WAITING = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
             "ErrImageNeverPull", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+    /** How long a container's kill waits for the pod's own reason (an eviction, a deadline) before it stands as the verdict. */
+    static final Duration POD_REASON_GRACE = Duration.ofSeconds(2);
 
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
     private final KubernetesStats stats;
@@ -77,7 +81,12 @@ final class PodTracker implements ResourceEventHandler<Pod>, AutoCloseable {
                 t.running.completeExceptionally(new SandboxException("the pod " + t.name + " ended before its driver started: the container "
                         + exit.describe()));
             }
-            t.ended.complete(exit);
+            if (killedFromOutside(pod, exit)) {
+                // An eviction or a deadline kills the container first and may write the pod's reason a moment later.
+                CompletableFuture.delayedExecutor(POD_REASON_GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(() -> t.ended.complete(exit));
+            } else {
+                t.ended.complete(exit);
+            }
             return;
         }
         for (PodCondition condition : pod.getStatus().getConditions()) {
@@ -117,6 +126,16 @@ final class PodTracker implements ResourceEventHandler<Pod>, AutoCloseable {
             if (Manifests.CONTAINER.equals(status.getName())) return status;
         }
         return null;
+    }
+
+    /**
+     * A container killed by SIGKILL or SIGTERM (exit code 137 or 143, not for memory) while the pod gives no reason of
+     * its own: the kill may have come from an eviction or the pod's deadline, whose reason the kubelet can report after
+     * the container's end; the first verdict waits {@link #POD_REASON_GRACE} for it.
+     */
+    private static boolean killedFromOutside(Pod pod, SandboxProcess.ExitInfo exit) {
+        return exit.reason() == null && !exit.oomKilled() && exit.exitCode() != null
+                && (exit.exitCode() == 137 || exit.exitCode() == 143) && pod.getStatus().getReason() == null;
     }
 
     /** How the pod's driver ended, or null while it has not. */

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -99,8 +98,6 @@ class KubernetesLifecycleTest {
     }
 
     @Test
-    @Disabled("races: the killed process's exit (137) can reach the provider before the pod's Evicted status does, and the "
-            + "crash then reads as a plain kill; the provider must wait briefly for the pod's final status (open in issue 16)")
     void anEvictedPodIsACrashThatSaysSo() {
         try (Sandbox sandbox = provider.open(spec().build())) {
             sandbox.execute("a = 1");

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -101,12 +102,32 @@ public final class MockCluster implements AutoCloseable {
 
     public int runningRuntimes() { return runtimes.size(); }
 
-    /** The node evicts the pod: its process is killed and the pod fails with reason Evicted. */
+    /**
+     * The node evicts the pod, in the worst order a kubelet can report it: the container is killed and its end (137)
+     * is written first, the pod's phase Failed with reason Evicted a moment later.
+     */
     public void evict(String pod, String message) {
-        PodRuntime runtime = runtimes.remove(pod);
-        if (runtime != null) runtime.kill();
-        setStatus(pod, new PodStatusBuilder().withPhase("Failed").withReason("Evicted").withMessage(message).build());
-        if (runtime != null) runtime.closeAttaches(false);
+        PodRuntime runtime = runtimes.get(pod);
+        if (runtime != null) {
+            runtime.kill();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (runtimes.containsKey(pod) && System.nanoTime() < deadline) sleep(10);
+            runtime.closeAttaches(false);
+        }
+        sleep(300);
+        setStatus(pod, new PodStatusBuilder().withPhase("Failed").withReason("Evicted").withMessage(message)
+                .withContainerStatuses(new ContainerStatusBuilder().withName(Manifests.CONTAINER)
+                        .withState(new ContainerStateBuilder().withNewTerminated().withExitCode(137).withReason("Error").endTerminated().build())
+                        .build())
+                .build());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The connection between the API server and the harness drops (the process keeps running). */

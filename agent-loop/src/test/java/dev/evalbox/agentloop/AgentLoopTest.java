@@ -3,6 +3,7 @@ package dev.evalbox.agentloop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.evalbox.agentloop.loop.AgentHooks;
 import dev.evalbox.agentloop.loop.AgentLoop;
 import dev.evalbox.agentloop.loop.AgentOutcome;
 import dev.evalbox.agentloop.loop.AgentProtocol;
@@ -16,13 +17,17 @@ import dev.evalbox.agentloop.trajectory.TaskTrajectory;
 import dev.evalbox.agentloop.trajectory.Trajectories;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.agentloop.trajectory.TrajectoryWriter;
+import dev.evalbox.sandbox.ExecutionResult;
 import dev.evalbox.sandbox.LocalSandboxProvider;
 import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.sandbox.SandboxSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,6 +110,60 @@ class AgentLoopTest {
         TrajectoryEvent.TaskFinished finished = Trajectories.read(dir.resolve("t.jsonl")).byTask().get("t5").finished().orElseThrow();
         assertEquals("token_budget", finished.stopReason());
         assertEquals(36, finished.usage().total());
+    }
+
+    @Test
+    void severalGenerationsAreOneLoopWithTheirOwnRequestsAndSamplingAndGoOnAfterAFailedCall(@TempDir Path dir) throws Exception {
+        AgentOutcome outcome;
+        try (TrajectoryWriter writer = new TrajectoryWriter(dir.resolve("t.jsonl"));
+             ScriptedChatServer server = new ScriptedChatServer()) {
+            server.then(ScriptedChatServer.Step.reply("first"), ScriptedChatServer.Step.status(400, Map.of()), ScriptedChatServer.Step.reply("third"));
+            OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(server.baseUrl()).model("m").apiKey("").build();
+            List<String> replies = new ArrayList<>();
+            List<String> errors = new ArrayList<>();
+            AgentHooks hooks = new AgentHooks() {
+                private int call;
+
+                @Override
+                public List<ChatMessage> request(List<ChatMessage> conversation) { return List.of(ChatMessage.user("call " + call)); }
+
+                @Override
+                public SamplingParams sampling(SamplingParams protocol) { return protocol.withTemperature(call / 10.0); }
+
+                @Override
+                public Action read(String reply) {
+                    replies.add(reply);
+                    return ++call < 3 ? new Action.Next() : new Action.Stop(StopReason.ANSWERED);
+                }
+
+                @Override
+                public Optional<StopReason> afterModelError(String error) {
+                    errors.add(error);
+                    replies.add("");
+                    return ++call < 3 ? Optional.empty() : Optional.of(StopReason.MODEL_ERROR);
+                }
+
+                @Override
+                public String observe(ExecutionResult result, int turn) { throw new AssertionError("no code runs"); }
+
+                @Override
+                public String finalAnswer(List<ChatMessage> conversation) { return String.join("|", replies); }
+            };
+            outcome = AgentLoop.generations(3, SamplingParams.DEFAULT).run("g1", "test", List.of(ChatMessage.user("task")), model, null, writer, hooks);
+            List<ScriptedChatServer.Received> received = server.received();
+            assertEquals(3, received.size(), "a call per generation, the failed one not retried (400)");
+            for (int i = 0; i < 3; i++) {
+                assertEquals("call " + i, received.get(i).body().path("messages").get(0).path("content").asText(), "the hooks' own request");
+                assertEquals(i / 10.0, received.get(i).body().path("temperature").asDouble(), 1e-9, "the hooks' own sampling");
+            }
+            assertEquals(1, errors.size());
+        }
+        assertEquals(StopReason.ANSWERED, outcome.stopReason());
+        assertEquals("first||third", outcome.finalAnswer());
+        String events = readString(dir.resolve("t.jsonl"));
+        assertEquals(3, events.split("\"type\":\"model_request\"", -1).length - 1, events);
+        assertTrue(events.contains("\"type\":\"error\",\"task_id\":\"g1\""), events);
+        assertEquals("answered", Trajectories.read(dir.resolve("t.jsonl")).byTask().get("g1").finished().orElseThrow().stopReason());
     }
 
     private static String readString(Path file) {

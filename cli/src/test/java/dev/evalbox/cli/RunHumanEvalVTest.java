@@ -64,8 +64,9 @@ class RunHumanEvalVTest {
     void visualToTextToCodeDescribesThenCodesFromTheDescription(@TempDir Path dir) throws Exception {
         Path data = dataset(dir);
         try (ScriptedChatServer server = new ScriptedChatServer()) {
+            // the second description fails (400, not retried): its code is still asked for, from no description
             server.then(Step.reply("the square of n"), Step.reply("```python\ndef solution(n):\n    return n * n\n```"),
-                    Step.reply("n squared"), Step.reply("```python\ndef solution(n):\n    return n ** 2\n```"));
+                    Step.status(400, java.util.Map.of()), Step.reply("```python\ndef solution(n):\n    return n ** 2\n```"));
             Path run = dir.resolve("run");
             CommandRunner.Result result = CommandRunner.run("run", "humaneval-v", "--data", data.toString(), "--model", "vlm", "--setting", "v2t2c",
                     "--samples", "2", "--limit", "1", "--base-url", server.baseUrl(), "--concurrency", "1", "--backend", "docker",
@@ -80,6 +81,15 @@ class RunHumanEvalVTest {
             assertTrue(server.received().get(1).body().path("messages").get(0).path("content").asText().contains("the square of n"));
             assertTrue(result.out().contains("pass@3: not reported (a task has fewer than k samples)   PSR: 100.0%   (1 tasks, 2 samples)"),
                     "with several samples the reference reports pass@3, which needs 3 samples: " + result.out());
+            assertEquals(4, server.received().size(), "the loop went on after the failed call");
+            JsonNode predictions = JSON.readTree(Files.readAllLines(run.resolve("predictions.jsonl")).get(0));
+            assertEquals(1, predictions.path("model_errors").size(), predictions.toString());
+            // the task's calls are one recorded loop: started once, four requests, the error, finished once
+            List<JsonNode> events = new java.util.ArrayList<>();
+            for (String line : Files.readAllLines(run.resolve("trajectories.jsonl"))) events.add(JSON.readTree(line));
+            assertEquals(List.of("task_started", "model_request", "model_response", "model_request", "model_response", "model_request", "error",
+                    "model_request", "model_response", "task_finished"), events.stream().map(e -> e.path("type").asText()).toList());
+            assertEquals("model_error", events.get(events.size() - 1).path("stop_reason").asText());
             List<String> samples = Files.readAllLines(run.resolve("results.jsonl"));
             assertEquals(2, samples.size(), "one line per sample");
             for (String line : samples) {

@@ -1,6 +1,7 @@
 package dev.evalbox.agentloop.loop;
 
 import dev.evalbox.agentloop.model.ChatMessage;
+import dev.evalbox.agentloop.model.SamplingParams;
 import dev.evalbox.sandbox.ExecutionResult;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +22,12 @@ public interface AgentHooks {
 
         /** The task ends with this reply, for this reason. */
         record Stop(StopReason reason) implements Action { }
+
+        /**
+         * Ask the model again at once: no code runs and no observation is shown (a task made of several
+         * generations, each request built by {@link #request}).
+         */
+        record Next() implements Action { }
     }
 
     /** Called once after the task started, before the first model call (e.g. to run a prefilled turn's code). */
@@ -31,6 +38,15 @@ public interface AgentHooks {
 
     /** The request's messages: the conversation itself (chat), or one prompt made from the task's transcript (completion). */
     default List<ChatMessage> request(List<ChatMessage> conversation) { return conversation; }
+
+    /** The sampling of the next request; by default the protocol's. */
+    default SamplingParams sampling(SamplingParams protocol) { return protocol; }
+
+    /**
+     * A model call failed for good (it is recorded as an error event): a reason to stop, or empty to go on with
+     * the next turn. By default the task stops ({@link StopReason#MODEL_ERROR}).
+     */
+    default Optional<StopReason> afterModelError(String error) { return Optional.of(StopReason.MODEL_ERROR); }
 
     /** What the reply asks for. */
     Action read(String reply);

@@ -37,8 +37,15 @@ public final class AgentLoop {
      * (task_started, model_request, model_response or error, task_finished): the opening is sent once with
      * {@code sampling}, no sandbox is used, and the reply is the answer ({@link AgentHooks#answer}).
      */
-    public static AgentLoop generation(SamplingParams sampling) {
-        return new AgentLoop(new AgentProtocol(reply -> Optional.empty(), result -> "", "user", 1, Duration.ZERO, null, 0, sampling));
+    public static AgentLoop generation(SamplingParams sampling) { return generations(1, sampling); }
+
+    /**
+     * Up to {@code calls} generations as one task's loop, without a sandbox: the hooks build each request, may
+     * set each one's sampling, go on after a reply ({@link AgentHooks.Action.Next}) or a failed call
+     * ({@link AgentHooks#afterModelError}), and stop with the last.
+     */
+    public static AgentLoop generations(int calls, SamplingParams sampling) {
+        return new AgentLoop(new AgentProtocol(reply -> Optional.empty(), result -> "", "user", calls, Duration.ZERO, null, 0, sampling));
     }
 
     /** Runs a task with the protocol's plain loop ({@link AgentHooks#of}). */
@@ -76,11 +83,15 @@ public final class AgentLoop {
             ChatCompletion completion;
             try {
                 // recorded as every model call of a task is: model_request, then model_response or error
-                completion = recorded.complete(new ChatRequest(hooks.request(messages), protocol.sampling()));
+                completion = recorded.complete(new ChatRequest(hooks.request(messages), hooks.sampling(protocol.sampling())));
             } catch (ModelException e) {
-                stop = StopReason.MODEL_ERROR;
                 error = e.getMessage();
-                break;
+                Optional<StopReason> after = hooks.afterModelError(error);
+                if (after.isPresent()) {
+                    stop = after.get();
+                    break;
+                }
+                continue;
             }
             turns = turn;
             usage = usage.plus(completion.usage());
@@ -91,6 +102,7 @@ public final class AgentLoop {
                 stop = end.reason();
                 break;
             }
+            if (action instanceof AgentHooks.Action.Next) continue;
             String cell = hooks.cell(((AgentHooks.Action.Run) action).code());
             ExecutionResult result = cell == null ? null : execute(taskId, turn, cell, sandbox, trajectory);
             String observation = hooks.observe(result, turn);

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.evalbox.agentloop.loop.StopReason;
 import dev.evalbox.agentloop.model.ChatMessage;
 import dev.evalbox.agentloop.model.ChatModel;
 import dev.evalbox.agentloop.model.Usage;
-import dev.evalbox.agentloop.trajectory.RecordedChatModel;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.unittests.RunDirectory;
@@ -332,21 +332,21 @@ public final class HumanEvalVBenchmark implements Benchmark {
             int epoch = context.epoch();
             Predictions.Entry known = epoch == 1 ? generated.get(task.qid()) : laterEpochs.get(epoch + "/" + task.qid());
             if (known != null) return List.of(known);
-            String modelName = groundTruth ? "reference" : options.model.model();
-            context.trajectory().write(new TrajectoryEvent.TaskStarted(task.qid(), Instant.now(), "humaneval-v", modelName,
-                    List.of(ChatMessage.user(task.functionSignature()))));
-            List<String> errors = Collections.synchronizedList(new ArrayList<>());
             Predictions.Entry entry;
-            int calls = 0;
+            List<String> errors;
             if (groundTruth) {
                 entry = reference(task).get(0);
+                errors = List.of();
+                context.trajectory().write(new TrajectoryEvent.TaskStarted(task.qid(), Instant.now(), "humaneval-v", "reference",
+                        List.of(ChatMessage.user(task.functionSignature()))));
+                context.trajectory().write(new TrajectoryEvent.TaskFinished(task.qid(), Instant.now(), StopReason.ANSWERED.key(), 0,
+                        String.join("\n\n", entry.predictions()), Usage.NONE));
             } else {
-                RecordedChatModel recorded = new RecordedChatModel(server.forEpoch(context.epoch()), task.qid(), context.trajectory());
-                entry = new HumanEvalVGeneration(recorded, prompts, options.model.sampling()).generate(task, setting, options.samples, errors);
-                calls = recorded.calls();
+                HumanEvalVGeneration.Generated made = new HumanEvalVGeneration(server.forEpoch(epoch), prompts, options.model.sampling())
+                        .generate(task, setting, options.samples, context.trajectory());
+                entry = made.entry();
+                errors = made.errors();
             }
-            context.trajectory().write(new TrajectoryEvent.TaskFinished(task.qid(), Instant.now(), errors.isEmpty() ? "answered" : "model_error",
-                    calls, String.join("\n\n", entry.predictions()), Usage.NONE));
             append(entry, errors, epoch);
             if (epoch == 1) generated.put(task.qid(), entry);
             else laterEpochs.put(epoch + "/" + task.qid(), entry);

@@ -1,10 +1,14 @@
 package dev.evalbox.unittests.humanevalv;
 
+import dev.evalbox.agentloop.loop.AgentHooks;
+import dev.evalbox.agentloop.loop.AgentLoop;
+import dev.evalbox.agentloop.loop.AgentOutcome;
+import dev.evalbox.agentloop.loop.StopReason;
 import dev.evalbox.agentloop.model.ChatMessage;
 import dev.evalbox.agentloop.model.ChatModel;
-import dev.evalbox.agentloop.model.ChatRequest;
-import dev.evalbox.agentloop.model.ModelException;
 import dev.evalbox.agentloop.model.SamplingParams;
+import dev.evalbox.agentloop.trajectory.TrajectoryWriter;
+import dev.evalbox.sandbox.ExecutionResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,33 +41,19 @@ public final class HumanEvalVGeneration {
         return SamplingParams.DEFAULT.withTemperature(samples == 1 ? 0.0 : 0.8).withTopP(0.95).withMaxTokens(2048);
     }
 
-    /** The task's predictions (and the prompt used); a model error becomes an empty prediction with the error kept. */
-    public Predictions.Entry generate(HumanEvalVItem item, Setting setting, int samples, List<String> errors) {
-        String prompt;
-        List<String> predictions = new ArrayList<>();
-        switch (setting) {
-            case V2C, V2C_COT -> {
-                prompt = HumanEvalVPrompts.fill(setting == Setting.V2C ? prompts.visualToCode() : prompts.visualToCodeWithReasoning(),
-                        item.functionSignature(), null);
-                ChatMessage message = ChatMessage.user(prompt).withPng(image(item));
-                for (int i = 0; i < samples; i++) predictions.add(ask(message, sampling(samples), errors));
-            }
-            case V2T2C -> {
-                String describe = HumanEvalVPrompts.fill(prompts.visualToText(), item.functionSignature(), null);
-                prompt = prompts.textToCode();
-                for (int i = 0; i < samples; i++) {
-                    String description = ask(ChatMessage.user(describe).withPng(image(item)), sampling(samples), errors);
-                    predictions.add(ask(ChatMessage.user(HumanEvalVPrompts.fill(prompts.textToCode(), item.functionSignature(), description)),
-                            sampling(1), errors));
-                }
-            }
-            default -> {
-                if (item.description() == null) throw new IllegalArgumentException("task " + item.qid() + " has no ground-truth description for GT-T2C");
-                prompt = HumanEvalVPrompts.fill(prompts.textToCode(), item.functionSignature(), item.description());
-                for (int i = 0; i < samples; i++) predictions.add(ask(ChatMessage.user(prompt), sampling(samples), errors));
-            }
-        }
-        return new Predictions.Entry(item.qid(), predictions, Optional.of(prompt));
+    /** A task's generation: its predictions (and prompt), the model errors met on the way, and the loop's outcome. */
+    public record Generated(Predictions.Entry entry, List<String> errors, AgentOutcome outcome) { }
+
+    /**
+     * The task's predictions, generated as one agent loop of all its model calls (recorded in {@code trajectory} as
+     * any task's loop is); a failed call becomes an empty reply, its error kept, and the loop goes on.
+     */
+    public Generated generate(HumanEvalVItem item, Setting setting, int samples, TrajectoryWriter trajectory) {
+        Samples hooks = new Samples(item, setting, samples);
+        AgentOutcome outcome = AgentLoop.generations(hooks.calls(), sampling(samples)).run(item.qid(), "humaneval-v",
+                List.of(ChatMessage.user(hooks.prompt)), model, null, trajectory, hooks);
+        return new Generated(new Predictions.Entry(item.qid(), List.copyOf(hooks.predictions), Optional.of(hooks.prompt)),
+                List.copyOf(hooks.errors), outcome);
     }
 
     /** The reference's sampling with the user's own max_tokens, stop and seed: what a call sends. */
@@ -72,14 +62,85 @@ public final class HumanEvalVGeneration {
                 extra.maxTokens() != null ? extra.maxTokens() : params.maxTokens(), extra.stop(), null, extra.seed());
     }
 
-    private String ask(ChatMessage message, SamplingParams params, List<String> errors) {
-        SamplingParams merged = sent(params, extra);
-        try {
-            return model.complete(new ChatRequest(List.of(message), merged)).text();
-        } catch (ModelException e) {
-            errors.add(e.getMessage());
-            return "";
+    /**
+     * One task's calls, in the reference's order: a call per sample (V2C, V2C-CoT, GT-T2C), or per sample a
+     * description of the image, then code written greedily from that description alone (V2T2C).
+     */
+    private final class Samples implements AgentHooks {
+        private final HumanEvalVItem item;
+        private final Setting setting;
+        private final int samples;
+        /** The prompt a run records (the code prompt; V2T2C's is the template its descriptions fill). */
+        final String prompt;
+        final List<String> predictions = new ArrayList<>();
+        final List<String> errors = new ArrayList<>();
+        private int call;
+        private String description;
+
+        Samples(HumanEvalVItem item, Setting setting, int samples) {
+            this.item = item;
+            this.setting = setting;
+            this.samples = samples;
+            this.prompt = switch (setting) {
+                case V2C -> HumanEvalVPrompts.fill(prompts.visualToCode(), item.functionSignature(), null);
+                case V2C_COT -> HumanEvalVPrompts.fill(prompts.visualToCodeWithReasoning(), item.functionSignature(), null);
+                case V2T2C -> prompts.textToCode();
+                case GT_T2C -> {
+                    if (item.description() == null) {
+                        throw new IllegalArgumentException("task " + item.qid() + " has no ground-truth description for GT-T2C");
+                    }
+                    yield HumanEvalVPrompts.fill(prompts.textToCode(), item.functionSignature(), item.description());
+                }
+            };
         }
+
+        int calls() { return setting == Setting.V2T2C ? 2 * samples : samples; }
+
+        /** V2T2C's even calls describe the image; its odd ones write code from the description. */
+        private boolean describing() { return setting == Setting.V2T2C && call % 2 == 0; }
+
+        @Override
+        public List<ChatMessage> request(List<ChatMessage> conversation) {
+            return List.of(switch (setting) {
+                case V2C, V2C_COT -> ChatMessage.user(prompt).withPng(image(item));
+                case V2T2C -> describing()
+                        ? ChatMessage.user(HumanEvalVPrompts.fill(prompts.visualToText(), item.functionSignature(), null)).withPng(image(item))
+                        : ChatMessage.user(HumanEvalVPrompts.fill(prompts.textToCode(), item.functionSignature(), description));
+                case GT_T2C -> ChatMessage.user(prompt);
+            });
+        }
+
+        @Override
+        public SamplingParams sampling(SamplingParams protocol) {
+            return sent(setting == Setting.V2T2C && !describing() ? HumanEvalVGeneration.sampling(1) : protocol, extra);
+        }
+
+        @Override
+        public Action read(String reply) {
+            accept(reply);
+            return call < calls() ? new Action.Next() : new Action.Stop(errors.isEmpty() ? StopReason.ANSWERED : StopReason.MODEL_ERROR);
+        }
+
+        @Override
+        public Optional<StopReason> afterModelError(String error) {
+            errors.add(error);
+            accept("");
+            return call < calls() ? Optional.empty() : Optional.of(StopReason.MODEL_ERROR);
+        }
+
+        private void accept(String reply) {
+            if (describing()) description = reply;
+            else predictions.add(reply);
+            call++;
+        }
+
+        @Override
+        public String observe(ExecutionResult result, int turn) {
+            throw new IllegalStateException("HumanEval-V's generation runs no code");
+        }
+
+        @Override
+        public String finalAnswer(List<ChatMessage> conversation) { return String.join("\n\n", predictions); }
     }
 
     private static byte[] image(HumanEvalVItem item) {

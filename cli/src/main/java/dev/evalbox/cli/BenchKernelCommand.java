@@ -2,16 +2,15 @@ package dev.evalbox.cli;
 
 import dev.evalbox.cli.bench.KernelBenchmark;
 import dev.evalbox.unittests.bench.BenchException;
+import dev.evalbox.unittests.bench.BenchOutput;
 import dev.evalbox.unittests.bench.BenchReport;
 import dev.evalbox.unittests.bench.ScratchDirectory;
 import dev.evalbox.unittests.eval.UserException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -22,9 +21,6 @@ import java.util.concurrent.Callable;
                 "by jupyter_client in the same run: trivial-cell round trip p50/p95, kernel start to first reply, the first",
                 "cell after start, and displaying a generated run of 20,000 tasks."})
 final class BenchKernelCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
     @Option(names = "--cells", paramLabel = "N", description = "Timed cells per round and kernel. Default: ${DEFAULT-VALUE}.")
     int cells = 500;
 
@@ -41,8 +37,8 @@ final class BenchKernelCommand implements Callable<Integer> {
     @Option(names = "--python", description = "The Python with jupyter_client and ipykernel. Default: ${DEFAULT-VALUE}.")
     String python = "/usr/bin/python3";
 
-    @Option(names = "--json", description = "Print one JSON object instead of the table.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public Integer call() throws IOException {
@@ -55,16 +51,9 @@ final class BenchKernelCommand implements Callable<Integer> {
             Files.writeString(kernels.resolve("ipykernel-bench/kernel.json"), "{\"argv\": [\"" + python
                     + "\", \"-m\", \"ipykernel_launcher\", \"-f\", \"{connection_file}\"], \"display_name\": \"Python 3 (bench)\","
                     + " \"language\": \"python\"}\n");
-            PrintWriter err = spec.commandLine().getErr();
             BenchReport report = new KernelBenchmark(new KernelBenchmark.Settings(python, jupyter, "evalbox-bench",
-                    "ipykernel-bench", code, cells, rounds, displayTasks), line -> {
-                err.println("bench: " + line);
-                err.flush();
-            }).run();
-            PrintWriter out = spec.commandLine().getOut();
-            out.print(json ? report.toJson() + "\n" : report.toTable());
-            out.flush();
-            return 0;
+                    "ipykernel-bench", code, cells, rounds, displayTasks), output.progress()).run();
+            return output.print(report);
         } catch (BenchException e) {
             throw new UserException("the benchmark failed: " + e.getMessage()
                     + " (it needs " + python + " with jupyter_client and ipykernel: scripts/setup.sh host-python)");

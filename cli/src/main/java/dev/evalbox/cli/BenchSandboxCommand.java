@@ -5,14 +5,13 @@ import dev.evalbox.cli.bench.SandboxBenchmark;
 import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.sandbox.SandboxSpec;
 import dev.evalbox.unittests.bench.BenchException;
+import dev.evalbox.unittests.bench.BenchOutput;
 import dev.evalbox.unittests.bench.BenchReport;
 import dev.evalbox.unittests.eval.UserException;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * Sandbox speed: cell round trip against Jupyter's pipe, acquire, cold start, memory, throughput.
@@ -23,11 +22,8 @@ import picocli.CommandLine.Spec;
                 + " acquire from a warm pool, cold start, memory per idle sandbox and throughput, on the Docker backend.",
                 "Exits 0 when it measured everything, whether or not the goals were met (the table says)."})
 final class BenchSandboxCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--json", description = "Print one JSON object instead of the table.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Option(names = "--image", description = "Sandbox image; the anchor runs in the same image. Default: ${DEFAULT-VALUE}.")
     String image = SandboxSpec.DEFAULT_IMAGE;
@@ -64,22 +60,14 @@ final class BenchSandboxCommand implements Callable<Integer> {
             throw new UserException("the image " + image + " is not on this Docker engine: build it with `evalbox image build`"
                     + " (or pass another with --image)");
         }
-        PrintWriter err = spec.commandLine().getErr();
         long started = System.nanoTime();
         BenchReport report;
         try {
-            report = new SandboxBenchmark(settings, line -> {
-                err.println("bench: " + line);
-                err.flush();
-            }).run();
+            report = new SandboxBenchmark(settings, output.progress()).run();
         } catch (BenchException e) {
             throw new UserException("the benchmark failed: " + e.getMessage());
         }
-        err.printf("bench: done in %.0f s%n", (System.nanoTime() - started) / 1e9);
-        err.flush();
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? report.toJson() + "\n" : report.toTable());
-        out.flush();
-        return 0;
+        output.progress().accept(String.format("done in %.0f s", (System.nanoTime() - started) / 1e9));
+        return output.print(report);
     }
 }

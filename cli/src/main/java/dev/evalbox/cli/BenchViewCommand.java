@@ -1,17 +1,16 @@
 package dev.evalbox.cli;
 
+import dev.evalbox.unittests.bench.BenchOutput;
 import dev.evalbox.unittests.bench.BenchReport;
 import dev.evalbox.unittests.bench.ScratchDirectory;
 import dev.evalbox.cli.view.ViewBenchmark;
 import dev.evalbox.unittests.eval.UserException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** `evalbox bench view`: the viewer on a generated big run, timed in headless Chromium. */
 @Command(name = "view", mixinStandardHelpOptions = true,
@@ -19,9 +18,6 @@ import picocli.CommandLine.Spec;
                 "headless Chromium: the runs, run and task pages' first render and the run page's filter changes, timed by the",
                 "page's Performance API, and the server's resident memory."})
 final class BenchViewCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
     @Option(names = "--tasks", paramLabel = "N", description = "Tasks in the generated run. Default: ${DEFAULT-VALUE}.")
     int tasks = 20_000;
 
@@ -34,23 +30,16 @@ final class BenchViewCommand implements Callable<Integer> {
     @Option(names = "--chromium", paramLabel = "PATH", description = "The browser. Default: ${DEFAULT-VALUE}.")
     Path chromium = Path.of("/usr/bin/chromium");
 
-    @Option(names = "--json", description = "Print one JSON object instead of the table.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public Integer call() throws Exception {
         if (!Files.isExecutable(chromium)) throw new UserException(chromium + " is missing: scripts/setup.sh chromium installs it");
         if (tasks < 1 || turns < 1 || rounds < 1) throw new UserException("--tasks, --turns and --rounds must be at least 1");
         try (ScratchDirectory scratch = ScratchDirectory.create("evalbox-bench-view")) {
-            PrintWriter err = spec.commandLine().getErr();
-            BenchReport report = new ViewBenchmark(new ViewBenchmark.Settings(scratch.path(), tasks, turns, rounds, chromium), line -> {
-                err.println("bench: " + line);
-                err.flush();
-            }).run();
-            PrintWriter out = spec.commandLine().getOut();
-            out.print(json ? report.toJson() + "\n" : report.toTable());
-            out.flush();
-            return 0;
+            BenchReport report = new ViewBenchmark(new ViewBenchmark.Settings(scratch.path(), tasks, turns, rounds, chromium), output.progress()).run();
+            return output.print(report);
         }
     }
 }

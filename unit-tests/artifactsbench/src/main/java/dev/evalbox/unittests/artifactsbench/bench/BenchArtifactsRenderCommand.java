@@ -1,5 +1,6 @@
 package dev.evalbox.unittests.artifactsbench.bench;
 
+import dev.evalbox.unittests.bench.BenchOutput;
 import dev.evalbox.unittests.bench.BenchReport;
 import dev.evalbox.unittests.artifactsbench.ArtifactRenderer;
 import dev.evalbox.unittests.eval.UserException;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** `evalbox bench artifacts-render`: rendering throughput with kept-alive browsers and pages in flight, against a browser launched per task. */
@@ -34,8 +36,8 @@ public final class BenchArtifactsRenderCommand implements Callable<Integer> {
             "(chromium-headless-shell when installed); /usr/bin/chromium measures against the anchor as it was with full Chromium."})
     Path anchorBrowser;
 
-    @Option(names = "--json", description = "Print one JSON object instead of the table.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public Integer call() {
@@ -54,8 +56,7 @@ public final class BenchArtifactsRenderCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
-        BenchReport report = new ArtifactsRenderSpeed(settings, line -> System.err.println("bench: " + line)).run();
-        System.out.print(json ? report.toJson() + "\n" : report.toTable());
-        return 0;
+        BenchReport report = new ArtifactsRenderSpeed(settings, output.progress()).run();
+        return output.print(report);
     }
 }

@@ -1,6 +1,7 @@
 package dev.evalbox.unittests.humanevalv.bench;
 
 import dev.evalbox.unittests.bench.BenchException;
+import dev.evalbox.unittests.bench.BenchOutput;
 import dev.evalbox.unittests.bench.BenchReport;
 import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.sandbox.SandboxSpec;
@@ -8,6 +9,7 @@ import dev.evalbox.unittests.eval.UserException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** `evalbox bench humaneval-v`: grading throughput in sandboxes against the reference's unsandboxed procedure. */
@@ -35,8 +37,8 @@ public final class BenchHumanEvalVCommand implements Callable<Integer> {
     @Option(names = "--image", description = "Sandbox image. Default: ${DEFAULT-VALUE}.")
     String image = SandboxSpec.DEFAULT_IMAGE;
 
-    @Option(names = "--json", description = "Print one JSON object instead of the table.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public Integer call() {
@@ -50,11 +52,10 @@ public final class BenchHumanEvalVCommand implements Callable<Integer> {
         BenchReport report;
         try {
             report = new HumanEvalVSpeed(new HumanEvalVSpeed.Settings(image, samples, concurrency, python, seed, blocks),
-                    line -> System.err.println("bench: " + line)).run();
+                    output.progress()).run();
         } catch (BenchException e) {
             throw new UserException("the benchmark failed: " + e.getMessage());
         }
-        System.out.print(json ? report.toJson() + "\n" : report.toTable());
-        return 0;
+        return output.print(report);
     }
 }

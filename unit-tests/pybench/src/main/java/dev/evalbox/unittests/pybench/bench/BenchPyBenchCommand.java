@@ -1,5 +1,6 @@
 package dev.evalbox.unittests.pybench.bench;
 
+import dev.evalbox.unittests.bench.BenchOutput;
 import dev.evalbox.unittests.bench.BenchReport;
 import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.sandbox.SandboxSpec;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** `evalbox bench pybench`: grading and action replay of a published run, against PyBench's own procedure. */
@@ -38,8 +40,8 @@ public final class BenchPyBenchCommand implements Callable<Integer> {
     @Option(names = "--image", description = "Sandbox image; the anchor runs in the same image. Default: ${DEFAULT-VALUE}.")
     String image = SandboxSpec.DEFAULT_IMAGE;
 
-    @Option(names = "--json", description = "Print one JSON object instead of the table.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public Integer call() throws Exception {
@@ -49,8 +51,7 @@ public final class BenchPyBenchCommand implements Callable<Integer> {
         Path out = outputs != null ? outputs : traj.toAbsolutePath().getParent().resolve("output");
         if (!Files.isRegularFile(traj)) throw new UserException("no trajectory file " + traj + " (--trajectory)");
         BenchReport report = new PyBenchSpeed(new PyBenchSpeed.Settings(image, pybenchDir, traj, out, concurrency, replayTasks,
-                Duration.ofSeconds(timeoutSeconds)), line -> System.err.println("bench: " + line)).run();
-        System.out.print(json ? report.toJson() + "\n" : report.toTable());
-        return 0;
+                Duration.ofSeconds(timeoutSeconds)), output.progress()).run();
+        return output.print(report);
     }
 }

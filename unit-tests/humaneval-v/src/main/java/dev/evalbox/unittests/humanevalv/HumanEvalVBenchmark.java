@@ -246,12 +246,8 @@ public final class HumanEvalVBenchmark implements Benchmark {
         }
     }
 
-    /** A worker's grading sandbox, with the harness put in once. */
+    /** A worker's grading sandbox, kept for the worker's batches so that its harness process serves them all. */
     private record GradingSandbox(Sandbox sandbox) implements AutoCloseable {
-        GradingSandbox {
-            HumanEvalVGrader.prepare(sandbox);
-        }
-
         @Override
         public void close() { sandbox.close(); }
     }

@@ -17,18 +17,22 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Grades HumanEval-V predictions as the reference does, inside sandboxes: each sample is
@@ -40,25 +44,49 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class HumanEvalVGrader {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BATCH_SAMPLES = 30;
+    /** grade_harness.py in base64, read from the jar once. */
+    private static volatile String harnessSource;
     /**
      * The harness runs as one long-lived process per sandbox (pylint imported once, its caches warm), started by the
-     * first entry and restarted when it has died; a cell that is interrupted kills it, so no stale answer is read later.
+     * first batch and again when it has died; a cell that is interrupted kills it, so no stale answer is read later.
+     * The harness's source and the batch travel in the cell, never in files that something a sample left running
+     * could rewrite; the cell's process seals itself as the harness does (see grade_harness.py), reads the verdict
+     * lines from the harness's stdout, writes them to verdicts.jsonl and prints their SHA-256 on its own stdout,
+     * which only the sandbox's driver frames: a verdicts file that changed afterwards is not taken.
      */
     private static final String SERVE_CELL = """
-            import subprocess as _sp, sys as _sys
+            import base64 as _b64, hashlib as _hl, os as _os, subprocess as _sp, sys as _sys
+            _src = _b64.b64decode('%s').decode('utf-8')
+            _batch = _b64.b64decode('%s').decode('utf-8')
+            _ns = {'__name__': 'evalbox_grade_harness'}
+            exec(_src, _ns)
+            _ns['seal']()
             _h = globals().get('_evalbox_harness')
-            if _h is None or _h.poll() is not None:
-                _h = _evalbox_harness = _sp.Popen([_sys.executable, '.evalbox/grade_harness.py', '--serve'],
-                                                  stdin=_sp.PIPE, stdout=_sp.PIPE, text=True)
-            open('.evalbox/verdicts.jsonl', 'w').close()  # a harness that dies at once must not leave the last entry's verdicts
+            if _h is not None and _h.poll() is not None:
+                _h = None
+            _ns['sweep'](keep={_h.pid} if _h is not None else set())
+            if _h is None:
+                _h = _evalbox_harness = _sp.Popen([_sys.executable, '-c', _src, '--serve'], stdin=_sp.PIPE, stdout=_sp.PIPE, text=True)
+            _lines = []
             try:
-                _h.stdin.write('.evalbox/samples.json .evalbox/verdicts.jsonl\\n')
+                _h.stdin.write(_batch + '\\n')
                 _h.stdin.flush()
-                _h.stdout.readline()
+                for _line in _h.stdout:
+                    if _line == 'done\\n':
+                        break
+                    _lines.append(_line)
             except BaseException:
                 _h.kill()
                 raise
+            finally:
+                _ns['sweep'](keep={_h.pid})
+            _text = ''.join(_lines)
+            _os.makedirs('.evalbox', exist_ok=True)
+            with open('.evalbox/verdicts.jsonl', 'w', encoding='utf-8') as _out:
+                _out.write(_text)
+            print('evalbox-verdicts', _hl.sha256(_text.encode('utf-8')).hexdigest(), len(_lines))
             """;
+    private static final Pattern VERDICTS_MARK = Pattern.compile("^evalbox-verdicts ([0-9a-f]{64}) (\\d+)$", Pattern.MULTILINE);
 
     /** Which release's rules: v0.1 concatenates several closed blocks, v2 picks one. */
     public enum Version { V1, V2 }
@@ -97,16 +125,14 @@ public final class HumanEvalVGrader {
     public List<SampleVerdict> grade(List<HumanEvalVTask> tasks, List<Predictions.Entry> predictions, Version version) {
         Numbered numbered = number(tasks, predictions, version);
         List<SampleVerdict> verdicts = Collections.synchronizedList(new ArrayList<>());
-        Set<Sandbox> prepared = ConcurrentHashMap.newKeySet();
         Workers.run(batches(numbered.items()), concurrency, () -> pool.acquire(spec), (sandbox, batch) -> {
-            if (prepared.add(sandbox)) prepare(sandbox);
             verdicts.addAll(gradeBatch(sandbox, numbered.byQid(), batch, version));
         });
         return numbered.inItemOrder(verdicts);
     }
 
     /**
-     * Grades a few tasks' predictions in one round trip in {@code sandbox}, which {@link #prepare} has readied:
+     * Grades a few tasks' predictions in one round trip in {@code sandbox}, 
      * how a run grades the tasks a worker holds. The predictions of a task must all be in one call.
      */
     public static List<SampleVerdict> gradeIn(Sandbox sandbox, List<HumanEvalVTask> tasks, List<Predictions.Entry> predictions,
@@ -115,9 +141,12 @@ public final class HumanEvalVGrader {
         return numbered.inItemOrder(gradeBatch(sandbox, numbered.byQid(), numbered.items(), version));
     }
 
-    /** Puts the grading harness into a sandbox, once before its first {@link #gradeIn}. */
-    public static void prepare(Sandbox sandbox) {
-        sandbox.upload(harness().getBytes(StandardCharsets.UTF_8), ".evalbox/grade_harness.py");
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The items of a predictions file with their samples numbered within each task, and the way back to item order. */
@@ -183,15 +212,20 @@ public final class HumanEvalVGrader {
                         .put("version", version == Version.V1 ? "v1" : "v2").put("timeout", 2);
             }
         }
+        String cell;
         try {
-            sandbox.upload(JSON.writeValueAsBytes(samples), ".evalbox/samples.json");
+            cell = SERVE_CELL.formatted(harness(), Base64.getEncoder().encodeToString(JSON.writeValueAsBytes(samples)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         // Pylint takes well under a second per sample; execution at most three.
-        ExecutionResult run = sandbox.execute(SERVE_CELL, Duration.ofSeconds(30L + 5L * samples.size()));
+        ExecutionResult run = sandbox.execute(cell, Duration.ofSeconds(30L + 5L * samples.size()));
         Map<String, SampleVerdict> byKey = new HashMap<>();
-        String lines = new String(sandbox.download(".evalbox/verdicts.jsonl"), StandardCharsets.UTF_8);
+        Matcher mark = VERDICTS_MARK.matcher(run.stdout());
+        boolean marked = mark.find();
+        byte[] file = marked ? sandbox.download(".evalbox/verdicts.jsonl") : new byte[0];
+        boolean intact = marked && mark.group(1).equals(sha256(file));
+        String lines = intact ? new String(file, StandardCharsets.UTF_8) : "";
         for (String line : lines.split("\n")) {
             if (line.isBlank()) continue;
             try {
@@ -203,7 +237,9 @@ public final class HumanEvalVGrader {
                 break; // a line cut short by a harness that died: its sample counts as unfinished
             }
         }
-        String why = run.status() == ExecutionStatus.OK ? "the harness process ended early (a sample killed it?)"
+        String why = run.status() == ExecutionStatus.OK && marked && !intact ? "the verdicts file changed after the harness wrote it (a sample's process?)"
+                : run.status() == ExecutionStatus.ERROR ? "the grading cell failed: " + run.error().map(e -> e.ename() + ": " + e.evalue()).orElse("")
+                : run.status() == ExecutionStatus.OK ? "the harness process ended early (a sample killed it?)"
                 : run.status().name().toLowerCase(Locale.ROOT) + (run.message().isEmpty() ? "" : " (" + run.message() + ")");
         List<SampleVerdict> verdicts = new ArrayList<>();
         for (Item item : batch) {
@@ -256,11 +292,15 @@ public final class HumanEvalVGrader {
     }
 
     private static String harness() {
-        try (InputStream in = HumanEvalVGrader.class.getResourceAsStream("grade_harness.py")) {
-            if (in == null) throw new IllegalStateException("grade_harness.py is missing from the evalbox-unit-tests jar");
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        String source = harnessSource;
+        if (source == null) {
+            try (InputStream in = HumanEvalVGrader.class.getResourceAsStream("grade_harness.py")) {
+                if (in == null) throw new IllegalStateException("grade_harness.py is missing from the evalbox-humaneval-v jar");
+                source = harnessSource = Base64.getEncoder().encodeToString(in.readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        return source;
     }
 }

@@ -3,12 +3,20 @@
 # imports and top-level functions and classes, the pylint gate) and runs each sample in a fresh
 # process with a 2 s limit.
 #   python3 grade_harness.py SAMPLES.json > VERDICTS.jsonl   grades one file
-#   python3 grade_harness.py --serve                         reads "SAMPLES.json VERDICTS.jsonl" lines on
-#                                                            stdin, answers "done" per line
+#   python3 -c SOURCE --serve                                reads one JSON array of samples per line on stdin,
+#                                                            answers with their verdict lines, then "done"
 # Serving keeps pylint imported and its caches warm across batches; pylint checks a whole batch in one
 # run (its error and fatal messages are per module, so each file gets what a run of its own gives).
+#
+# What a sample can forge: a sample runs in a process of its own, forked from the harness, so it can always
+# decide its own verdict (it shares that process with the code that reports it, as in the reference, where a
+# solution may also return an object equal to anything). It must not reach anything else: the serving harness
+# and the process that started it are not dumpable (no other process of the user opens their descriptors or
+# memory through /proc), the sample holds no descriptor but /dev/null and its own report pipe, and the harness
+# is a child subreaper that kills whatever a sample left running before the next sample starts.
 import ast
 import contextlib
+import ctypes
 import io
 import json
 import os
@@ -187,11 +195,72 @@ def run_here(code, timeout, version="v2"):
             return False, raised_text(exc, version)
 
 
+PR_SET_DUMPABLE = 4
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def seal():
+    """Makes this process unreachable for the samples: not dumpable, so no process of the same user opens its
+    descriptors or memory through /proc or ptraces it, and a child subreaper, so that what a sample leaves
+    running stays below it (for sweep) instead of going to the sandbox's first process."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0 or libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl refused: the grading harness cannot protect itself")
+
+
+def descendants(root, keep=()):
+    """The processes below root, not counting those in keep and the processes below them."""
+    children = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/" + name + "/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        children.setdefault(ppid, []).append(int(name))
+    found, todo = [], [root]
+    while todo:
+        for pid in children.get(todo.pop(), ()):
+            if pid not in keep:
+                found.append(pid)
+                todo.append(pid)
+    return found
+
+
+def sweep(keep=()):
+    """Kills every process below this one but keep (and what is below them), and reaps those that became its
+    children, until none is left: nothing a sample started outlives it."""
+    for _ in range(100):
+        left = descendants(os.getpid(), keep)
+        if not left:
+            return
+        for pid in left:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        for pid in left:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass  # not ours yet: its parent dies in this round, and the next one finds it below us
+
+
 def _child(code, timeout, version, report):
-    # The harness's own stdin and stdout carry its commands: the sample must not reach them.
+    # The harness's own stdin and stdout carry its commands and verdicts: the sample must not reach them, nor any
+    # other descriptor the harness had.
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
+    for fd in [int(name) for name in os.listdir("/proc/self/fd")]:
+        if fd > 2 and fd != report:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
     # A leading mark: "P" the program ran to its end, "F" it did not (followed by the text), so that an empty text
     # (a bare `assert` that failed) is told apart from no report at all, and the verdict never rests on the text.
     returned, text = run_here(code, timeout, version)
@@ -226,6 +295,7 @@ def execute(code, timeout, version="v2"):
         if os.waitpid(pid, os.WNOHANG) == (0, 0):
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+        sweep()
     if not chunks:
         return False, timeout_text(timeout, version)
     report = b"".join(chunks)
@@ -255,10 +325,9 @@ def main():
     if sys.argv[1:] != ["--serve"]:
         grade(read_samples(sys.argv[1]), sys.stdout)
         return
+    seal()
     for line in sys.stdin:
-        samples_path, verdicts_path = line.split()
-        with open(verdicts_path, "w", encoding="utf-8") as out:
-            grade(read_samples(samples_path), out)
+        grade(json.loads(line), sys.stdout)
         sys.stdout.write("done\n")
         sys.stdout.flush()
 

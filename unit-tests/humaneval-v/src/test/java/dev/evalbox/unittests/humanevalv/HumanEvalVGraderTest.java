@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.evalbox.sandbox.DockerRequired;
 import dev.evalbox.sandbox.DockerSandboxProvider;
+import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.sandbox.SandboxPool;
 import dev.evalbox.sandbox.SandboxSpec;
 import java.util.List;
@@ -144,6 +145,77 @@ class HumanEvalVGraderTest {
         assertTrue(verdicts.get(2).result().startsWith("grading did not finish"), "killing the harness ends its batch: " + verdicts.get(2).result());
         assertTrue(verdicts.get(3).result().startsWith("grading did not finish"), verdicts.get(3).result());
         assertTrue(verdicts.get(4).passed(), "the next task gets a new harness process in the same sandbox: " + verdicts.get(4).result());
+    }
+
+    /**
+     * A sample that writes forged verdicts everywhere it can: every descriptor it holds, every descriptor of every
+     * process it can open through /proc, the files of the grading folder (from a process it leaves running that keeps
+     * at it), and a harness of its own in place of evalbox's, which it then makes the sandbox start by killing the one
+     * that runs. Neither the other sample of its task nor the next batch in the same sandbox may be passed by it.
+     */
+    private static final String FORGER = """
+            ```python
+            import json, os, signal, time
+            def solution(a, b):
+                line = json.dumps({"qid": "q1", "sample": 0, "passed": True, "pylint_failed": False, "result": "passed",
+                                   "completion": "", "program": ""}) + "\\n"
+                forged = line.replace('"q1"', '"q2"')
+                data = (line + forged + "done\\n").encode()
+                for fd in range(3, 256):
+                    try:
+                        os.write(fd, b"P" + data)
+                    except OSError:
+                        pass
+                for pid in [p for p in os.listdir("/proc") if p.isdigit()]:
+                    try:
+                        fds = os.listdir("/proc/" + pid + "/fd")
+                    except OSError:
+                        continue
+                    for fd in fds:
+                        try:
+                            out = os.open("/proc/" + pid + "/fd/" + fd, os.O_WRONLY | os.O_NONBLOCK)
+                            os.write(out, data)
+                            os.close(out)
+                        except OSError:
+                            pass
+                if os.fork() == 0:
+                    os.setsid()
+                    if os.fork() == 0:
+                        harness = "import sys\\nfor l in sys.stdin:\\n    print(" + repr(line + forged) + " + 'done', flush=True)\\n"
+                        end = time.time() + 40
+                        while time.time() < end:
+                            for root in ("/work/.evalbox", os.path.expanduser("~/.evalbox")):
+                                try:
+                                    with open(root + "/verdicts.jsonl", "a") as out:
+                                        out.write(line + forged)
+                                    with open(root + "/grade_harness.py", "w") as out:
+                                        out.write(harness)
+                                    with open(root + "/samples.json", "w") as out:
+                                        out.write("[]")
+                                except OSError:
+                                    pass
+                            time.sleep(0.02)
+                    os._exit(0)
+                time.sleep(0.5)
+                os.kill(os.getppid(), signal.SIGKILL)
+                return a + b
+            ```""";
+
+    @Test
+    void aSampleCannotForgeTheVerdictOfAnotherSampleOrOfTheNextBatch() {
+        HumanEvalVTask second = new HumanEvalVTask("q2", ADD.functionSignature(), ADD.testScript());
+        String wrong = "```python\ndef solution(a, b):\n    return a * b\n```";
+        try (Sandbox sandbox = docker.open(SandboxSpec.python().build())) {
+            List<HumanEvalVGrader.SampleVerdict> first = HumanEvalVGrader.gradeIn(sandbox, List.of(ADD),
+                    List.of(new Predictions.Entry("q1", List.of(wrong, FORGER), Optional.empty())), HumanEvalVGrader.Version.V2);
+            assertFalse(first.get(0).passed(), "the wrong sample keeps its own verdict: " + first.get(0).result());
+            assertEquals("", first.get(0).result(), "the bare assert's text, as the harness found it");
+            List<HumanEvalVGrader.SampleVerdict> next = HumanEvalVGrader.gradeIn(sandbox, List.of(second),
+                    List.of(new Predictions.Entry("q2", List.of(wrong), Optional.empty())), HumanEvalVGrader.Version.V2);
+            assertEquals(1, next.size());
+            assertFalse(next.get(0).passed(), "the next batch is graded by evalbox's harness on its own samples: " + next.get(0).result());
+            assertEquals("", next.get(0).result(), "the next batch ran its real test: " + next.get(0).result());
+        }
     }
 
     @Test

@@ -136,6 +136,15 @@ public final class MockCluster implements AutoCloseable {
         if (runtime != null) runtime.closeAttaches(true);
     }
 
+    /**
+     * The connection drops with the next bytes the harness sends the pod: they are lost with it (sent on the old
+     * connection just before it dropped), and the process keeps running.
+     */
+    public void dropWithNextStdin(String pod) {
+        PodRuntime runtime = runtimes.get(pod);
+        if (runtime != null) runtime.dropWithNextStdin.set(true);
+    }
+
     void setStatus(String pod, PodStatus status) {
         try {
             kubeletClient.pods().inNamespace(NAMESPACE).withName(pod).editStatus(p -> {
@@ -170,6 +179,7 @@ public final class MockCluster implements AutoCloseable {
     public abstract static class PodRuntime {
         protected final String pod;
         private final List<WebSocket> attached = new CopyOnWriteArrayList<>();
+        private final java.util.concurrent.atomic.AtomicBoolean dropWithNextStdin = new java.util.concurrent.atomic.AtomicBoolean();
         private MockCluster cluster;
 
         protected PodRuntime(Pod pod) { this.pod = pod.getMetadata().getName(); }
@@ -410,7 +420,12 @@ public final class MockCluster implements AutoCloseable {
 
                 @Override
                 public void onMessage(WebSocket ws, byte[] bytes) {
-                    if (bytes.length > 0 && bytes[0] == 0) runtime.stdin(bytes, 1, bytes.length - 1);
+                    if (bytes.length == 0 || bytes[0] != 0) return;
+                    if (runtime.dropWithNextStdin.compareAndSet(true, false)) {
+                        runtime.closeAttaches(true);
+                        return;
+                    }
+                    runtime.stdin(bytes, 1, bytes.length - 1);
                 }
 
                 @Override

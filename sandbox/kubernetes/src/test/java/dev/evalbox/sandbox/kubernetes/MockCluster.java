@@ -62,6 +62,7 @@ public final class MockCluster implements AutoCloseable {
     /** Pods asking for more CPUs than this stay unschedulable. */
     public static final double NODE_CPUS = 16;
     private static final Pattern ATTACH = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/attach.*");
+    private static final Pattern CONFIGZ = Pattern.compile("/api/v1/nodes/([^/]+)/proxy/configz");
 
     private final KubernetesMockServer server;
     private final ClusterDispatcher dispatcher = new ClusterDispatcher();
@@ -73,6 +74,10 @@ public final class MockCluster implements AutoCloseable {
     public final AtomicInteger throttleNextCreates = new AtomicInteger();
     public final AtomicInteger throttledCreates = new AtomicInteger();
     public final AtomicInteger attaches = new AtomicInteger();
+    /** Each node's kubelet configuration as its /configz answers (through the API server's node proxy). */
+    public final Map<String, String> kubeletConfigs = new ConcurrentHashMap<>();
+    /** Whether the caller lacks get on nodes/proxy (the API server answers 403). */
+    public volatile boolean nodeProxyForbidden;
 
     /** A cluster whose pods run real driver processes. */
     public MockCluster() { this(ProcessRuntime::new); }
@@ -397,6 +402,8 @@ public final class MockCluster implements AutoCloseable {
             String path = request.getPath();
             Matcher attach = ATTACH.matcher(path);
             if (attach.matches()) return attach(attach.group(2));
+            Matcher configz = CONFIGZ.matcher(path);
+            if (configz.matches() && "GET".equals(request.getMethod())) return configz(configz.group(1));
             if ("POST".equals(request.getMethod()) && path.startsWith("/api/v1/namespaces/") && path.split("\\?")[0].endsWith("/pods")
                     && throttleNextCreates.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throttledCreates.incrementAndGet();
@@ -405,6 +412,21 @@ public final class MockCluster implements AutoCloseable {
                                 + "\"reason\":\"TooManyRequests\",\"code\":429}");
             }
             return crud.dispatch(request);
+        }
+
+        private MockResponse configz(String node) {
+            if (nodeProxyForbidden) {
+                return new MockResponse().setResponseCode(403).setHeader("Content-Type", "application/json")
+                        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"nodes \\\"" + node
+                                + "\\\" is forbidden: User \\\"evalbox\\\" cannot get resource \\\"nodes/proxy\\\" in API group \\\"\\\" at the cluster scope\","
+                                + "\"reason\":\"Forbidden\",\"code\":403}");
+            }
+            String config = kubeletConfigs.get(node);
+            if (config == null) {
+                return new MockResponse().setResponseCode(404).setHeader("Content-Type", "application/json")
+                        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}");
+            }
+            return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(config);
         }
 
         private MockResponse attach(String pod) {

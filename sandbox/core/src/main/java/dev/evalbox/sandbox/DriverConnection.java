@@ -127,7 +127,12 @@ final class DriverConnection implements SandboxProcess.ProtocolSink {
         String id = nextId();
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         replies.put(id, reply);
-        reply.whenComplete((r, e) -> replies.remove(id));
+        reply.whenComplete((r, e) -> {
+            replies.remove(id);
+            synchronized (ledger) {
+                written.remove(id);
+            }
+        });
         failIfEnded(reply);
         try {
             send(id, msgType, content);

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * driver says is lost before the provider is attached. An attach connection that drops while the pod runs is
  * made once more; when that one drops too, the sandbox is lost and its cell says so. What was written on a
  * connection that dropped is never sent again: requests the driver had not answered fail with a
- * {@link ConnectionDroppedException} (a cell says it may not have run), and a write between the drop and the
- * decision to attach again fails as not sent (the cell did not run).
+ * {@link ConnectionDroppedException} (a cell says it may not have run), and a write made while the connection
+ * is down waits for what follows it (see {@link #write}).
  */
 final class KubernetesSandboxProcess implements SandboxProcess {
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesSandboxProcess.class);

@@ -93,7 +93,13 @@ final class DoctorCommand implements Callable<Integer> {
     private int kubernetes() {
         SandboxSpec.Builder spec = SandboxSpec.python().image(image);
         if (namespace != null) spec.backendOption("kubernetes.namespace", namespace);
-        dev.evalbox.sandbox.kubernetes.KubernetesDoctor.run(spec.build(), check -> report(check.what(), check.ok(), check.detail(), check.fix()));
+        dev.evalbox.sandbox.kubernetes.KubernetesDoctor.run(spec.build(), check -> {
+            if (check.note()) {
+                System.out.printf("%-8s %-20s %s%n", "note", check.what(), check.detail());
+            } else {
+                report(check.what(), check.ok(), check.detail(), check.fix());
+            }
+        });
         System.out.println(missing == 0 ? "\nall checks passed" : "\n" + missing + " check(s) failed; the fixes are listed above");
         return missing == 0 ? 0 : 1;
     }

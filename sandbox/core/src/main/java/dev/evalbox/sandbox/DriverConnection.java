@@ -30,6 +30,15 @@ final class DriverConnection implements SandboxProcess.ProtocolSink {
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(8192);
     private final AtomicLong ids = new AtomicLong();
     private final Map<String, CompletableFuture<JsonNode>> replies = new ConcurrentHashMap<>();
+    /**
+     * Requests with a reply pending whose write returned: the ones a dropped connection may have lost. Guarded by
+     * {@code ledger}, not by this: a write waits (holding this) for the backend to settle a drop, and settling it
+     * ({@link #onDropped}) must not wait for that write.
+     */
+    private final java.util.Set<String> written = new java.util.HashSet<>();
+    private final Object ledger = new Object();
+    /** After a drop with a cell in flight: the next write first interrupts it, should it run on (guarded by ledger). */
+    private boolean interruptStray;
     private final CompletableFuture<SandboxInfo> ready = new CompletableFuture<>();
     private final TailBuffer stderr = new TailBuffer(4096);
     private volatile Execution current;
@@ -92,7 +101,12 @@ final class DriverConnection implements SandboxProcess.ProtocolSink {
         }
         replies.put(id, execution.reply);
         failIfEnded(execution.reply);
-        send(id, "execute_request", content);
+        try {
+            send(id, "execute_request", content);
+        } catch (IOException e) {
+            replies.remove(id);
+            throw e;
+        }
         return execution;
     }
 
@@ -113,12 +127,21 @@ final class DriverConnection implements SandboxProcess.ProtocolSink {
         String id = nextId();
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         replies.put(id, reply);
-        reply.whenComplete((r, e) -> replies.remove(id));
+        reply.whenComplete((r, e) -> {
+            replies.remove(id);
+            synchronized (ledger) {
+                written.remove(id);
+            }
+        });
         failIfEnded(reply);
         try {
             send(id, msgType, content);
         } catch (IOException e) {
             replies.remove(id);
+            if (e instanceof ConnectionDroppedException dropped) {
+                throw new SandboxException(msgType + " could not be sent to the sandbox: " + e.getMessage()
+                        + (dropped.mayHaveArrived() ? "; it may have reached the driver" : "; it did not reach the driver"), e);
+            }
             throw new SandboxException(msgType + " could not be sent to the sandbox: " + e.getMessage(), e);
         }
         return reply;
@@ -167,7 +190,25 @@ final class DriverConnection implements SandboxProcess.ProtocolSink {
         System.arraycopy(bytes, 0, framed, 0, bytes.length);
         framed[bytes.length] = '\n';
         synchronized (this) {
+            boolean interruptFirst;
+            synchronized (ledger) {
+                interruptFirst = interruptStray;
+            }
+            if (interruptFirst) {
+                // a cell that may still run from before a drop is interrupted, so that this request is not queued
+                // behind it (nothing from before the drop is sent again)
+                byte[] head = (JSON.writeValueAsString(JSON.createObjectNode().put("id", nextId()).put("msg_type", "interrupt_request")
+                        .set("content", content())) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] both = new byte[head.length + framed.length];
+                System.arraycopy(head, 0, both, 0, head.length);
+                System.arraycopy(framed, 0, both, head.length, framed.length);
+                framed = both;
+            }
             process.write(framed);
+            synchronized (ledger) {
+                if (interruptFirst) interruptStray = false;
+                if (replies.containsKey(id)) written.add(id);
+            }
         }
     }
 
@@ -207,6 +248,24 @@ final class DriverConnection implements SandboxProcess.ProtocolSink {
         replies.values().forEach(f -> f.completeExceptionally(died));
     }
 
+    @Override
+    public void onDropped(String why) {
+        synchronized (ledger) {
+            line.reset(); // a line the drop cut in half would spoil the first one of the new connection
+            boolean cellInFlight = false;
+            for (String id : List.copyOf(written)) {
+                CompletableFuture<JsonNode> reply = replies.remove(id);
+                if (reply == null) continue;
+                Execution execution = current;
+                cellInFlight |= execution != null && execution.id.equals(id);
+                reply.completeExceptionally(new ConnectionDroppedException("the connection to the sandbox dropped (" + why
+                        + ") after the request was sent and before its reply came", true));
+            }
+            written.clear();
+            interruptStray |= cellInFlight;
+        }
+    }
+
     private SandboxDiedException died(Throwable reason) {
         return new SandboxDiedException("the sandbox process ended (" + reason.getMessage() + ")" + diagnosticsSuffix(), reason);
     }
@@ -236,6 +295,11 @@ final class DriverConnection implements SandboxProcess.ProtocolSink {
             case "protocol_error" -> LOG.warn("sandbox driver reported a protocol error: {}", content.path("evalue").asText());
             default -> {
                 CompletableFuture<JsonNode> reply = id == null ? null : replies.remove(id);
+                if (id != null) {
+                    synchronized (ledger) {
+                        written.remove(id);
+                    }
+                }
                 if (reply != null) reply.complete(content);
             }
         }

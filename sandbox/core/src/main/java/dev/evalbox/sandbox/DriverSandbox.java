@@ -109,6 +109,8 @@ public final class DriverSandbox implements Sandbox {
             try {
                 execution = conn.startExecute(code, timeout, spec.maxOutputBytes(), spec.maxDisplayBytes(),
                         listener == null ? OutputListener.NONE : listener);
+            } catch (ConnectionDroppedException e) {
+                return dropped(List.of(), started, e);
             } catch (IOException e) {
                 return died(List.of(), started, e);
             }
@@ -133,6 +135,7 @@ public final class DriverSandbox implements Sandbox {
                         "the cell did not stop within " + seconds(spec.interruptGrace()) + " of being interrupted at the "
                                 + seconds(timeout) + " time limit; the sandbox was killed and restarted, so its state was lost");
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof ConnectionDroppedException dropped) return dropped(execution.snapshot(), started, dropped);
                 return died(execution.snapshot(), started, e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -187,6 +190,24 @@ public final class DriverSandbox implements Sandbox {
             }
         }
         throw timedOut;
+    }
+
+    /**
+     * The connection to the driver dropped while this cell was being sent or run, and the backend made it again: the
+     * driver and its state live on. Whether the cell ran is not known when its request may have arrived, and it is
+     * never sent again; the cell ends with an error saying so (an error output too, so that a model reading the
+     * outputs sees it), and the session goes on.
+     */
+    private ExecutionResult dropped(List<Output> outputs, Instant started, ConnectionDroppedException e) {
+        LOG.info("sandbox {}: {}", id(), e.getMessage());
+        String message = e.mayHaveArrived()
+                ? "the connection to the sandbox dropped while the cell was sent or running; it may or may not have run (in part),"
+                        + " and what it printed after the drop is lost; the session goes on with its state as the cell left it"
+                : "the connection to the sandbox dropped before the cell was sent; it did not run; the session goes on";
+        List<Output> all = new ArrayList<>(outputs);
+        all.add(new Output.Error("SandboxConnectionDropped", message, List.of()));
+        return new ExecutionResult(ExecutionStatus.ERROR, ExecutionResult.coalesce(all), null,
+                Duration.between(started, Instant.now()), false, 0, message);
     }
 
     private ExecutionResult died(List<Output> outputs, Instant started, Throwable cause) {

@@ -31,7 +31,10 @@ public interface SandboxProcess {
     /** Starts delivering the driver's stdout to the sink; call once, before anything is written. */
     void connect(ProtocolSink sink);
 
-    /** Writes bytes to the driver's stdin and flushes them. */
+    /**
+     * Writes bytes to the driver's stdin and flushes them. A backend whose connection can drop while the driver
+     * runs throws {@link ConnectionDroppedException} when the bytes could not go out whole.
+     */
     void write(byte[] bytes) throws IOException;
 
     /** Waits for the process to end and says how it ended; null if it is still running at the deadline. */
@@ -64,5 +67,15 @@ public interface SandboxProcess {
 
         /** The output ended: the process exited or the connection to it broke. */
         void onEnd(Throwable cause);
+
+        /**
+         * The connection to the driver dropped and is being made again while the driver runs on (a backend whose
+         * connection is remote; {@code why} in a few words). Requests written before it may or may not have reached
+         * the driver, and what the driver said meanwhile is lost: their waiters fail with a
+         * {@link ConnectionDroppedException}, and nothing is sent again. A backend calls it before anything goes out
+         * on the new connection, makes writes wait for that connection meanwhile, and starts it with a newline
+         * (which ends a request the drop cut short: the driver ignores blank lines).
+         */
+        default void onDropped(String why) { }
     }
 }

@@ -1,5 +1,6 @@
 package dev.evalbox.sandbox;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -49,6 +50,13 @@ public interface SandboxProvider extends AutoCloseable {
      * their {@link SandboxOwner} mark; returns how many. Sandboxes of live JVMs are left alone.
      */
     int reap();
+
+    /**
+     * What the backend counted so far that a run's record should carry (pods created, requests the backend's
+     * API throttled, connections re-made, ...), under snake_case keys in a stable order; read at the end of a
+     * run (also once the provider is closed). Empty for a backend that counts nothing (the default).
+     */
+    default Map<String, Long> counters() { return Map.of(); }
 
     /** Destroys what the provider still holds (sandboxes not closed). */
     @Override

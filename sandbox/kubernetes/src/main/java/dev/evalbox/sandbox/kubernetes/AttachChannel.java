@@ -1,5 +1,6 @@
 package dev.evalbox.sandbox.kubernetes;
 
+import dev.evalbox.sandbox.ConnectionDroppedException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.WebSocket;
 import java.io.IOException;
@@ -62,27 +63,32 @@ final class AttachChannel implements WebSocket.Listener {
     /**
      * Sends bytes on channel 0 (the process's stdin), in messages of at most {@link #CHUNK} bytes (a process's
      * stdin is a stream, so the cut is invisible to it, and no server's message size limit is met), each once
-     * the previous one has left.
+     * the previous one has left. A connection that is closed, or closes before the last message has left, is a
+     * {@link ConnectionDroppedException} that says whether any message had gone out.
      */
     synchronized void send(byte[] bytes) throws IOException {
         for (int offset = 0; offset < bytes.length; offset += CHUNK) {
-            sendFrame(bytes, offset, Math.min(CHUNK, bytes.length - offset));
+            if (!sendFrame(bytes, offset, Math.min(CHUNK, bytes.length - offset))) {
+                throw new ConnectionDroppedException(offset == 0 ? "the attach connection had closed; nothing was sent"
+                        : "the attach connection closed after " + offset + " of " + bytes.length + " bytes were sent", offset > 0);
+            }
         }
     }
 
-    private void sendFrame(byte[] bytes, int offset, int length) throws IOException {
+    /** False when the connection is over (nothing of this message left). */
+    private boolean sendFrame(byte[] bytes, int offset, int length) throws IOException {
         WebSocket ws = socket;
-        if (ws == null || over.get()) throw new IOException("the attach connection is closed");
+        if (ws == null || over.get()) return false;
         long deadline = System.nanoTime() + SEND_LIMIT_NANOS;
         while (ws.queueSize() > 0) {
-            if (over.get()) throw new IOException("the attach connection closed");
+            if (over.get()) return false;
             if (System.nanoTime() > deadline) throw new IOException("the attach connection took no data for 60 s");
             LockSupport.parkNanos(50_000);
         }
         byte[] frame = new byte[length + 1];
         frame[0] = 0;
         System.arraycopy(bytes, offset, frame, 1, length);
-        if (!ws.send(ByteBuffer.wrap(frame))) throw new IOException("the attach connection refused the data (closed)");
+        return ws.send(ByteBuffer.wrap(frame));
     }
 
     void close() {

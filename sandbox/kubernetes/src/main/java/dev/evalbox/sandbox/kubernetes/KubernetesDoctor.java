@@ -15,11 +15,19 @@ import java.util.function.Consumer;
 /**
  * {@code evalbox doctor --backend kubernetes}: credentials, the API server, the namespace, the permissions the
  * backend uses, the NetworkPolicy, and a probe pod that shows the image can be pulled and that the policy
- * blocks egress (it tries to connect to the Kubernetes API service's address, which must fail).
+ * blocks egress (it tries to connect to the Kubernetes API service's address, which must fail), and the process
+ * limit the probe's node gives a pod (the kubelet's podPidsLimit: a pod has none of its own).
  */
 public final class KubernetesDoctor {
-    /** One check: what, whether it passed, what was found, and how to fix it when it did not. */
-    public record Check(String what, boolean ok, String detail, String fix) { }
+    /**
+     * One check: what, whether it passed, what was found, and how to fix it when it did not; a {@code note} is
+     * information that is neither a pass nor a failure (shown as such, never counted as missing).
+     */
+    public record Check(String what, boolean ok, String detail, String fix, boolean note) {
+        public Check(String what, boolean ok, String detail, String fix) { this(what, ok, detail, fix, false); }
+
+        static Check note(String what, String detail) { return new Check(what, true, detail, "", true); }
+    }
 
     /** The permissions the backend needs in its namespace: verb, resource (with subresource), API group. */
     static final List<String[]> PERMISSIONS = List.of(
@@ -81,9 +89,48 @@ public final class KubernetesDoctor {
             boolean policy = client.network().v1().networkPolicies().inNamespace(namespace).withName(Manifests.NETWORK_POLICY).get() != null;
             record.accept(new Check("network policy", policy, Manifests.NETWORK_POLICY + " in " + namespace,
                     "apply the NetworkPolicy in docs/kubernetes.md (the backend also creates it on first use, given the permission)"));
-            probe(client, namespace, spec, record);
+            String node = probe(client, namespace, spec, record);
+            record.accept(pidsLimit(client, node, spec.pidsLimit()));
         }
         return checks;
+    }
+
+    /**
+     * The process limit a sandbox pod really has. A pod has no pids field, so evalbox's portable limit is not applied;
+     * what holds is the kubelet's {@code podPidsLimit} ({@code --pod-max-pids}) on the pod's node, read here from the
+     * kubelet's configuration through the API server ({@code nodes/NODE/proxy/configz}, which needs {@code get} on
+     * {@code nodes/proxy}, a permission evalbox's Role does not ask for: without it the line is a note). Unset (-1, the
+     * kubelet's default) is a failure: a fork bomb in one sandbox could then exhaust the node's process table.
+     */
+    static Check pidsLimit(KubernetesClient client, String node, long asked) {
+        String what = "pids limit";
+        String plain = "a pod has no process limit of its own, so evalbox's pids limit (" + asked
+                + ") is not applied on Kubernetes; the kubelet's podPidsLimit is what holds";
+        if (node == null) return Check.note(what, plain + " (the probe pod ran on no known node, so it was not read)");
+        String body;
+        try {
+            String base = client.getMasterUrl().toString();
+            body = client.raw((base.endsWith("/") ? base : base + "/") + "api/v1/nodes/"
+                    + java.net.URLEncoder.encode(node, java.nio.charset.StandardCharsets.UTF_8) + "/proxy/configz");
+        } catch (KubernetesClientException e) {
+            return Check.note(what, plain + "; node " + node + "'s could not be read (" + KubernetesAccess.describe(e)
+                    + "; reading it needs get on nodes/proxy)");
+        }
+        if (body == null) return Check.note(what, plain + "; node " + node + "'s kubelet configuration was not found");
+        long limit;
+        try {
+            var pids = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("kubeletconfig").path("podPidsLimit");
+            limit = pids.isNumber() ? pids.asLong() : -1; // absent: the kubelet's default, -1 (no limit)
+        } catch (java.io.IOException e) {
+            return Check.note(what, plain + "; node " + node + "'s kubelet configuration is not JSON");
+        }
+        if (limit <= 0) {
+            return new Check(what, false, "", plain + ", and on node " + node + " it is unset (no limit: a fork bomb in a sandbox can"
+                    + " exhaust the node's process table); set podPidsLimit (e.g. " + asked + ") in the kubelet configuration of the"
+                    + " sandbox nodes (--pod-max-pids)");
+        }
+        return new Check(what, true, limit + " processes per pod (podPidsLimit of node " + node + "; evalbox's own limit, " + asked
+                + ", is not applied: a pod has none)", "");
     }
 
     private static boolean allowed(KubernetesClient client, String namespace, String[] permission) {
@@ -100,8 +147,8 @@ public final class KubernetesDoctor {
         }
     }
 
-    /** A sandbox pod with the probe as its program: the image pulls, the policy applies, egress fails. */
-    private static void probe(KubernetesClient client, String namespace, SandboxSpec spec, Consumer<Check> record) {
+    /** A sandbox pod with the probe as its program: the image pulls, the policy applies, egress fails; returns its node, if known. */
+    private static String probe(KubernetesClient client, String namespace, SandboxSpec spec, Consumer<Check> record) {
         String host = "";
         String port = "";
         try {
@@ -125,7 +172,7 @@ public final class KubernetesDoctor {
             if (waiting != null) {
                 record.accept(new Check("image", false, "", "the cluster cannot pull " + spec.image() + " (" + waiting
                         + "): `evalbox image push REGISTRY/evalbox/python:TAG` and pass --image"));
-                return;
+                return ended.getSpec().getNodeName();
             }
             record.accept(new Check("image", true, spec.image() + " pulled and started", ""));
             String log = client.pods().inNamespace(namespace).withName(name).getLog().strip();
@@ -133,8 +180,10 @@ public final class KubernetesDoctor {
             record.accept(new Check("egress blocked", blocked, log,
                     log.startsWith("EGRESS-OPEN") ? "the probe reached " + log.substring(12) + ": the cluster's network plugin does not enforce"
                             + " NetworkPolicy (use Calico or Cilium; kind's default CNI does not)" : "the probe said: " + log));
+            return ended == null ? null : ended.getSpec().getNodeName();
         } catch (RuntimeException e) {
             record.accept(new Check("probe pod", false, "", KubernetesAccess.describe(e)));
+            return null;
         } finally {
             try {
                 client.pods().inNamespace(namespace).withName(name).withGracePeriod(0).delete();

@@ -132,6 +132,10 @@ public final class KubernetesSandboxProvider implements SandboxProvider {
     /** What this provider met so far (pods created, unschedulable, throttled, ...). */
     public KubernetesStats stats() { return stats; }
 
+    /** The same counts for the run record ({@code sandbox.counters} in run.json). */
+    @Override
+    public Map<String, Long> counters() { return stats.asMap(); }
+
     /** The client, made on first use with the JDK HTTP client, 429 back-off and a count of the 429s. */
     public synchronized KubernetesClient client() {
         if (client == null) {

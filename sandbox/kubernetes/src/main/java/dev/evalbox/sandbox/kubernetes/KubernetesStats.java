@@ -1,5 +1,7 @@
 package dev.evalbox.sandbox.kubernetes;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,6 +23,18 @@ public final class KubernetesStats {
     public long throttled() { return throttled.get(); }
     public long reattached() { return reattached.get(); }
     public long lost() { return lost.get(); }
+
+    /** The counts under the keys the run record's {@code sandbox.counters} uses (docs/kubernetes.md). */
+    public Map<String, Long> asMap() {
+        Map<String, Long> map = new LinkedHashMap<>();
+        map.put("pods_created", created());
+        map.put("unschedulable", unschedulable());
+        map.put("image_pull_failures", imagePullFailures());
+        map.put("throttled_429", throttled());
+        map.put("attach_reattached", reattached());
+        map.put("sandboxes_lost", lost());
+        return map;
+    }
 
     @Override
     public String toString() {

@@ -15,6 +15,8 @@ import dev.evalbox.sandbox.SandboxSpec;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,6 +120,67 @@ class KubernetesLifecycleTest {
             awaitTrue(() -> cluster.attaches.get() > attaches && provider.stats().reattached() > before, "the provider attaches again");
             assertEquals("7", plain(sandbox.execute("kept")));
             assertEquals(before + 1, provider.stats().reattached());
+        }
+    }
+
+    @Test
+    void aDropWhileACellRunsEndsTheCellSayingItMayHaveRunAndTheSessionGoesOn() throws Exception {
+        long before = provider.stats().reattached();
+        try (Sandbox sandbox = provider.open(spec().build())) {
+            sandbox.execute("runs = 0");
+            CountDownLatch started = new CountDownLatch(1);
+            // the cell's own time limit is far beyond the drop's handling: ending at it would be the hang this checks against
+            CompletableFuture<ExecutionResult> running = CompletableFuture.supplyAsync(() -> sandbox.execute(
+                    "runs += 1\nprint('started', flush=True)\nimport time\ntime.sleep(600)\nfinished = True",
+                    Duration.ofMinutes(30), output -> started.countDown()));
+            assertTrue(started.await(60, TimeUnit.SECONDS), "the cell started");
+            cluster.dropAttach(sandbox.id());
+            ExecutionResult result = running.get();
+            assertEquals(ExecutionStatus.ERROR, result.status(), result.toString());
+            assertTrue(result.message().contains("dropped while the cell was sent or running; it may or may not have run"), result.message());
+            assertEquals("SandboxConnectionDropped", result.error().orElseThrow().ename(), "the outputs say it too");
+            assertEquals("started\n", result.stdout(), "what came before the drop is kept");
+            assertFalse(result.stateLost());
+            assertTrue(sandbox.isAlive());
+            // the next cell goes out on the new connection after an interrupt of the stray one: it ran once, and was stopped
+            assertEquals("1", plain(sandbox.execute("runs")));
+            assertEquals("False", plain(sandbox.execute("'finished' in globals()")));
+            assertEquals(before + 1, provider.stats().reattached());
+        }
+    }
+
+    @Test
+    void aCellWhoseRequestWasLostInTheDropSaysSoAndIsNotSentAgain() {
+        try (Sandbox sandbox = provider.open(spec().build())) {
+            sandbox.execute("runs = 0");
+            cluster.dropWithNextStdin(sandbox.id());
+            ExecutionResult result = sandbox.execute("runs += 1", Duration.ofMinutes(30));
+            assertEquals(ExecutionStatus.ERROR, result.status(), result.toString());
+            assertTrue(result.message().contains("it may or may not have run"), result.message());
+            assertTrue(sandbox.isAlive());
+            assertEquals("0", plain(sandbox.execute("runs")), "the lost request was not sent again");
+            sandbox.execute("runs += 1");
+            assertEquals("1", plain(sandbox.execute("runs")), "the session goes on");
+        }
+    }
+
+    @Test
+    void aCellSentJustAsTheConnectionDropsRunsAtMostOnceAndSaysWhatHappened() {
+        try (Sandbox sandbox = provider.open(spec().build())) {
+            sandbox.execute("runs = 0");
+            cluster.dropAttach(sandbox.id());
+            // sent on the closing connection, or after the harness saw it close and before it attached again
+            ExecutionResult result = sandbox.execute("runs += 1", Duration.ofMinutes(30));
+            int runs = Integer.parseInt(plain(sandbox.execute("runs")));
+            if (result.status() == ExecutionStatus.OK) {
+                assertEquals(1, runs);
+            } else {
+                assertEquals(ExecutionStatus.ERROR, result.status(), result.toString());
+                assertTrue(result.message().contains("connection to the sandbox dropped"), result.message());
+                assertTrue(runs <= 1, "ran " + runs + " times");
+                if (result.message().contains("it did not run")) assertEquals(0, runs);
+            }
+            assertTrue(sandbox.isAlive());
         }
     }
 

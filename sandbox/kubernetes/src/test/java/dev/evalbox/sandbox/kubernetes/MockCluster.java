@@ -62,6 +62,7 @@ public final class MockCluster implements AutoCloseable {
     /** Pods asking for more CPUs than this stay unschedulable. */
     public static final double NODE_CPUS = 16;
     private static final Pattern ATTACH = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/attach.*");
+    private static final Pattern CONFIGZ = Pattern.compile("/api/v1/nodes/([^/]+)/proxy/configz");
 
     private final KubernetesMockServer server;
     private final ClusterDispatcher dispatcher = new ClusterDispatcher();
@@ -73,6 +74,10 @@ public final class MockCluster implements AutoCloseable {
     public final AtomicInteger throttleNextCreates = new AtomicInteger();
     public final AtomicInteger throttledCreates = new AtomicInteger();
     public final AtomicInteger attaches = new AtomicInteger();
+    /** Each node's kubelet configuration as its /configz answers (through the API server's node proxy). */
+    public final Map<String, String> kubeletConfigs = new ConcurrentHashMap<>();
+    /** Whether the caller lacks get on nodes/proxy (the API server answers 403). */
+    public volatile boolean nodeProxyForbidden;
 
     /** A cluster whose pods run real driver processes. */
     public MockCluster() { this(ProcessRuntime::new); }
@@ -136,6 +141,15 @@ public final class MockCluster implements AutoCloseable {
         if (runtime != null) runtime.closeAttaches(true);
     }
 
+    /**
+     * The connection drops with the next bytes the harness sends the pod: they are lost with it (sent on the old
+     * connection just before it dropped), and the process keeps running.
+     */
+    public void dropWithNextStdin(String pod) {
+        PodRuntime runtime = runtimes.get(pod);
+        if (runtime != null) runtime.dropWithNextStdin.set(true);
+    }
+
     void setStatus(String pod, PodStatus status) {
         try {
             kubeletClient.pods().inNamespace(NAMESPACE).withName(pod).editStatus(p -> {
@@ -170,6 +184,7 @@ public final class MockCluster implements AutoCloseable {
     public abstract static class PodRuntime {
         protected final String pod;
         private final List<WebSocket> attached = new CopyOnWriteArrayList<>();
+        private final java.util.concurrent.atomic.AtomicBoolean dropWithNextStdin = new java.util.concurrent.atomic.AtomicBoolean();
         private MockCluster cluster;
 
         protected PodRuntime(Pod pod) { this.pod = pod.getMetadata().getName(); }
@@ -387,6 +402,8 @@ public final class MockCluster implements AutoCloseable {
             String path = request.getPath();
             Matcher attach = ATTACH.matcher(path);
             if (attach.matches()) return attach(attach.group(2));
+            Matcher configz = CONFIGZ.matcher(path);
+            if (configz.matches() && "GET".equals(request.getMethod())) return configz(configz.group(1));
             if ("POST".equals(request.getMethod()) && path.startsWith("/api/v1/namespaces/") && path.split("\\?")[0].endsWith("/pods")
                     && throttleNextCreates.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throttledCreates.incrementAndGet();
@@ -395,6 +412,21 @@ public final class MockCluster implements AutoCloseable {
                                 + "\"reason\":\"TooManyRequests\",\"code\":429}");
             }
             return crud.dispatch(request);
+        }
+
+        private MockResponse configz(String node) {
+            if (nodeProxyForbidden) {
+                return new MockResponse().setResponseCode(403).setHeader("Content-Type", "application/json")
+                        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"nodes \\\"" + node
+                                + "\\\" is forbidden: User \\\"evalbox\\\" cannot get resource \\\"nodes/proxy\\\" in API group \\\"\\\" at the cluster scope\","
+                                + "\"reason\":\"Forbidden\",\"code\":403}");
+            }
+            String config = kubeletConfigs.get(node);
+            if (config == null) {
+                return new MockResponse().setResponseCode(404).setHeader("Content-Type", "application/json")
+                        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}");
+            }
+            return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(config);
         }
 
         private MockResponse attach(String pod) {
@@ -410,7 +442,12 @@ public final class MockCluster implements AutoCloseable {
 
                 @Override
                 public void onMessage(WebSocket ws, byte[] bytes) {
-                    if (bytes.length > 0 && bytes[0] == 0) runtime.stdin(bytes, 1, bytes.length - 1);
+                    if (bytes.length == 0 || bytes[0] != 0) return;
+                    if (runtime.dropWithNextStdin.compareAndSet(true, false)) {
+                        runtime.closeAttaches(true);
+                        return;
+                    }
+                    runtime.stdin(bytes, 1, bytes.length - 1);
                 }
 
                 @Override

@@ -123,10 +123,15 @@ public final class EvalRunner {
         var use = evaluation.sandboxes();
         SandboxProvider provider = use.map(u -> settings.sandboxes().apply(u.options())).orElse(null);
         SandboxSpec spec = use.map(u -> u.options().spec()).orElse(null);
-        if (provider != null) record.sandbox(provider.backend(), spec);
+        if (provider != null) record.sandbox(provider, spec);
+        // the backend's counts as they stand, into every run.json written at an end (finished, interrupted, failed)
+        Runnable counted = () -> {
+            if (provider != null) record.sandboxCounters(provider.counters());
+        };
         AtomicBoolean over = new AtomicBoolean();
         int total = attemptsInAll;
         Runnable interrupted = () -> {
+            counted.run();
             record.usage(RunUsage.of(dir.path().resolve("trajectories.jsonl")));
             record.status(RunRecord.Status.INTERRUPTED, Instant.now());
             dir.writeRunJson(record.json());
@@ -187,6 +192,7 @@ public final class EvalRunner {
             ObjectNode usage = RunUsage.of(dir.path().resolve("trajectories.jsonl"));
             record.usage(usage);
             record.status(RunRecord.Status.FINISHED, Instant.now());
+            counted.run();
             dir.writeRunJson(record.json());
             dir.writeMetricsJson(metrics.values());
             settings.out().println();
@@ -200,6 +206,7 @@ public final class EvalRunner {
                 boolean stopped = e instanceof ThreadDeath;
                 record.status(stopped ? RunRecord.Status.INTERRUPTED : RunRecord.Status.FAILED, Instant.now());
                 if (!stopped) record.error(e.getMessage() == null ? e.getClass().getName() : e.getMessage());
+                counted.run();
                 dir.writeRunJson(record.json());
             }
             throw e;

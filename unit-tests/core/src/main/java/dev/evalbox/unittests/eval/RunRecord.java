@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.agentloop.model.SamplingParams;
 import dev.evalbox.sandbox.DockerEngine;
+import dev.evalbox.sandbox.SandboxLimits;
+import dev.evalbox.sandbox.SandboxProvider;
 import dev.evalbox.sandbox.SandboxSpec;
 import dev.evalbox.unittests.RunDirectory;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * run.json, the record of what ran: written when the run starts (status {@code running}), again at
@@ -82,7 +85,8 @@ public final class RunRecord {
     /** The benchmark's own settings (prompt files, selections, budgets): an object it fills in. */
     public ObjectNode config() { return (ObjectNode) json.get("config"); }
 
-    void sandbox(String backend, SandboxSpec spec) {
+    void sandbox(SandboxProvider provider, SandboxSpec spec) {
+        String backend = provider.backend();
         ObjectNode sandbox = json.putObject("sandbox").put("backend", backend);
         if ("docker".equals(backend)) {
             sandbox.put("image", spec.image());
@@ -90,6 +94,8 @@ public final class RunRecord {
             sandbox.put("image_id", identity.map(DockerEngine.ImageIdentity::id).orElse(null));
             var digests = sandbox.putArray("image_digests");
             identity.ifPresent(i -> i.digests().forEach(digests::add));
+        } else if (provider.isolated()) {
+            sandbox.put("image", spec.image()); // an image another machine pulls (a cluster's): its id is not known here
         } else {
             sandbox.put("python", spec.pythonExecutable());
         }
@@ -97,6 +103,27 @@ public final class RunRecord {
         limits.put("memory_bytes", spec.memoryBytes()).put("cpus", spec.cpus()).put("pids", spec.pidsLimit())
                 .put("cell_timeout_s", spec.defaultTimeout().toMillis() / 1000.0).put("network", spec.networkMode())
                 .put("read_only_root", spec.readOnlyRoot());
+        // the limits (by their keys here; work_dir_bytes is the work dir's size) that this backend does not hold itself (the local backend's memory, a pod's process count)
+        var notEnforced = limits.putArray("not_enforced");
+        for (SandboxLimits.Limit limit : SandboxLimits.Limit.values()) {
+            if (provider.enforces().contains(limit)) continue;
+            notEnforced.add(switch (limit) {
+                case MEMORY -> "memory_bytes";
+                case CPUS -> "cpus";
+                case PIDS -> "pids";
+                case TIME -> "cell_timeout_s";
+                case NETWORK -> "network";
+                case READ_ONLY_ROOT -> "read_only_root";
+                case WORK_DIR_SIZE -> "work_dir_bytes";
+            });
+        }
+    }
+
+    /** What the backend counted during the run ({@link SandboxProvider#counters()}), taken at its end. */
+    void sandboxCounters(Map<String, Long> counters) {
+        if (!(json.get("sandbox") instanceof ObjectNode sandbox)) return;
+        ObjectNode node = sandbox.putObject("counters");
+        counters.forEach(node::put);
     }
 
     void concurrency(int tasks) { json.put("concurrency", tasks); }

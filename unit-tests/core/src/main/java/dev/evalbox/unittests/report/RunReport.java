@@ -140,8 +140,8 @@ public final class RunReport {
             + "</script>\n";
 
     /** Tasks in numeric order where their ids are numbers (PyBench's are), else by name. */
-    public static Map<String, JsonNode> sortedByTask(Map<String, JsonNode> rows) {
-        Map<String, JsonNode> sorted = new java.util.TreeMap<>((a, b) -> {
+    public static <T> Map<String, T> sortedByTask(Map<String, T> rows) {
+        Map<String, T> sorted = new java.util.TreeMap<>((a, b) -> {
             boolean na = a.matches("\\d+");
             boolean nb = b.matches("\\d+");
             if (na && nb) return Long.compare(Long.parseLong(a), Long.parseLong(b));

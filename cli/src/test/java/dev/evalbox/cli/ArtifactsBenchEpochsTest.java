@@ -1,5 +1,6 @@
 package dev.evalbox.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -13,9 +14,11 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import dev.evalbox.unittests.RunDirectory;
 import dev.evalbox.unittests.report.ChromiumRequired;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,9 +66,8 @@ class ArtifactsBenchEpochsTest {
         assertTrue(Files.isDirectory(run.resolve("artifacts/11/epoch-2")), "epoch 2's screenshots apart");
     }
 
-    /** report.html of a 2-epoch run, opened in Chromium: each epoch's row shows that epoch's own page, screenshots and answer. */
-    @Test
-    void eachEpochsRowInTheReportShowsItsOwnPageAndScreenshots(@TempDir Path dir) throws Exception {
+    /** A real 2-epoch run of one task: epoch 1 draws a blue page (judged 80), epoch 2 a green one (judged 40). */
+    private static Path twoEpochRun(Path dir) throws Exception {
         Path dataset = dir.resolve("tasks.jsonl");
         Files.writeString(dataset, "{\"index\": 11, \"question\": \"Draw a page.\", \"class\": \"Web Applications-X\", \"difficulty\": \"easy\","
                 + " \"checklist\": [{\"id\": 0, \"title\": \"Page\", \"description\": \"d\", \"maxScore\": 100}]}\n");
@@ -80,6 +82,13 @@ class ArtifactsBenchEpochsTest {
                     "--base-url", server.baseUrl(), "--judge", "judge", "--concurrency", "1", "--epochs", "2", "--resume", "--out", run.toString());
             assertEquals(0, second.exitCode(), second.err());
         }
+        return run;
+    }
+
+    /** report.html of a 2-epoch run, opened in Chromium: each epoch's row shows that epoch's own page, screenshots and answer. */
+    @Test
+    void eachEpochsRowInTheReportShowsItsOwnPageAndScreenshots(@TempDir Path dir) throws Exception {
+        Path run = twoEpochRun(dir);
         Path report = run.resolve("report.html");
         assertTrue(Files.isRegularFile(report), "the run wrote its report");
         try (Playwright playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
@@ -113,5 +122,43 @@ class ArtifactsBenchEpochsTest {
             assertNotEquals(-1L, Files.mismatch(run.resolve("artifacts/11/page_1.png"), run.resolve("artifacts/11/epoch-2/page_1.png")),
                     "a blue page and a green page were shot apart");
         }
+    }
+
+    /**
+     * `grade artifactsbench --from RUN` of a 2-epoch run judges each attempt again: epoch 1's answer with epoch 1's
+     * screenshots, epoch 2's with epoch 2's, rendering nothing and asking the new judge only.
+     */
+    @Test
+    void reJudgingAnEpochsRunShowsEachAttemptsOwnAnswerAndScreenshots(@TempDir Path dir) throws Exception {
+        Path run = twoEpochRun(dir);
+        Path rejudged = dir.resolve("rejudged");
+        try (ScriptedChatServer server = new ScriptedChatServer()) {
+            server.then(Step.reply("{\"Overall Score\": \"90\"}"), Step.reply("{\"Overall Score\": \"30\"}"));
+            CommandRunner.Result result = CommandRunner.run("grade", "artifactsbench", "--from", run.toString(), "--judge", "j2",
+                    "--judge-base-url", server.baseUrl(), "--concurrency", "1", "--out", rejudged.toString());
+            assertEquals(0, result.exitCode(), result.out() + result.err());
+            assertEquals(2, server.received().size(), "one judge call per attempt, and nothing else");
+            for (int epoch = 1; epoch <= 2; epoch++) {
+                JsonNode content = server.received().get(epoch - 1).body().path("messages").get(0).path("content");
+                assertEquals("j2", server.received().get(epoch - 1).body().path("model").asText());
+                assertTrue(content.get(0).path("text").asText().contains(epoch == 1 ? "one-blue" : "two-green"),
+                        "epoch " + epoch + "'s own answer is judged");
+                String folder = epoch == 1 ? "artifacts/11/" : "artifacts/11/epoch-2/";
+                for (int i = 1; i < content.size(); i++) {
+                    String url = content.get(i).path("image_url").path("url").asText();
+                    assertArrayEquals(Files.readAllBytes(run.resolve(folder + "page_" + i + ".png")),
+                            Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1)), "epoch " + epoch + "'s own screenshot " + i);
+                }
+            }
+        }
+        Map<Integer, JsonNode> rows = new java.util.TreeMap<>();
+        RunDirectory.readResults(rejudged).forEach(r -> rows.put(r.path("epoch").asInt(), r));
+        assertEquals(List.of(1, 2), List.copyOf(rows.keySet()));
+        assertEquals(90.0, rows.get(1).path("score").asDouble());
+        assertEquals(30.0, rows.get(2).path("score").asDouble());
+        assertTrue(rows.get(2).path("screenshots").get(0).asText().startsWith("artifacts/11/epoch-2/"), rows.get(2).toString());
+        assertTrue(Files.isRegularFile(rejudged.resolve(rows.get(2).path("screenshots").get(0).asText())), "copied into the new run");
+        JsonNode metrics = new ObjectMapper().readTree(rejudged.resolve("metrics.json").toFile());
+        assertEquals(60.0, metrics.path("mean_score").asDouble(), 1e-9);
     }
 }

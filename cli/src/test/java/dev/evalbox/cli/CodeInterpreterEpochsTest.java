@@ -94,5 +94,13 @@ class CodeInterpreterEpochsTest {
         assertTrue(Files.isRegularFile(regrade.resolve("artifacts/ci-1/epoch-2/fig-001.png")), "the figures are carried over, by epoch");
         List<String> traces = Files.readAllLines(regrade.resolve("traces.jsonl"));
         assertTrue(traces.get(1).contains("some bars") && JSON.readTree(traces.get(1)).path("epoch").asInt() == 2, traces.toString());
+
+        // action replay runs each attempt's own cells again; epoch 2's observation names its figure in epoch-2/, as recorded
+        Path acted = dir.resolve("replay-actions");
+        CommandRunner.Result actions = CommandRunner.run("replay", run.toString(), "--actions", "--backend", "docker", "--out", acted.toString());
+        assertEquals(0, actions.exitCode(), actions.out() + actions.err());
+        assertTrue(actions.out().contains("2 of 2 attempts reproduced every observation"), actions.out() + Files.readString(acted.resolve("results.jsonl")));
+        JsonNode secondReplay = RunDirectory.readResults(acted).stream().filter(r -> r.path("epoch").asInt() == 2).findFirst().orElseThrow();
+        assertTrue(secondReplay.path("turns").get(0).path("replayed").asText().contains("artifacts/ci-1/epoch-2/fig-001.png"), secondReplay.toString());
     }
 }

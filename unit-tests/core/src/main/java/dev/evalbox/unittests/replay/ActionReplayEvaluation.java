@@ -65,7 +65,7 @@ final class ActionReplayEvaluation implements Evaluation<ReplayTask, ActionRepla
         try (Sandbox box = context.sandbox()) {
             List<String> notes = benchmark.prepareSandbox(run, task.id(), box);
             List<ActionReplay.Action> actions = how.actions(task.id(), messages, recorded.events(task.id(), context.epoch()));
-            return ActionReplayer.replay(task.id(), actions, how.observer(task.id()), box, sandbox.timeout(), notes);
+            return ActionReplayer.replay(task.id(), actions, how.observer(task.id(), context.epoch()), box, sandbox.timeout(), notes);
         }
     }
 

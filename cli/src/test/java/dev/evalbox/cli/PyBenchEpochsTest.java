@@ -68,5 +68,23 @@ class PyBenchEpochsTest {
         String trajectory = Files.readString(run.resolve("pybench_trajectory.jsonl"));
         assertEquals(byEpoch.get(1).size(), trajectory.lines().filter(l -> l.contains("\"epoch\":2")).count(),
                 "pybench_trajectory.jsonl says which lines are epoch 2's");
+
+        // a replay of the run replays each (task, epoch): observation replay with the recorded verdicts, so the same
+        // pass@k and pass^k, and action replay with each attempt's own code, in a fresh sandbox each
+        Path observed = dir.resolve("replay");
+        CommandRunner.Result replay = CommandRunner.run("replay", run.toString(), "--out", observed.toString());
+        assertEquals(0, replay.exitCode(), replay.out() + replay.err());
+        assertEquals(byEpoch, RunDirectory.readResults(observed).stream().collect(Collectors.groupingBy(r -> r.path("epoch").asInt(),
+                Collectors.toMap(r -> r.path("task_id").asText(), r -> r.path("passed").asBoolean()))), "every attempt, with its epoch and verdict");
+        JsonNode replayed = new ObjectMapper().readTree(observed.resolve("metrics.json").toFile());
+        assertEquals(metrics.path("epochs"), replayed.path("epochs"), "pass@k and pass^k as the run's");
+        Path acted = dir.resolve("replay-actions");
+        CommandRunner.Result actions = CommandRunner.run("replay", run.toString(), "--actions", "--backend", "docker", "--concurrency", "2",
+                "--out", acted.toString());
+        assertEquals(0, actions.exitCode(), actions.out() + actions.err());
+        List<JsonNode> actionRows = RunDirectory.readResults(acted);
+        assertEquals(rows.size(), actionRows.size(), "each attempt's code run again: " + actions.out());
+        assertEquals(byEpoch.get(1).size(), actionRows.stream().filter(r -> r.path("epoch").asInt() == 2).count(), "epoch 2's attempts among them");
+        assertTrue(actions.out().contains("attempts reproduced every observation"), actions.out());
     }
 }

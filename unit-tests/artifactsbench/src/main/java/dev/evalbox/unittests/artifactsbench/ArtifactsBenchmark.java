@@ -341,6 +341,8 @@ public final class ArtifactsBenchmark implements Benchmark {
     private static final class Grade extends Common {
         private final GradeOptions options;
         private final Map<String, String> answers = new ConcurrentHashMap<>();
+        /** With --from a run made with --epochs: the answers of its later epochs, by epoch (from its answers-epoch-N.jsonl). */
+        private final Map<Integer, Map<String, String>> laterAnswers = new ConcurrentHashMap<>();
         /** With --from: the run judged again; null otherwise. */
         private final ArtifactsRejudging from;
         private final Path answersFile;
@@ -358,6 +360,25 @@ public final class ArtifactsBenchmark implements Benchmark {
             var loaded = ArtifactsData.readAnswers(answersFile);
             loaded.problems().forEach(p -> context.warn(p + " (skipped)"));
             loaded.items().forEach(e -> answers.put(e.getKey(), e.getValue()));
+            for (int epoch = 2; from != null && epoch <= from.epochs(); epoch++) {
+                // a run of an answers file with --epochs judged one set of answers in every epoch: it has no later file
+                Optional<Path> file = from.answers(epoch);
+                if (file.isEmpty()) continue;
+                var later = ArtifactsData.readAnswers(file.get());
+                later.problems().forEach(p -> context.warn(p + " (skipped)"));
+                Map<String, String> byTask = new ConcurrentHashMap<>();
+                later.items().forEach(e -> byTask.put(e.getKey(), e.getValue()));
+                laterAnswers.put(epoch, byTask);
+            }
+        }
+
+        /** With --from a run made with --epochs, its epochs: each of its attempts is judged again. */
+        @Override
+        public int epochs() { return from != null && from.epochs() > 1 ? from.epochs() : 0; }
+
+        /** The source run's epoch that this attempt judges again: its own, when the run has epochs; else the run's only one. */
+        private int sourceEpoch(TaskContext context) {
+            return from != null && from.epochs() > 1 ? context.epoch() : 1;
         }
 
         private static Path datasetOf(GradeOptions options, ArtifactsRejudging from) {
@@ -377,7 +398,7 @@ public final class ArtifactsBenchmark implements Benchmark {
         @Override
         public List<ResultRow> score(ArtifactsTask task, ArtifactsAnswer attempt, TaskContext context) {
             if (from == null || attempt.answer() == null) return super.score(task, attempt, context);
-            var rendered = from.rendered(task.index(), context.runDir());
+            var rendered = from.rendered(task.index(), sourceEpoch(context), context.runDir());
             if (rendered.isEmpty()) return super.score(task, attempt, context);
             return List.of(grading.gradeRendered(attempt, rendered.get().fields(), rendered.get().screenshots(), context.epoch(),
                     judgeCalls(task, context)));
@@ -385,7 +406,7 @@ public final class ArtifactsBenchmark implements Benchmark {
 
         @Override
         public ArtifactsAnswer attempt(ArtifactsTask task, TaskContext context) {
-            String answer = answers.get(task.index());
+            String answer = laterAnswers.getOrDefault(sourceEpoch(context), answers).get(task.index());
             if (answer != null) {
                 started(task, context);
                 context.trajectory().write(recorded(task, answer));

@@ -19,7 +19,8 @@ import java.util.Optional;
 /**
  * The ArtifactsBench run that {@code grade artifactsbench --from RUN} judges again: its dataset and answers (as its
  * run.json records them) and, per task, the rendering its last row records (fields and screenshots), so a new judge
- * is shown the same screenshots without rendering the pages again.
+ * is shown the same screenshots without rendering the pages again. A run made with {@code --epochs} is judged again
+ * attempt by attempt: each (task, epoch) with that epoch's answer and that epoch's screenshots.
  */
 final class ArtifactsRejudging {
     /** The fields of a row that describe its rendering; carried over as they are. */
@@ -48,9 +49,27 @@ final class ArtifactsRejudging {
         if (!"artifactsbench".equals(record.path("benchmark").asText())) {
             throw new UserException("--from " + run + ": a run of " + record.path("benchmark").asText("an unknown benchmark") + ", not of artifactsbench");
         }
+        // by "epoch/task": with epochs, each attempt has its own rendering (its own folder of screenshots)
         Map<String, JsonNode> last = new java.util.LinkedHashMap<>();
-        ArtifactsGrading.latestByTask(RunDirectory.readResults(run)).forEach(r -> last.put(r.path("task_id").asText(), r));
+        ArtifactsGrading.latestByTask(RunDirectory.readResults(run)).forEach(r -> last.put(key(r.path("task_id").asText(), r.path("epoch").asInt(1)), r));
         return new ArtifactsRejudging(run, record, last);
+    }
+
+    private static String key(String taskId, int epoch) { return epoch + "/" + taskId; }
+
+    /** The epochs the run has (1 for a run without epochs). */
+    int epochs() {
+        return rows.values().stream().mapToInt(r -> r.path("epoch").asInt(1)).max().orElse(1);
+    }
+
+    /**
+     * The answers of attempt {@code epoch}: for epoch 1 {@link #answers()}; for a later one the answers-epoch-N.jsonl
+     * that generation wrote beside it (empty when there is none: a run of an answers file has one set of answers).
+     */
+    Optional<Path> answers(int epoch) {
+        if (epoch <= 1) return Optional.of(answers());
+        Path later = answers().resolveSibling("answers-epoch-" + epoch + ".jsonl");
+        return Files.isRegularFile(later) ? Optional.of(later) : Optional.empty();
     }
 
     Path run() { return run; }
@@ -74,11 +93,11 @@ final class ArtifactsRejudging {
     record Rendered(ObjectNode fields, List<Path> screenshots) { }
 
     /**
-     * The task's rendering as the run recorded it, its screenshots copied into {@code runDir} under the same names;
+     * The rendering of the task's attempt {@code epoch} as the run recorded it, its screenshots copied into {@code runDir} under the same names;
      * empty when the run has no rendering of the task or a screenshot file is gone (the page is then rendered again).
      */
-    Optional<Rendered> rendered(String taskId, Path runDir) {
-        JsonNode row = rows.get(taskId);
+    Optional<Rendered> rendered(String taskId, int epoch, Path runDir) {
+        JsonNode row = rows.get(key(taskId, epoch));
         if (row == null || !row.has("render_outcome")) return Optional.empty();
         ObjectNode fields = RunDirectory.object();
         RENDER_FIELDS.forEach(name -> {

@@ -4,11 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.unittests.RunDirectory;
 import dev.evalbox.unittests.eval.RunRecord;
+import dev.evalbox.unittests.eval.TaskContext;
+import dev.evalbox.unittests.eval.stats.EpochMetrics;
+import dev.evalbox.unittests.eval.stats.Observations;
 import dev.evalbox.unittests.report.Html;
 import dev.evalbox.unittests.report.RunHeader;
 import dev.evalbox.unittests.report.RunReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +23,7 @@ import java.util.TreeMap;
  * The report of an ArtifactsBench run: the mean judge score, tables and bars by category and by
  * difficulty, how rendering went, and per task its screenshots (links into the run's artifacts/),
  * the render outcome with what was blocked, the judge's reply and score, and the answer when the run
- * generated it.
+ * generated it. With epochs, per attempt: each epoch's row shows its own folder's page and screenshots.
  */
 final class ArtifactsReport {
     private final Path runDir;
@@ -26,11 +31,17 @@ final class ArtifactsReport {
     ArtifactsReport(Path runDir) { this.runDir = runDir; }
 
     String render(JsonNode run) {
-        Map<String, JsonNode> latest = new LinkedHashMap<>();
-        ArtifactsGrading.latestByTask(RunDirectory.readResults(runDir)).forEach(r -> latest.put(r.path("task_id").asText(), r));
-        Map<String, JsonNode> results = RunReport.sortedByTask(latest);
-        Map<String, JsonNode> answers = RunReport.jsonLines(runDir.resolve("answers.jsonl"), "index");
-        ObjectNode metrics = ArtifactsGrading.metrics(results.values());
+        List<JsonNode> rows = RunDirectory.readResults(runDir);
+        // one row per attempt: with --epochs a task has a row per epoch, each with its own page, screenshots and answer
+        Map<String, List<JsonNode>> byTask = new LinkedHashMap<>();
+        ArtifactsGrading.latestByTask(rows).forEach(r -> byTask.computeIfAbsent(r.path("task_id").asText(), t -> new ArrayList<>()).add(r));
+        byTask.values().forEach(attempts -> attempts.sort(Comparator.comparingInt(r -> r.path("epoch").asInt(1))));
+        boolean epochs = EpochMetrics.epochs(rows) > 1;
+        Map<Integer, Map<String, JsonNode>> answersByEpoch = new TreeMap<>();
+        // the metrics as the run computes them: with epochs, each task's mean over its attempts, then over tasks
+        Observations observations = new Observations();
+        ObjectNode metrics = ArtifactsGrading.metrics(rows, observations);
+        if (epochs) observations.writeTaskMeans(metrics);
 
         StringBuilder html = new StringBuilder(1 << 16);
         RunHeader.of(runDir, run).appendPageStart(html, runDir, shownSettings(run), RunReport.STYLE + STYLE,
@@ -39,7 +50,7 @@ final class ArtifactsReport {
                 .append(metrics.path("mean_score").isNull() ? "-" : String.format("%.1f", metrics.path("mean_score").asDouble()))
                 .append(" mean judge score <span>(").append(metrics.path("scored").asInt()).append(" scored, ")
                 .append(metrics.path("unscored").asInt()).append(" unscored, of ").append(metrics.path("answered").asInt())
-                .append(" answered tasks)</span></p>\n");
+                .append(epochs ? " answered attempts)" : " answered tasks)").append("</span></p>\n");
         if (metrics.path("no_answer").asInt() > 0) {
             html.append("<p class=\"meta\" id=\"no-answer\">").append(metrics.path("no_answer").asInt())
                     .append(" task(s) had no answer: left out of the metrics, as the reference only sees the answers file.</p>\n");
@@ -50,11 +61,17 @@ final class ArtifactsReport {
         breakdown(html, "By difficulty", "by-difficulty", metrics.path("by_difficulty"));
 
         Map<String, Integer> outcomes = new TreeMap<>();
-        results.values().forEach(r -> outcomes.merge(r.path("render_outcome").asText("not rendered"), 1, Integer::sum));
+        byTask.values().forEach(attempts -> attempts.forEach(r -> outcomes.merge(r.path("render_outcome").asText("not rendered"), 1, Integer::sum)));
         html.append("<h2>Rendering</h2>\n<table class=\"outcomes\"><tr><th>outcome</th><th>tasks</th></tr>\n");
         outcomes.forEach((o, n) -> html.append("<tr><td>").append(Html.escape(o)).append("</td><td>").append(n).append("</td></tr>\n"));
         html.append("</table>\n<h2>Tasks</h2>\n<div id=\"tasks\">\n");
-        for (JsonNode row : results.values()) task(html, row, answers.get(row.path("task_id").asText()));
+        for (List<JsonNode> attempts : RunReport.sortedByTask(byTask).values()) {
+            for (JsonNode row : attempts) {
+                int epoch = row.path("epoch").asInt(1);
+                Map<String, JsonNode> answers = answersByEpoch.computeIfAbsent(epoch, e -> RunReport.jsonLines(answersFile(e), "index"));
+                task(html, row, epoch, answers.get(row.path("task_id").asText()));
+            }
+        }
         html.append("</div>\n").append(RunReport.OPEN_HASH).append("</body></html>\n");
         return html.toString();
     }
@@ -82,11 +99,22 @@ final class ArtifactsReport {
         html.append("</table>\n");
     }
 
-    private void task(StringBuilder html, JsonNode row, JsonNode answer) {
+    /** The raw replies of an epoch, as generation writes them: answers.jsonl for the first, answers-epoch-N.jsonl after. */
+    private Path answersFile(int epoch) {
+        return runDir.resolve(epoch <= 1 ? "answers.jsonl" : "answers-epoch-" + epoch + ".jsonl");
+    }
+
+    /**
+     * One attempt: its id is {@code task-ID} for epoch 1 (as before epochs, and as compare links) and
+     * {@code task-ID-epoch-N} after, as the generic report names attempts.
+     */
+    private void task(StringBuilder html, JsonNode row, int epoch, JsonNode answer) {
         String task = row.path("task_id").asText();
+        String shown = epoch > 1 ? task + " epoch " + epoch : task;
         boolean scored = !row.path("score").isNull() && !row.path("score").isMissingNode();
-        html.append("<details class=\"task ").append(scored ? "pass" : "fail").append("\" id=\"task-").append(Html.escape(task)).append("\">")
-                .append("<summary><span class=\"id\">").append(Html.escape(task)).append("</span><span class=\"verdict\">")
+        html.append("<details class=\"task ").append(scored ? "pass" : "fail").append("\" id=\"task-").append(Html.escape(shown.replace(' ', '-')))
+                .append("\" data-epoch=\"").append(epoch).append("\">")
+                .append("<summary><span class=\"id\">").append(Html.escape(shown)).append("</span><span class=\"verdict\">")
                 .append(scored ? Html.escape(row.path("score_text").asText(row.path("score").asText())) : "unscored").append("</span>")
                 .append("<span class=\"turns\">").append(Html.escape(row.path("render_outcome").asText("-"))).append("</span>")
                 .append("<span class=\"reason\">").append(Html.escape(row.path("category").asText())).append(" · ")
@@ -99,7 +127,8 @@ final class ArtifactsReport {
         html.append("<p class=\"outcome\">page: <b>").append(Html.escape(row.path("page_type").asText("-"))).append("</b> · rendering: <b>")
                 .append(Html.escape(row.path("render_outcome").asText("-"))).append("</b> ").append(Html.escape(row.path("render_error").asText("")));
         if (!row.path("render_note").asText("").isEmpty()) html.append(" · ").append(Html.escape(row.path("render_note").asText()));
-        Path page = runDir.resolve("artifacts").resolve(task).resolve("page.html");
+        // the page this attempt rendered, in its epoch's own folder (where grading rendered it)
+        Path page = TaskContext.artifactsOf(runDir, task, epoch).resolve("page.html");
         if (Files.isRegularFile(page)) {
             html.append(" · <a href=\"").append(Html.escape(runDir.relativize(page).toString().replace('\\', '/'))).append("\">the page</a>");
         }

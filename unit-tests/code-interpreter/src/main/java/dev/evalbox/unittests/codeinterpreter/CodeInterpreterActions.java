@@ -34,10 +34,15 @@ final class CodeInterpreterActions implements ActionReplay {
     }
 
     @Override
-    public Function<ExecutionResult, String> observer(String taskId) {
+    public Function<ExecutionResult, String> observer(String taskId) { return observer(taskId, 1); }
+
+    @Override
+    public Function<ExecutionResult, String> observer(String taskId, int epoch) {
         int[] figures = {0};
-        // the run saved each figure as artifacts/TASK/fig-NNN.png and showed that path; the replay shows the same names
+        // the run saved each figure as artifacts/TASK/fig-NNN.png (artifacts/TASK/epoch-N/ for a later epoch's attempt)
+        // and showed that path; the replay shows the same names
+        String folder = epoch <= 1 ? "artifacts/" + taskId + "/" : "artifacts/" + taskId + "/epoch-" + epoch + "/";
         return result -> "Observation: " + Observation.format(result,
-                png -> String.format("artifacts/%s/fig-%03d.png", taskId, ++figures[0]), 1, CodeInterpreterAgent.CELL_TIMEOUT);
+                png -> String.format("%sfig-%03d.png", folder, ++figures[0]), 1, CodeInterpreterAgent.CELL_TIMEOUT);
     }
 }

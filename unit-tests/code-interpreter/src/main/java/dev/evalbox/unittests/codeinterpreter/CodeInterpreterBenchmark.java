@@ -288,6 +288,7 @@ public final class CodeInterpreterBenchmark implements Benchmark {
                 }, context.trajectory());
             }
             ObjectNode line = TraceFile.line(item, outcome);
+            if (context.epoch() > 1) line.put("epoch", context.epoch()); // as pybench_trajectory.jsonl: epoch 1's lines as before epochs
             traces.append(line);
             if (outcome.error() != null) line.put("model_error", outcome.error());
             return new Attempt(outcome.trace(), item.gold(), line, notes);
@@ -326,7 +327,8 @@ public final class CodeInterpreterBenchmark implements Benchmark {
     }
 
     /** A recorded item of the run a grade re-scores: its trace line, and its item (null when the data file no longer has it). */
-    record Recorded(String id, CodeInterpreterItem item, JsonNode traceLine) implements EvalTask {
+    /** A traced item of the run a re-grade scores: its trace line of each epoch the run made (by epoch, from 1). */
+    record Recorded(String id, CodeInterpreterItem item, Map<Integer, JsonNode> traceLines) implements EvalTask {
         @Override
         public Map<String, String> metadata() { return item == null ? Map.of() : item.metadata(); }
     }
@@ -340,6 +342,8 @@ public final class CodeInterpreterBenchmark implements Benchmark {
         private final Trajectories trajectories;
         private final VisualizationJudge judge;
         private final TraceFile traces;
+        /** The epochs of the run re-graded (1 for a run without epochs). */
+        private final int sourceEpochs;
 
         Grade(GradeOptions options, EvalContext context) {
             this.options = options;
@@ -359,8 +363,13 @@ public final class CodeInterpreterBenchmark implements Benchmark {
                     .forEach(g -> items.put(CodeInterpreterItem.of(g).id(), CodeInterpreterItem.of(g))));
             this.uploadDir = sourceFile("upload_dir").orElse(null);
             List<String> problems = new ArrayList<>();
+            Map<String, Map<Integer, JsonNode>> linesByTask = new java.util.LinkedHashMap<>();
+            Map<Integer, Map<String, JsonNode>> byEpoch = TraceFile.readByEpoch(run, problems);
+            byEpoch.forEach((epoch, byTask) -> byTask.forEach((id, line) ->
+                    linesByTask.computeIfAbsent(id, t -> new java.util.TreeMap<>()).put(epoch, line)));
+            this.sourceEpochs = byEpoch.keySet().stream().mapToInt(Integer::intValue).max().orElse(1);
             List<Recorded> recorded = new ArrayList<>();
-            TraceFile.read(run, problems).forEach((id, line) -> recorded.add(new Recorded(id, items.get(id), line)));
+            linesByTask.forEach((id, lines) -> recorded.add(new Recorded(id, items.get(id), lines)));
             problems.forEach(p -> context.warn(p + " (skipped)"));
             this.tasks = List.copyOf(recorded);
             Path events = run.resolve("trajectories.jsonl");
@@ -389,15 +398,25 @@ public final class CodeInterpreterBenchmark implements Benchmark {
          */
         @Override
         public Attempt attempt(Recorded task, TaskContext context) {
-            traces.append(task.traceLine());
-            TaskTrajectory recorded = trajectories.byTask().get(task.id());
-            if (recorded != null) {
-                recorded.events().stream().filter(e -> !(e instanceof TrajectoryEvent.JudgeCall)).forEach(context.trajectory()::write);
-            }
-            copyFigures(options.source.resolve("artifacts").resolve(task.id()), context.artifacts());
-            JsonNode line = task.traceLine();
-            return new Attempt(line.path("trace").asText(), line.path("gold").asText(null), (ObjectNode) line, List.of());
+            int epoch = sourceEpoch(context);
+            JsonNode recordedLine = task.traceLines().get(epoch);
+            if (recordedLine == null) return null; // the run has no attempt of this item in this epoch (it stopped within it)
+            ObjectNode line = ((ObjectNode) recordedLine).deepCopy();
+            if (context.epoch() > 1) line.put("epoch", context.epoch()); else line.remove("epoch");
+            traces.append(line);
+            trajectories.attempt(task.id(), epoch).ifPresent(recorded ->
+                    recorded.events().stream().filter(e -> !(e instanceof TrajectoryEvent.JudgeCall)).forEach(context.trajectory()::write));
+            // the attempt's own figures (a later epoch's are in its epoch-N/ folder), where its trace names them
+            copyFigures(TaskContext.artifactsOf(options.source, task.id(), epoch), context.artifacts());
+            return new Attempt(line.path("trace").asText(), line.path("gold").asText(null), line, List.of());
         }
+
+        /** A run made with --epochs is re-graded attempt by attempt: each (item, epoch) with its own trace and figures. */
+        @Override
+        public int epochs() { return sourceEpochs > 1 ? sourceEpochs : 0; }
+
+        /** The run's epoch this attempt re-grades: its own when the run has epochs, else the run's only one. */
+        private int sourceEpoch(TaskContext context) { return sourceEpochs > 1 ? context.epoch() : 1; }
 
         private static void copyFigures(Path from, Path to) {
             if (!Files.isDirectory(from)) return;
@@ -413,6 +432,7 @@ public final class CodeInterpreterBenchmark implements Benchmark {
 
         @Override
         public List<ResultRow> score(Recorded task, Attempt attempt, TaskContext context) {
+            if (attempt == null) return List.of();
             if (task.item() == null) return List.of(ResultRow.passFail(task.id(), null, NO_RECORD, RunDirectory.object()));
             CodeInterpreterScore score = new CodeInterpreterScore(new ExecutableRate(context.pool(), context.sandboxSpec(), uploadDir,
                     GENERAL_CAP), judge == null ? null : judge.forEpoch(context.epoch()), context.runDir(), context.trajectory());

@@ -14,11 +14,13 @@ import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A run's traces.jsonl: per item the benchmark's single ReAct text (what the metrics read and what
  * {@code grade code-interpreter} re-scores), with the gold answer, final answer, executions and stop
- * reason. Appended and flushed per item; safe to share between the tasks of a run.
+ * reason. Appended and flushed per item; safe to share between the tasks of a run. With {@code --epochs}, a line
+ * of epoch 2 or later carries {@code epoch}.
  */
 public final class TraceFile implements AutoCloseable {
     public static final String NAME = "traces.jsonl";
@@ -54,18 +56,20 @@ public final class TraceFile implements AutoCloseable {
     }
 
     /**
-     * The lines of a run's traces.jsonl by task, in file order; where a resumed run traced an item twice
-     * the last line counts. Unreadable lines (a torn last line) go to {@code problems}.
+     * The lines of a run's traces.jsonl by epoch (from 1; a line of a later epoch says its {@code epoch}), then by
+     * task, in file order; where a resumed run traced an attempt twice the last line counts. Unreadable lines (a
+     * torn last line) go to {@code problems}.
      */
-    public static Map<String, JsonNode> read(Path runDir, List<String> problems) {
-        Map<String, JsonNode> byTask = new LinkedHashMap<>();
+    public static Map<Integer, Map<String, JsonNode>> readByEpoch(Path runDir, List<String> problems) {
+        Map<Integer, Map<String, JsonNode>> byEpoch = new TreeMap<>();
         problems.addAll(JsonLines.read(runDir.resolve(NAME), (number, node) -> {
             if (!node.path("task_id").isTextual()) return "field \"task_id\" missing or not a string";
+            Map<String, JsonNode> byTask = byEpoch.computeIfAbsent(node.path("epoch").asInt(1), e -> new LinkedHashMap<>());
             byTask.remove(node.get("task_id").asText());
             byTask.put(node.get("task_id").asText(), node);
             return null;
         }));
-        return byTask;
+        return byEpoch;
     }
 
     @Override

@@ -31,4 +31,10 @@ public interface ActionReplay {
 
     /** The observation the benchmark shows the model for each result of one task's replay, in the form the recorded ones have. */
     Function<ExecutionResult, String> observer(String taskId);
+
+    /**
+     * The observer of the task's attempt of {@code epoch} (from 1), for a benchmark whose observations name the attempt's
+     * files (a later epoch's are in artifacts/TASK/epoch-N/); by default the same for every epoch.
+     */
+    default Function<ExecutionResult, String> observer(String taskId, int epoch) { return observer(taskId); }
 }

@@ -101,19 +101,25 @@ public final class EvalRunner {
         if (settings.limit() != null) tasks = tasks.subList(0, Math.min(settings.limit(), tasks.size()));
         checkUniqueIds(tasks);
         Set<String> settledKeys = settled(dir.path(), evaluation);
+        // an evaluation with epochs of its own (a replay: the recorded run's) has them whatever --epochs says
+        int epochs = evaluation.epochs() > 0 ? evaluation.epochs() : settings.epochs();
+        if (evaluation.epochs() > 0 && settings.epochs() > 1 && settings.epochs() != epochs) {
+            settings.err().println("note: --epochs " + settings.epochs() + " is left aside: this " + mode.name().toLowerCase(java.util.Locale.ROOT)
+                    + " has " + epochs + " epoch(s) of its own");
+        }
         // epoch by epoch, so that an interrupted run has its first epochs whole
         List<Attempt<T>> todo = new ArrayList<>();
-        for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+        for (int epoch = 1; epoch <= epochs; epoch++) {
             for (T task : tasks) {
                 if (!settledKeys.contains(attemptKey(task.id(), epoch))) todo.add(new Attempt<>(task, epoch));
             }
         }
-        int attemptsInAll = tasks.size() * settings.epochs();
-        String unit = settings.epochs() > 1 ? " attempt(s)" : " task(s)";
+        int attemptsInAll = tasks.size() * epochs;
+        String unit = epochs > 1 ? " attempt(s)" : " task(s)";
         if (settings.resume()) {
             // with one epoch an attempt is a task, and the message says so as it always has
             settings.err().println("resuming " + dir.path() + ": " + (attemptsInAll - todo.size()) + unit + " done, " + todo.size() + " to go"
-                    + (settings.epochs() > 1 ? " (" + tasks.size() + " tasks x " + settings.epochs() + " epochs)" : ""));
+                    + (epochs > 1 ? " (" + tasks.size() + " tasks x " + epochs + " epochs)" : ""));
         }
         RunRecord record = new RunRecord(benchmark.name(), mode, Instant.now(), settings.commandLine(), settings.evalboxVersion(),
                 settings.evalboxCommit());

@@ -24,6 +24,12 @@ public interface Evaluation<T extends EvalTask, A> extends AutoCloseable {
     /** Attempts one task. Model errors are part of the attempt (recorded, scored as failures), not exceptions. */
     A attempt(T task, TaskContext context);
 
+    /**
+     * How many epochs the evaluation has of itself, or 0 (the default) to attempt each task as many times as
+     * {@code --epochs} says. A replay has the recorded run's epochs, so that it replays every attempt.
+     */
+    default int epochs() { return 0; }
+
     /** Scores an attempt: one row, or one per sample. */
     List<ResultRow> score(T task, A attempt, TaskContext context);
 

@@ -49,6 +49,11 @@ public final class TaskContext {
      * {@code artifacts/<task id>/epoch-<n>/} for the attempts of later epochs (created by whoever writes first).
      */
     public Path artifacts() {
+        return artifactsOf(runDir, taskId, epoch);
+    }
+
+    /** The folder {@link #artifacts()} names for attempt {@code epoch} of a task, for whoever reads a run back (its report). */
+    public static Path artifactsOf(Path runDir, String taskId, int epoch) {
         Path task = runDir.resolve("artifacts").resolve(taskId);
         return epoch <= 1 ? task : task.resolve("epoch-" + epoch);
     }

@@ -21,7 +21,8 @@ import java.util.Optional;
 /**
  * Action replay: each task's recorded code run again, turn by turn, in a fresh sandbox that holds the
  * task's inputs as the run had them ({@link Benchmark#prepareSandbox}), each new observation compared
- * with the recorded one. A task passes when every observation is reproduced.
+ * with the recorded one. A task passes when every observation is reproduced. A run with epochs is replayed
+ * attempt by attempt, each (task, epoch) with its own recorded code, its row carrying its epoch.
  */
 final class ActionReplayEvaluation implements Evaluation<ReplayTask, ActionReplayer.TaskReplay> {
     private final RecordedRun recorded;
@@ -54,16 +55,23 @@ final class ActionReplayEvaluation implements Evaluation<ReplayTask, ActionRepla
     public Optional<SandboxUse> sandboxes() { return Optional.of(new SandboxUse(sandbox, 1)); }
 
     @Override
+    public int epochs() { return recorded.epochs(); }
+
+    /** The attempt's code run again; null when the run has no attempt of this task in this epoch (no sandbox is started). */
+    @Override
     public ActionReplayer.TaskReplay attempt(ReplayTask task, TaskContext context) {
+        ArrayNode messages = recorded.conversation(task.id(), context.epoch()).orElse(null);
+        if (messages == null) return null;
         try (Sandbox box = context.sandbox()) {
             List<String> notes = benchmark.prepareSandbox(run, task.id(), box);
-            List<ActionReplay.Action> actions = how.actions(task.id(), task.messages(), recorded.events().getOrDefault(task.id(), List.of()));
-            return ActionReplayer.replay(task.id(), actions, how.observer(task.id()), box, sandbox.timeout(), notes);
+            List<ActionReplay.Action> actions = how.actions(task.id(), messages, recorded.events(task.id(), context.epoch()));
+            return ActionReplayer.replay(task.id(), actions, how.observer(task.id(), context.epoch()), box, sandbox.timeout(), notes);
         }
     }
 
     @Override
     public List<ResultRow> score(ReplayTask task, ActionReplayer.TaskReplay replay, TaskContext context) {
+        if (replay == null) return List.of();
         boolean same = replay.firstDivergence().isEmpty();
         String reason = replay.firstDivergence().map(t -> "turn " + t.turn() + " diverges: " + t.firstDifference())
                 .orElse("all " + replay.turns().size() + " observations reproduced");
@@ -82,7 +90,9 @@ final class ActionReplayEvaluation implements Evaluation<ReplayTask, ActionRepla
     public Metrics metrics(List<ReplayTask> selected, List<JsonNode> rows) {
         long reproduced = rows.stream().filter(r -> r.path("passed").asBoolean()).count();
         ObjectNode values = RunDirectory.object().put("tasks", rows.size()).put("reproduced", reproduced);
-        return new Metrics(values, "reproduced", List.of(reproduced + " of " + rows.size() + " tasks reproduced every observation"));
+        boolean epochs = rows.stream().anyMatch(r -> r.path("epoch").asInt(1) > 1);
+        return new Metrics(values, "reproduced", List.of(reproduced + " of " + rows.size() + (epochs ? " attempts" : " tasks")
+                + " reproduced every observation"));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.evalbox.unittests.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evalbox.agentloop.model.ChatMessage;
 import dev.evalbox.unittests.RunDirectory;
@@ -13,11 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Observation replay: each task's recorded conversation and verdict, rebuilt with no model and no sandbox.
+ * Observation replay: each attempt's recorded conversation and verdict, rebuilt with no model and no sandbox.
  * A row carries the recorded verdict (a pass or fail, or a score) and the conversation's turns, final
- * message and messages; a task the run did not grade has none.
+ * message and messages; a task the run did not grade has none. A run with epochs is replayed epoch by epoch
+ * (the replay has as many epochs as the run), each row with its epoch, so that pass@k and pass^k come out as
+ * the run's. An attempt the run did not record (a run stopped within an epoch) gives no row.
  */
-final class ObservationReplayEvaluation implements Evaluation<ReplayTask, ReplayTask> {
+final class ObservationReplayEvaluation implements Evaluation<ReplayTask, ArrayNode> {
     private final RecordedRun recorded;
     private final List<ReplayTask> tasks;
 
@@ -30,30 +33,37 @@ final class ObservationReplayEvaluation implements Evaluation<ReplayTask, Replay
     public List<ReplayTask> tasks() { return tasks; }
 
     @Override
-    public ReplayTask attempt(ReplayTask task, TaskContext context) {
+    public int epochs() { return recorded.epochs(); }
+
+    /** The attempt's recorded conversation; null when the run has no attempt of this task in this epoch. */
+    @Override
+    public ArrayNode attempt(ReplayTask task, TaskContext context) {
+        ArrayNode messages = recorded.conversation(task.id(), context.epoch()).orElse(null);
+        if (messages == null) return null;
         // the rebuilt conversation is this run's record too, so that a replay reports and replays as any run does
         List<ChatMessage> conversation = new ArrayList<>();
-        task.messages().forEach(m -> conversation.add(new ChatMessage(m.path("role").asText(), m.path("content").asText(), List.of())));
+        messages.forEach(m -> conversation.add(new ChatMessage(m.path("role").asText(), m.path("content").asText(), List.of())));
         context.trajectory().writeRecorded(task.id(), recorded.benchmark().map(b -> b.name()).orElse("replay"), "replay:" + recorded.source(),
-                conversation, "replayed", turns(task), finalMessage(task));
-        return task;
+                conversation, "replayed", turns(messages), finalMessage(messages));
+        return messages;
     }
 
-    private static int turns(ReplayTask task) {
+    private static int turns(ArrayNode messages) {
         int turns = 0;
-        for (JsonNode m : task.messages()) if ("assistant".equals(m.path("role").asText())) turns++;
+        for (JsonNode m : messages) if ("assistant".equals(m.path("role").asText())) turns++;
         return turns;
     }
 
-    private static String finalMessage(ReplayTask task) {
-        return task.messages().isEmpty() ? "" : task.messages().get(task.messages().size() - 1).path("content").asText();
+    private static String finalMessage(ArrayNode messages) {
+        return messages.isEmpty() ? "" : messages.get(messages.size() - 1).path("content").asText();
     }
 
     @Override
-    public List<ResultRow> score(ReplayTask task, ReplayTask attempt, TaskContext context) {
-        ObjectNode fields = RunDirectory.object().put("turns", turns(task)).put("final_answer", finalMessage(task));
-        fields.set("messages", task.messages());
-        JsonNode verdict = recorded.verdicts().get(task.id());
+    public List<ResultRow> score(ReplayTask task, ArrayNode messages, TaskContext context) {
+        if (messages == null) return List.of();
+        ObjectNode fields = RunDirectory.object().put("turns", turns(messages)).put("final_answer", finalMessage(messages));
+        fields.set("messages", messages);
+        JsonNode verdict = recorded.verdict(task.id(), context.epoch()).orElse(null);
         if (verdict != null && verdict.path("score").isNumber() && !verdict.path("passed").isBoolean()) {
             return List.of(ResultRow.scored(task.id(), verdict.path("score").asDouble(), verdict.path("reason").asText(""), fields));
         }

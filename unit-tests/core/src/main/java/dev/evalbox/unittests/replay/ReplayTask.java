@@ -1,25 +1,24 @@
 package dev.evalbox.unittests.replay;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.evalbox.unittests.eval.EvalTask;
 import dev.evalbox.unittests.eval.UserException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A recorded task to replay: its id and its recorded conversation. */
-record ReplayTask(String id, ArrayNode messages) implements EvalTask {
+/** A recorded task to replay, by its id: each of its attempts (one per epoch) is looked up in the recorded run. */
+record ReplayTask(String id) implements EvalTask {
 
     /** The recorded run's tasks, or only those named (in the order named); an unknown name is the user's error. */
     static List<ReplayTask> of(RecordedRun recorded, List<String> only) {
         List<ReplayTask> tasks = new ArrayList<>();
+        List<String> known = recorded.taskIds();
         if (only.isEmpty()) {
-            recorded.byTask().forEach((id, messages) -> tasks.add(new ReplayTask(id, messages)));
+            known.forEach(id -> tasks.add(new ReplayTask(id)));
             return tasks;
         }
         for (String id : only) {
-            ArrayNode messages = recorded.byTask().get(id);
-            if (messages == null) throw new UserException("--tasks " + id + ": " + recorded.source() + " has no such task");
-            tasks.add(new ReplayTask(id, messages));
+            if (!known.contains(id)) throw new UserException("--tasks " + id + ": " + recorded.source() + " has no such task");
+            tasks.add(new ReplayTask(id));
         }
         return tasks;
     }

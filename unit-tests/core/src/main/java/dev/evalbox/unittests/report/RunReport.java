@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evalbox.agentloop.trajectory.JsonLines;
 import dev.evalbox.unittests.eval.Benchmarks;
+import dev.evalbox.unittests.eval.TaskContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -60,8 +61,9 @@ public final class RunReport {
         boolean perSample = results.values().stream().map(row -> row.path("task_id").asText() + "/" + row.path("epoch").asInt(1)).distinct().count()
                 < results.size();
         boolean epochs = results.values().stream().anyMatch(row -> row.path("epoch").asInt(1) > 1);
-        Map<String, JsonNode> conversations = attemptLines(runDir.resolve("pybench_trajectory.jsonl"));
-        Map<String, JsonNode> traces = jsonLines(runDir.resolve("traces.jsonl"), "task_id");
+        // by attempt ("ID", "ID epoch N"): with --epochs each row shows its own attempt's conversation, trace, figures and files
+        Map<String, JsonNode> conversations = attemptLines(runDir.resolve("pybench_trajectory.jsonl"), "index");
+        Map<String, JsonNode> traces = attemptLines(runDir.resolve("traces.jsonl"), "task_id");
         Map<String, Map<Integer, List<String>>> figures = figures(runDir.resolve("trajectories.jsonl"));
 
         Map<String, int[]> byCategory = new TreeMap<>();
@@ -114,9 +116,10 @@ public final class RunReport {
             html.append("<div class=\"body\"><p class=\"outcome\">unit test: <b>").append(Html.escape(row.path("verdict").asText(pass ? "Pass" : "-")))
                     .append("</b> ").append(Html.escape(row.path("reason").asText())).append(" · stop: ")
                     .append(Html.escape(row.path("stop_reason").asText("-"))).append("</p>\n");
-            JsonNode conversation = conversations.get(attemptKey(task, row.path("epoch").asInt(1)));
-            if (conversation != null) conversation(html, conversation.path("messages"), figures.getOrDefault(task, Map.of()));
-            JsonNode trace = traces.get(task);
+            int epoch = row.path("epoch").asInt(1);
+            JsonNode conversation = conversations.get(attemptKey(task, epoch));
+            if (conversation != null) conversation(html, conversation.path("messages"), figures.getOrDefault(attemptKey(task, epoch), Map.of()));
+            JsonNode trace = traces.get(attemptKey(task, epoch));
             if (trace != null) {
                 html.append("<div class=\"msg assistant\"><div class=\"role\">ReAct trace</div><pre class=\"text\">")
                         .append(Html.escape(trace.path("trace").asText())).append("</pre></div>\n");
@@ -125,7 +128,7 @@ public final class RunReport {
                             .append(Html.escape(row.get("judge_reply").asText())).append("</p>\n");
                 }
             }
-            artifacts(html, task);
+            artifacts(html, task, epoch);
             html.append("</div></details>\n");
         }
         html.append("</div>\n").append(OPEN_HASH).append("</body></html>\n");
@@ -140,8 +143,8 @@ public final class RunReport {
             + "</script>\n";
 
     /** Tasks in numeric order where their ids are numbers (PyBench's are), else by name. */
-    public static Map<String, JsonNode> sortedByTask(Map<String, JsonNode> rows) {
-        Map<String, JsonNode> sorted = new java.util.TreeMap<>((a, b) -> {
+    public static <T> Map<String, T> sortedByTask(Map<String, T> rows) {
+        Map<String, T> sorted = new java.util.TreeMap<>((a, b) -> {
             boolean na = a.matches("\\d+");
             boolean nb = b.matches("\\d+");
             if (na && nb) return Long.compare(Long.parseLong(a), Long.parseLong(b));
@@ -187,12 +190,13 @@ public final class RunReport {
         }
     }
 
-    private void artifacts(StringBuilder html, String task) throws IOException {
-        Path dir = runDir.resolve("artifacts").resolve(task);
+    /** The files of one attempt: artifacts/TASK/ for epoch 1 (without the later epochs' folders in it), artifacts/TASK/epoch-N/ after. */
+    private void artifacts(StringBuilder html, String task, int epoch) throws IOException {
+        Path dir = TaskContext.artifactsOf(runDir, task, epoch);
         if (!Files.isDirectory(dir)) return;
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
-            files = walk.filter(Files::isRegularFile).sorted().toList();
+            files = walk.filter(Files::isRegularFile).filter(f -> epoch > 1 || !inLaterEpoch(dir.relativize(f))).sorted().toList();
         }
         if (files.isEmpty()) return;
         html.append("<div class=\"artifacts\"><div class=\"role\">files written to output/</div>");
@@ -244,12 +248,19 @@ public final class RunReport {
         return epoch > 1 ? task + " epoch " + epoch : task;
     }
 
-    /** pybench_trajectory.jsonl's lines by attempt (a line of epoch 2 or later says its epoch). */
-    private static Map<String, JsonNode> attemptLines(Path file) {
+    private static final Pattern LATER_EPOCH = Pattern.compile("epoch-\\d+");
+
+    /** Whether a path under a task's folder is in a later epoch's folder (epoch-N/), not epoch 1's own. */
+    private static boolean inLaterEpoch(Path relative) {
+        return relative.getNameCount() > 1 && LATER_EPOCH.matcher(relative.getName(0).toString()).matches();
+    }
+
+    /** A JSON Lines file's lines (pybench_trajectory.jsonl, traces.jsonl) by attempt of the task in {@code key} (a line of epoch 2 or later says its epoch). */
+    private static Map<String, JsonNode> attemptLines(Path file, String key) {
         Map<String, JsonNode> byKey = new LinkedHashMap<>();
         if (!Files.isRegularFile(file)) return byKey;
         JsonLines.read(file, (number, node) -> {
-            byKey.put(attemptKey(node.path("index").asText(), node.path("epoch").asInt(1)), node);
+            byKey.put(attemptKey(node.path(key).asText(), node.path("epoch").asInt(1)), node);
             return null;
         });
         return byKey;
@@ -277,11 +288,12 @@ public final class RunReport {
             } catch (IOException e) {
                 continue;
             }
-            if (event.path("type").asText().equals("task_started")) figures.remove(event.path("task_id").asText());
+            String attempt = attemptKey(event.path("task_id").asText(), event.path("epoch").asInt(1));
+            if (event.path("type").asText().equals("task_started")) figures.remove(attempt);
             for (JsonNode output : event.path("outputs")) {
                 String png = output.path("data").path("image/png").asText("");
                 if (!png.isEmpty() && png.length() < MAX_INLINE_IMAGE) {
-                    figures.computeIfAbsent(event.path("task_id").asText(), t -> new TreeMap<>())
+                    figures.computeIfAbsent(attempt, t -> new TreeMap<>())
                             .computeIfAbsent(event.path("turn").asInt(), t -> new ArrayList<>()).add(png.replaceAll("\\s", ""));
                 }
             }

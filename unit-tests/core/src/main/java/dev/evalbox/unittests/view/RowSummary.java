@@ -8,7 +8,7 @@ import java.util.List;
  * whole row stays on disk at {@code offset}, read back when a task page asks for it.
  */
 public record RowSummary(String taskId, int sample, String status, String category, String difficulty, String reason,
-                         String answer, Double score, Integer turns, long offset, int length) {
+                         String answer, Double score, Integer turns, long offset, int length, int epoch) {
     static final int SNIPPET = 240;
     private static final List<String> ANSWER_FIELDS = List.of("final_answer", "answer", "completion");
 
@@ -23,7 +23,7 @@ public record RowSummary(String taskId, int sample, String status, String catego
         return new RowSummary(row.path("task_id").asText(), row.path("sample").asInt(0), status(row), category(row),
                 text(row, "difficulty"), snippet(row.path("reason").isTextual() ? row.get("reason").asText() : null), snippet(answer),
                 row.path("score").isNumber() ? row.get("score").asDouble() : null,
-                row.path("turns").isInt() ? row.get("turns").asInt() : null, offset, length);
+                row.path("turns").isInt() ? row.get("turns").asInt() : null, offset, length, row.path("epoch").asInt(1));
     }
 
     /**

@@ -213,8 +213,9 @@ public final class RunIndex {
     public List<JsonNode> rowsOf(String taskId) {
         List<RowSummary> spans;
         synchronized (this) {
-            Map<Integer, RowSummary> latest = new LinkedHashMap<>();
-            for (RowSummary row : rows) if (row.taskId().equals(taskId)) latest.put(row.sample(), row);
+            // each attempt's last row: per epoch (--epochs) and sample (HumanEval-V), in the order the run wrote them
+            Map<String, RowSummary> latest = new LinkedHashMap<>();
+            for (RowSummary row : rows) if (row.taskId().equals(taskId)) latest.put(row.epoch() + "/" + row.sample(), row);
             spans = new ArrayList<>(latest.values());
         }
         List<JsonNode> out = new ArrayList<>();

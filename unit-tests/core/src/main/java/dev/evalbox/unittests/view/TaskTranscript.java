@@ -27,6 +27,7 @@ public record TaskTranscript(String taskId, List<JsonNode> rows, List<JsonNode> 
                              Function<String, String> link, String sandboxCommand) {
     private static final Pattern FENCE = Pattern.compile("```([A-Za-z0-9_+-]*)[ \\t]*\\n?(.*?)```", Pattern.DOTALL);
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*[A-Za-z]");
+    private static final Pattern EPOCH_FOLDER = Pattern.compile("^artifacts/[^/]+/epoch-(\\d+)/");
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/=\\s]+");
     // fields shown elsewhere on the page, or the row's bookkeeping
     private static final Set<String> NOT_IN_TABLE = Set.of("task_id", "epoch", "sample", "passed", "score", "reason", "screenshots",
@@ -50,10 +51,13 @@ public record TaskTranscript(String taskId, List<JsonNode> rows, List<JsonNode> 
     private void verdicts(StringBuilder html) {
         html.append("<section class=\"verdicts\"><h3>Verdict</h3>");
         if (rows.isEmpty()) html.append("<p class=\"muted\">no result yet: the task is in flight or was never scored</p>");
+        boolean epochs = rows.stream().anyMatch(r -> r.path("epoch").asInt(1) > 1);
         for (JsonNode row : rows) {
             String status = RowSummary.status(row);
             html.append("<div class=\"verdict\"><span class=\"badge ").append(status).append("\">").append(status).append("</span>");
-            if (rows.size() > 1 || row.path("sample").asInt(0) > 0) html.append(" <span class=\"muted\">sample ").append(row.path("sample").asInt()).append("</span>");
+            // with --epochs a task has a row per attempt: each says its epoch (and its sample where HumanEval-V has several)
+            if (epochs) html.append(" <span class=\"muted epoch\">epoch ").append(row.path("epoch").asInt(1)).append("</span>");
+            if ((rows.size() > 1 && !epochs) || row.path("sample").asInt(0) > 0) html.append(" <span class=\"muted\">sample ").append(row.path("sample").asInt()).append("</span>");
             if (row.path("score").isNumber()) html.append(" <b class=\"score\">score ").append(Html.escape(row.get("score").asText())).append("</b>");
             String reason = row.path("reason").asText("");
             if (!reason.isBlank()) html.append("<pre class=\"reason\">").append(Html.escape(ANSI.matcher(reason).replaceAll(""))).append("</pre>");
@@ -89,8 +93,16 @@ public record TaskTranscript(String taskId, List<JsonNode> rows, List<JsonNode> 
                 if (row.path("completion").isTextual()) message(html, "answer", row.get("completion").asText(), null);
             }
         }
+        // with --epochs the events of every attempt are here, epoch after epoch (two epochs of a task never run at once):
+        // each attempt starts under its own heading
+        boolean epochs = events.stream().anyMatch(e -> e.path("epoch").asInt(1) > 1);
+        int shownEpoch = 0;
         for (JsonNode event : events) {
             String type = event.path("type").asText();
+            if (epochs && event.path("epoch").asInt(1) != shownEpoch) {
+                shownEpoch = event.path("epoch").asInt(1);
+                html.append("<h4 class=\"epoch\" id=\"epoch-").append(shownEpoch).append("\">epoch ").append(shownEpoch).append("</h4>");
+            }
             switch (type) {
                 case "task_started" -> {
                     for (JsonNode message : event.path("opening")) {
@@ -221,9 +233,13 @@ public record TaskTranscript(String taskId, List<JsonNode> rows, List<JsonNode> 
 
     /** Pages the model wrote (ArtifactsBench's page.html), each in a sandboxed frame: its scripts run, without the viewer's origin. */
     private void pages(StringBuilder html) {
+        boolean epochs = files.stream().anyMatch(f -> f.path().endsWith("page.html") && EPOCH_FOLDER.matcher(f.path()).find());
         for (TaskFile file : files) {
             if (!file.path().endsWith("page.html")) continue;
-            html.append("<section class=\"page\"><h3>The model's page</h3><iframe class=\"model-page\" sandbox=\"allow-scripts\" title=\"the model's page\" src=\"")
+            // a later epoch's page is in artifacts/TASK/epoch-N/: each page says whose attempt it is
+            Matcher folder = EPOCH_FOLDER.matcher(file.path());
+            String epoch = !epochs ? "" : " · epoch " + (folder.find() ? folder.group(1) : "1");
+            html.append("<section class=\"page\"><h3>The model's page").append(epoch).append("</h3><iframe class=\"model-page\" sandbox=\"allow-scripts\" title=\"the model's page\" src=\"")
                     .append(Html.escape(link.apply(file.path()))).append("\"></iframe></section>");
         }
     }

@@ -14,13 +14,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
  * `evalbox view bundle`: the viewer's pages as a static site, the same page and script with the data
- * written as scripts (data/...) and the runs' artifacts and images copied (files/KEY/...), so that it
- * opens from file:// and from any static host. Symbolic links in a run are not followed.
+ * written as scripts (data/...), the compare pages of every two runs of one benchmark included, and the
+ * runs' artifacts and images copied (files/KEY/...), so that it opens from file:// and from any static host. Symbolic links in a run are not followed.
  */
 public final class ViewBundle {
     /** What was written. */
@@ -48,6 +49,15 @@ public final class ViewBundle {
                     tasks++;
                 }
                 for (String dir : List.of("artifacts", "images")) files += copy(run.getValue().dir(), dir, site.resolve("files").resolve(key));
+            }
+            // the compare pages the runs page offers: every two runs of one benchmark, either way round
+            for (Map.Entry<String, RunIndex> a : runs.entrySet()) {
+                for (Map.Entry<String, RunIndex> b : runs.entrySet()) {
+                    if (a.getKey().equals(b.getKey())
+                            || !Objects.equals(a.getValue().header().benchmark(), b.getValue().header().benchmark())) continue;
+                    ObjectNode compared = data.compare(a.getKey(), b.getKey());
+                    if (compared != null) write(site, "data/compare/" + a.getKey() + "/" + b.getKey() + ".js", compared);
+                }
             }
             return new Written(site, runs.size(), tasks, files);
         } catch (IOException e) {

@@ -126,6 +126,8 @@ class ViewRealRunsTest {
             assertTrue(table.toLowerCase().contains(title.toLowerCase().split(" ")[0]), title + " in " + table);
         }
         assertTrue(page.locator("#runs .badge.finished").count() >= 4);
+        assertTrue(java.util.regex.Pattern.compile("\\[-?[0-9.]+, -?[0-9.]+\\]").matcher(table).find(),
+                "the headline metrics carry their 95% intervals from the run's uncertainty: " + table);
     }
 
     @Test

@@ -108,20 +108,31 @@ public final class ViewData {
             if (scored > 0) summary.put("mean_score", scoreSum / scored);
         }
         summary.set("metrics", headline(run.path("metrics")));
-        // the statistics work will add intervals next to each metric; the page shows "interval" when a metric has one
         return summary;
     }
 
-    /** The run's headline metrics as name: number (a {passed, total, percent} breakdown by its percent). */
+    /**
+     * The run's headline metrics as name: number (a {passed, total, percent} breakdown by its percent), or
+     * {value, interval: [low, high]} where the run's {@code uncertainty} gives the metric its 95% interval.
+     */
     static ObjectNode headline(JsonNode metrics) {
         ObjectNode out = JSON.createObjectNode();
+        JsonNode uncertainty = metrics.path("uncertainty").path("metrics");
         metrics.fields().forEachRemaining(entry -> {
             JsonNode value = entry.getValue();
-            if (value.isNumber()) out.set(entry.getKey(), value);
-            else if (value.path("percent").isNumber()) out.set(entry.getKey(), value.get("percent"));
+            String pointer = "/" + entry.getKey().replace("~", "~0").replace("/", "~1");
+            if (value.isNumber()) out.set(entry.getKey(), withInterval(value, uncertainty.path(pointer)));
+            else if (value.path("percent").isNumber()) out.set(entry.getKey(), withInterval(value.get("percent"), uncertainty.path(pointer + "/percent")));
             else if (value.path("value").isNumber()) out.set(entry.getKey(), value);
         });
         return out;
+    }
+
+    private static JsonNode withInterval(JsonNode value, JsonNode estimate) {
+        if (!estimate.path("ci_low").isNumber() || !estimate.path("ci_high").isNumber()) return value;
+        ObjectNode shown = JSON.createObjectNode().set("value", value);
+        shown.putArray("interval").add(estimate.get("ci_low")).add(estimate.get("ci_high"));
+        return shown;
     }
 
     /**

@@ -68,18 +68,21 @@ public final class HumanEvalVGrader {
             if _h is None:
                 _h = _evalbox_harness = _sp.Popen([_sys.executable, '-c', _src, '--serve'], stdin=_sp.PIPE, stdout=_sp.PIPE, text=True)
             _lines = []
+            _done = False
             try:
                 _h.stdin.write(_batch + '\\n')
                 _h.stdin.flush()
                 for _line in _h.stdout:
                     if _line == 'done\\n':
+                        _done = True
                         break
                     _lines.append(_line)
-            except BaseException:
-                _h.kill()
-                raise
             finally:
-                _ns['sweep'](keep={_h.pid})
+                if not _done:
+                    # the harness's output can end before its children are handed to this process: wait for its end
+                    _h.kill()
+                    _h.wait()
+                _ns['sweep'](keep={_h.pid} if _done else set())
             _text = ''.join(_lines)
             _os.makedirs('.evalbox', exist_ok=True)
             with open('.evalbox/verdicts.jsonl', 'w', encoding='utf-8') as _out:

@@ -231,7 +231,8 @@ public final class ViewData {
     /**
      * Two runs of one benchmark compared as {@code evalbox compare} compares them (the same numbers and
      * fields, {@link PairComparison#json()}), with both runs' titles and, for each flipped task, its number
-     * in each run, so that the page opens the two transcripts side by side. Null for an unknown run.
+     * in each run, so that the page opens the two transcripts side by side, and its attempts in each run
+     * ({@code attempts}: [A's, B's], each [{epoch, passed}]). Null for an unknown run.
      */
     public ObjectNode compare(String keyA, String keyB) {
         RunIndex a = folder.run(keyA);
@@ -251,8 +252,18 @@ public final class ViewData {
         ObjectNode pair = comparison.pairs().get(0).json();
         out.set("pair", pair);
         ObjectNode numbers = out.putObject("numbers");
+        // with --epochs, each flipped task's attempts in each run: the page links each to its own epoch in the transcripts
+        ObjectNode attempts = out.putObject("attempts");
+        PairComparison compared = comparison.pairs().get(0);
         for (JsonNode task : pair.path("flipped")) {
-            numbers.putArray(task.asText()).add(a.taskNumber(task.asText())).add(b.taskNumber(task.asText()));
+            String id = task.asText();
+            numbers.putArray(id).add(a.taskNumber(id)).add(b.taskNumber(id));
+            ArrayNode sides = attempts.putArray(id);
+            for (var run : List.of(compared.a(), compared.b())) {
+                ArrayNode list = sides.addArray();
+                run.attemptsOf(id).stream().filter(t -> t.sample() == 0)
+                        .forEach(t -> list.addObject().put("epoch", t.epoch()).put("passed", t.passed()));
+            }
         }
         return out;
     }

@@ -392,14 +392,29 @@
         })));
         app.appendChild(el('h2', {text: 'Tasks that flipped (' + p.flipped.length + ')'}));
         app.appendChild(el('ul', {id: 'flipped'}, p.flipped.map(function (task, i) {
-          return el('li', {}, [el('a', {href: '#/compare/' + a + '/' + b + '/task/' + i, text: task})]);
+          var href = '#/compare/' + a + '/' + b + '/task/' + i;
+          var item = [el('a', {'class': 'task', href: href, text: task})];
+          // with --epochs: every attempt of the task in each run, each opening the two transcripts at its epoch
+          var sides = (c.attempts || {})[task] || [[], []];
+          var epochs = sides.some(function (list) { return list.some(function (t) { return t.epoch > 1; }); });
+          if (epochs) {
+            ['a', 'b'].forEach(function (side, s) {
+              var links = [' · ' + side.toUpperCase() + ':'];
+              sides[s].forEach(function (t) {
+                links.push(' ', el('a', {'class': 'attempt ' + (t.passed ? 'pass' : 'fail'), 'data-epoch': String(t.epoch),
+                  href: href + '/' + side + '/' + t.epoch, text: 'epoch ' + t.epoch + (t.passed ? ' ✓' : ' ✗')}));
+              });
+              item.push(el('span', {'class': 'attempts ' + side}, links));
+            });
+          }
+          return el('li', {}, item);
         })));
       }
       measured('evalbox-compare', start);
     }, function (e) { if (gen === generation) fail(e); });
   }
 
-  function compareTask(a, b, index) {
+  function compareTask(a, b, index, side, epoch) {
     var gen = generation;
     var start = performance.now();
     load('data/compare/' + a + '/' + b + '.js').then(function (c) {
@@ -418,6 +433,9 @@
           column.appendChild(body);
           return column;
         })));
+        // an attempt's link: that run's events of that epoch, in view and marked
+        var heading = side && document.querySelector('#transcript-' + side + ' #epoch-' + epoch);
+        if (heading) { heading.classList.add('target'); heading.scrollIntoView(); }
         measured('evalbox-compare-task', start);
       });
     }).catch(function (e) { if (gen === generation) fail(e); });
@@ -438,7 +456,8 @@
     // run keys are short hex names the server made; anything else is not looked up at all
     if (parts[1] && !/^[0-9a-f]{1,64}$/.test(parts[1])) parts = [];
     if (parts[0] === 'compare' && !/^[0-9a-f]{1,64}$/.test(parts[2] || '')) parts = [];
-    if (parts[0] === 'compare' && parts[1] && parts[2] && parts[3] === 'task' && /^\d+$/.test(parts[4] || '')) compareTask(parts[1], parts[2], Number(parts[4]));
+    if (parts[0] === 'compare' && parts[1] && parts[2] && parts[3] === 'task' && /^\d+$/.test(parts[4] || '')) compareTask(parts[1], parts[2], Number(parts[4]),
+      /^[ab]$/.test(parts[5] || '') && /^\d+$/.test(parts[6] || '') ? parts[5] : null, Number(parts[6]));
     else if (parts[0] === 'run' && parts[1] && parts[2] === 'task' && /^\d+$/.test(parts[3] || '')) taskPage(parts[1], Number(parts[3]));
     else if (parts[0] === 'run' && parts[1]) runPage(parts[1]);
     else if (parts[0] === 'compare' && parts[1] && parts[2]) comparePage(parts[1], parts[2]);

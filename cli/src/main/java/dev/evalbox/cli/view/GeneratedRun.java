@@ -78,7 +78,7 @@ public final class GeneratedRun {
                             line(events, tagged.apply(event("observation", id, time)).put("turn", turn).put("role", "user").put("content", "count 100\nmean 4.2"));
                         }
                         ObjectNode finished = tagged.apply(event("task_finished", id, time)).put("stop_reason", "no_code").put("turns", turns)
-                                .put("final_answer", "Finished: the mean of table " + t + " is 4.2");
+                                .put("final_answer", "Finished: the mean of table " + t + " is 4.2" + (epoch > 1 ? " (epoch " + epoch + ")" : ""));
                         finished.putObject("usage").put("prompt_tokens", 400 * turns).put("completion_tokens", 60 * turns);
                         line(events, finished);
                         ObjectNode row = JSON.createObjectNode().put("task_id", id).put("epoch", epoch).put("sample", 0);

@@ -127,7 +127,7 @@ public final class ViewData {
     /**
      * The script of one run (data/run/KEY.js): its summary, and its results.jsonl lines from line
      * {@code from} on (all with 0) as arrays [task number, id, sample, status, category, difficulty,
-     * reason, answer, score, turns]; null for an unknown key. The rows are streamed into the bytes,
+     * reason, answer, score, turns, epoch]: with --epochs a line per attempt; null for an unknown key. The rows are streamed into the bytes,
      * not built as a tree first: a run of 20,000 tasks is a 2 MB answer.
      */
     public byte[] runScript(String name, String key, int from) {
@@ -185,9 +185,10 @@ public final class ViewData {
                 json.writeString(row.category());
                 json.writeString(row.difficulty());
                 json.writeString(row.reason());
-                json.writeString(row.answer() != null ? row.answer() : index.finalAnswer(row.taskId()));
+                json.writeString(row.answer() != null ? row.answer() : index.finalAnswer(row.taskId(), row.epoch()));
                 if (row.score() == null) json.writeNull(); else json.writeNumber(row.score());
                 if (row.turns() == null) json.writeNull(); else json.writeNumber(row.turns());
+                json.writeNumber(row.epoch());
                 json.writeEndArray();
             }
             json.writeEndArray();

@@ -24,6 +24,9 @@ final class BenchViewCommand implements Callable<Integer> {
     @Option(names = "--turns", paramLabel = "N", description = "Turns per task. Default: ${DEFAULT-VALUE}.")
     int turns = 5;
 
+    @Option(names = "--epochs", paramLabel = "N", description = "Attempts per task (a run made with --epochs: a line per attempt). Default: ${DEFAULT-VALUE}.")
+    int epochs = 1;
+
     @Option(names = "--rounds", paramLabel = "N", description = "Browser rounds (the first is cold). Default: ${DEFAULT-VALUE}.")
     int rounds = 3;
 
@@ -36,9 +39,9 @@ final class BenchViewCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.isExecutable(chromium)) throw new UserException(chromium + " is missing: scripts/setup.sh chromium installs it");
-        if (tasks < 1 || turns < 1 || rounds < 1) throw new UserException("--tasks, --turns and --rounds must be at least 1");
+        if (tasks < 1 || turns < 1 || rounds < 1 || epochs < 1) throw new UserException("--tasks, --turns, --rounds and --epochs must be at least 1");
         try (ScratchDirectory scratch = ScratchDirectory.create("evalbox-bench-view")) {
-            BenchReport report = new ViewBenchmark(new ViewBenchmark.Settings(scratch.path(), tasks, turns, rounds, chromium), output.progress()).run();
+            BenchReport report = new ViewBenchmark(new ViewBenchmark.Settings(scratch.path(), tasks, turns, rounds, chromium, epochs), output.progress()).run();
             return output.print(report);
         }
     }

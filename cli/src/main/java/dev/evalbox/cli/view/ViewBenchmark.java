@@ -32,7 +32,10 @@ public final class ViewBenchmark {
     private static final Pattern URL = Pattern.compile("evalbox view: (http://\\S+)");
     private static final double GOAL_MS = 1000;
 
-    public record Settings(Path dir, int tasks, int turns, int rounds, Path chromium) { }
+    /** @param epochs attempts per task (--epochs): the run page then lists tasks x epochs lines and is filtered by epoch too */
+    public record Settings(Path dir, int tasks, int turns, int rounds, Path chromium, int epochs) {
+        public Settings(Path dir, int tasks, int turns, int rounds, Path chromium) { this(dir, tasks, turns, rounds, chromium, 1); }
+    }
 
     private final Settings settings;
     private final Consumer<String> log;
@@ -46,8 +49,8 @@ public final class ViewBenchmark {
         Path runs = settings.dir().resolve("runs");
         Path runDir = runs.resolve("generated-" + settings.tasks());
         long t0 = System.nanoTime();
-        GeneratedRun.write(runDir, settings.tasks(), settings.turns());
-        log.accept("generated " + settings.tasks() + " tasks in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        GeneratedRun.write(runDir, settings.tasks(), settings.turns(), settings.epochs());
+        log.accept("generated " + settings.tasks() + " tasks x " + settings.epochs() + " epochs in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         long bytes = Files.size(runDir.resolve("trajectories.jsonl")) + Files.size(runDir.resolve("results.jsonl"));
 
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
@@ -76,6 +79,13 @@ public final class ViewBenchmark {
                         clear(page);
                         page.select("#filter-category", GeneratedRun.CATEGORIES[round % GeneratedRun.CATEGORIES.length]);
                         add(times, "filter", rendered(page, "evalbox-filter", false));
+                        if (settings.epochs() > 1) {
+                            for (String epoch : List.of("2", "")) {
+                                clear(page);
+                                page.select("#filter-epoch", epoch);
+                                add(times, "filter", rendered(page, "evalbox-filter", false));
+                            }
+                        }
                         for (String text : List.of("g1", "g19", "differs")) {
                             clear(page);
                             page.fill("#filter-text", text);
@@ -103,10 +113,11 @@ public final class ViewBenchmark {
             Map<String, Object> context = new LinkedHashMap<>();
             context.put("tasks", settings.tasks());
             context.put("turns", settings.turns());
+            context.put("epochs", settings.epochs());
             context.put("rounds", settings.rounds());
             context.put("browser", settings.chromium().toString());
             context.put("load_average_at_end", loadAverage()); // the machine's load: the times are wall-clock times on it
-            return new BenchReport("view", "evalbox view: " + settings.tasks() + " tasks x " + settings.turns() + " turns with figures, headless Chromium",
+            return new BenchReport("view", "evalbox view: " + settings.tasks() + " tasks x " + settings.turns() + " turns with figures" + (settings.epochs() > 1 ? ", " + settings.epochs() + " epochs" : "") + ", headless Chromium",
                     context, measures, List.of(
                     "Times are the page's own performance.measure, to after the rendered rows are laid out and painted; first renders count from navigation.",
                     "cold: the first round, right after the server started: a fresh JVM reads results.jsonl, while it reads trajectories.jsonl on a thread of its own;",

@@ -1,6 +1,7 @@
 package dev.evalbox.cli.view;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -70,16 +71,73 @@ class ViewerCompareChromiumTest {
             assertTrue(table.contains("both pass" + both) && table.contains("only A passes" + aOnly) && table.contains("only B passes" + bOnly)
                     && table.contains("neither" + neither), table);
             assertTrue(table.contains("McNemar"), table);
-            List<String> shown = page.locator("#flipped li a").allTextContents();
+            List<String> shown = page.locator("#flipped li a.task").allTextContents();
             assertEquals(flipped.stream().sorted().toList(), shown.stream().sorted().toList());
 
-            page.locator("#flipped li a").first().click();
+            assertEquals(0, page.locator("#flipped .attempts").count(), "one attempt per task: no epoch links");
+            page.locator("#flipped li a.task").first().click();
             Browser.rendered(page, "evalbox-compare-task");
             String task = shown.get(0);
             assertTrue(page.textContent("#task-title").contains(task));
             assertTrue(page.textContent("#transcript-a").contains("Task " + task + ":"), "A's transcript of the task");
             assertTrue(page.textContent("#transcript-b").contains("Task " + task + ":"), "B's transcript of the task");
         }
+    }
+
+    @Test
+    void withEpochsEachFlippedTaskLinksToEveryAttemptAtItsEpoch(@TempDir Path dir) throws Exception {
+        ChromiumRequired.check();
+        Path runs = dir.resolve("runs");
+        GeneratedRun.write(runs.resolve("a"), 12, 1, 2);
+        GeneratedRun.write(runs.resolve("b"), 12, 1, 2);
+        // B: task g3 fails both epochs where A passes it, g5 passes both epochs where A fails it
+        Map<String, Boolean> aRows = attemptVerdicts(runs.resolve("a/results.jsonl"));
+        List<String> rowsB = new ArrayList<>();
+        for (String line : Files.readAllLines(runs.resolve("b/results.jsonl"))) {
+            ObjectNode row = (ObjectNode) JSON.readTree(line);
+            String task = row.path("task_id").asText();
+            row.put("passed", task.equals("g3") ? false : task.equals("g5") || row.path("passed").asBoolean());
+            rowsB.add(row.toString());
+        }
+        Files.write(runs.resolve("b/results.jsonl"), rowsB);
+        Map<String, Boolean> bRows = attemptVerdicts(runs.resolve("b/results.jsonl"));
+        // the verdicts of g3 in A (one of A's attempts must pass it for the test to mean anything)
+        assertTrue(aRows.get("g3/1") || aRows.get("g3/2"), "A passes g3 in some epoch: " + aRows);
+
+        try (ViewServer server = ViewServer.start(runs, "127.0.0.1", 0); Browser browser = new Browser()) {
+            String keyA = key(server, "a");
+            String keyB = key(server, "b");
+            Page page = browser.page();
+            page.navigate(server.url() + "#/compare/" + keyA + "/" + keyB);
+            Browser.rendered(page, "evalbox-compare");
+            List<String> shown = page.locator("#flipped li a.task").allTextContents();
+            int g3 = shown.indexOf("g3");
+            assertTrue(g3 >= 0, "g3 flipped: " + shown);
+            var item = page.locator("#flipped li").nth(g3);
+            List<String> expectA = List.of("epoch 1" + (aRows.get("g3/1") ? " ✓" : " ✗"), "epoch 2" + (aRows.get("g3/2") ? " ✓" : " ✗"));
+            assertEquals(expectA, item.locator(".attempts.a a").allTextContents(), "every attempt of A with its own verdict");
+            assertEquals(List.of("epoch 1 ✗", "epoch 2 ✗"), item.locator(".attempts.b a").allTextContents());
+            assertFalse(bRows.get("g3/2"));
+
+            // B's epoch 2: the two transcripts, B's at its epoch 2 events
+            item.locator(".attempts.b a[data-epoch='2']").click();
+            Browser.rendered(page, "evalbox-compare-task");
+            assertTrue(page.url().endsWith("/task/" + g3 + "/b/2"), page.url());
+            assertEquals(1, page.locator("#transcript-b h4.epoch.target").count(), "B's epoch 2 heading is marked");
+            assertEquals("epoch-2", page.locator("#transcript-b h4.epoch.target").getAttribute("id"));
+            assertEquals(0, page.locator("#transcript-a h4.epoch.target").count());
+            assertTrue(page.locator("#transcript-b h4.epoch.target").isVisible());
+        }
+    }
+
+    /** Each attempt's verdict, keyed "TASK/EPOCH". */
+    private static Map<String, Boolean> attemptVerdicts(Path results) throws Exception {
+        Map<String, Boolean> verdicts = new TreeMap<>();
+        for (String line : Files.readAllLines(results)) {
+            JsonNode row = JSON.readTree(line);
+            verdicts.put(row.path("task_id").asText() + "/" + row.path("epoch").asInt(1), row.path("passed").asBoolean());
+        }
+        return verdicts;
     }
 
     private static String key(ViewServer server, String name) {

@@ -29,7 +29,7 @@ public final class Magics {
             new String[] {"%%html", "cell", "show the cell as HTML"},
             new String[] {"%%markdown", "cell", "show the cell as Markdown"},
             new String[] {"%%python", "cell", "run the cell in the notebook's Python sandbox, outputs as a Python kernel shows them"},
-            new String[] {"%sandbox", "line", "open | info | close the notebook's sandbox; open --task ID --run RUN [--turn N] re-creates a task's"},
+            new String[] {"%sandbox", "line", "open | info | close the notebook's sandbox; open --task ID --run RUN [--turn N] [--epoch N] re-creates a task's"},
             new String[] {"%trajectory", "line", "show RUN TASK [--turn N]: a recorded task as a conversation with code, outputs and images"},
             new String[] {"%evalbox", "line", "the evalbox command's verbs (run, grade, replay, report, ...), same flags"},
             new String[] {"%time, %%time", "line/cell", "run the Java code and print the wall time it took"},
@@ -190,7 +190,8 @@ public final class Magics {
         @Command(name = "open", mixinStandardHelpOptions = true,
                 description = {"Open a fresh sandbox (closing the current one).",
                         "With --task and --run: re-create that task's sandbox from a run directory: its inputs, then the",
-                        "code the model ran, up to and including --turn (default: every turn)."})
+                        "code the model ran, up to and including --turn (default: every turn), in the attempt of --epoch",
+                        "(default 1; a run made with --epochs has one per epoch)."})
         static final class Open implements Callable<Object> {
             @Option(names = "--backend", description = "docker or local (default: docker when an engine answers)")
             String backend;
@@ -213,10 +214,16 @@ public final class Magics {
             @Option(names = "--turn", description = "Replay the model's code up to this turn")
             Integer turn;
 
+            @Option(names = "--epoch", description = "Which attempt of the task, in a run made with --epochs (default: 1)")
+            Integer epoch;
+
             @Override
             public Object call() {
                 if ((task == null) != (run == null)) {
                     throw new IllegalArgumentException("--task and --run go together");
+                }
+                if (task == null && epoch != null) {
+                    throw new IllegalArgumentException("--epoch picks an attempt of --task in --run");
                 }
                 if (task == null) {
                     return MimeBundle.text(Notebook.openSandbox(backend, image, memory,
@@ -225,7 +232,7 @@ public final class Magics {
                 if (memory != null || timeoutSeconds != null) {
                     throw new IllegalArgumentException("--memory and --timeout apply to a fresh sandbox, not to a re-created task's");
                 }
-                return MimeBundle.text(Notebook.openTaskSandbox(run, task, turn, backend));
+                return MimeBundle.text(Notebook.openTaskSandbox(run, task, turn, epoch == null ? 1 : epoch, backend));
             }
         }
 

@@ -123,7 +123,12 @@ public final class Notebook {
 
     /** Re-creates a recorded task's sandbox: inputs, then the model's code up to {@code turn} (null: all of it). */
     public static String openTaskSandbox(java.nio.file.Path run, String task, Integer turn, String backend) {
-        java.util.List<String> replayed = SANDBOX.openTask(run, task, turn, backend, System.out);
+        return openTaskSandbox(run, task, turn, 1, backend);
+    }
+
+    /** Re-creates the sandbox of a recorded task's attempt of {@code epoch} (from 1): inputs, then that attempt's code up to {@code turn}. */
+    public static String openTaskSandbox(java.nio.file.Path run, String task, Integer turn, int epoch, String backend) {
+        java.util.List<String> replayed = SANDBOX.openTask(run, task, turn, epoch, backend, System.out);
         return SANDBOX.describe() + " (" + replayed.size() + " steps)";
     }
 

@@ -69,17 +69,25 @@ final class NotebookSandbox {
 
     /**
      * Re-creates a recorded task's sandbox: its inputs (as its benchmark lays them out from the
-     * run's run.json), then the code the model ran, in order, up to and including {@code turn}
-     * (all turns when null). Returns what was replayed, turn by turn.
+     * run's run.json), then the code the model ran in the attempt of {@code epoch} (1 without --epochs;
+     * each epoch ran in its own fresh sandbox, so a later one is rebuilt from its own code alone), in
+     * order, up to and including {@code turn} (all turns when null). Returns what was replayed, turn by turn.
      */
-    synchronized List<String> openTask(Path run, String taskId, Integer turn, String backend, PrintStream log) {
+    synchronized List<String> openTask(Path run, String taskId, Integer turn, int epoch, String backend, PrintStream log) {
+        if (epoch < 1) throw new IllegalArgumentException("--epoch counts from 1, not " + epoch);
         Trajectories trajectories = Trajectories.read(run.resolve("trajectories.jsonl"));
-        TaskTrajectory trajectory = trajectories.byTask().get(taskId);
-        if (trajectory == null) {
+        if (!trajectories.byTask().containsKey(taskId) && !trajectories.laterEpochs().containsKey(taskId)) {
             throw new IllegalArgumentException("run " + run + " has no trajectory for task \"" + taskId + "\" (tasks: "
                     + String.join(", ", trajectories.byTask().keySet().stream().limit(10).toList())
                     + (trajectories.byTask().size() > 10 ? ", ..." : "") + ")");
         }
+        TaskTrajectory trajectory = trajectories.attempt(taskId, epoch).orElseThrow(() -> {
+            List<Integer> epochs = new ArrayList<>();
+            if (trajectories.byTask().containsKey(taskId)) epochs.add(1);
+            epochs.addAll(trajectories.laterEpochs().getOrDefault(taskId, java.util.Map.of()).keySet());
+            return new IllegalArgumentException("run " + run + " has no epoch " + epoch + " of task \"" + taskId + "\" (its epochs: "
+                    + String.join(", ", epochs.stream().map(String::valueOf).toList()) + ")");
+        });
         JsonNode runJson = readRunJson(run);
         JsonNode image = runJson.path("sandbox").path("image").isTextual() ? runJson.path("sandbox").path("image") : runJson.path("image");
         Sandbox opened = open(backend, SandboxSpec.python().image(image.asText(SandboxSpec.DEFAULT_IMAGE)).build());
@@ -94,7 +102,7 @@ final class NotebookSandbox {
                     + " (recorded: " + execution.status() + ")");
             log.println("replayed turn " + execution.turn() + ": " + result.status().name().toLowerCase(java.util.Locale.ROOT));
         }
-        description = description + ", task " + taskId + " of " + run.getFileName()
+        description = description + ", task " + taskId + (epoch > 1 ? " epoch " + epoch : "") + " of " + run.getFileName()
                 + (turn == null ? " after all turns" : " after turn " + turn);
         return replayed;
     }

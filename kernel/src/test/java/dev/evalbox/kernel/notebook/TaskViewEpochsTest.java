@@ -41,5 +41,7 @@ class TaskViewEpochsTest {
         assertTrue(html.indexOf("FIRST-REPLY") > first && html.indexOf("FIRST-REPLY") < second, "epoch 1's reply under epoch 1");
         assertTrue(html.indexOf("SECOND-REPLY") > second, "epoch 2's reply under epoch 2");
         assertTrue(html.contains("The model's page · epoch 1") && html.contains("The model's page · epoch 2"), html);
+        int rebuild = html.indexOf("%sandbox open --task t1 --run " + run + " --epoch 2");
+        assertTrue(rebuild > second && rebuild < html.indexOf("SECOND-REPLY"), "under epoch 2's heading, the line that rebuilds its sandbox: " + html);
     }
 }

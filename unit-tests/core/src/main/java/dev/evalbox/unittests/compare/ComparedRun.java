@@ -25,13 +25,19 @@ import java.util.Map;
  * @param label    how tables name the run: the model, with the directory when two runs share a model
  * @param passFail whether the rows are pass/fail verdicts (else scores)
  * @param headline the metric a leaderboard sorts by and its estimate (from metrics.json when the run has one)
+ * @param attempts each task's attempts with their verdicts, in epoch and sample order (pass/fail runs only, else empty):
+ *                 compare links a flipped task to each of them, not only to epoch 1's entry
  */
 public record ComparedRun(Path path, String label, String benchmark, String model, boolean passFail, String headline,
-                          Estimate estimate, Map<String, Double> taskValues) {
+                          Estimate estimate, Map<String, Double> taskValues, Map<String, List<TaskAttempt>> attempts) {
 
     public ComparedRun {
         taskValues = Collections.unmodifiableMap(new LinkedHashMap<>(taskValues));
+        attempts = Collections.unmodifiableMap(new LinkedHashMap<>(attempts));
     }
+
+    /** The task's attempts, in epoch and sample order; empty for a task the run lacks or a scoring run. */
+    public List<TaskAttempt> attemptsOf(String task) { return attempts.getOrDefault(task, List.of()); }
 
     /** Reads a run directory; a directory without results.jsonl is not a run. */
     public static ComparedRun load(Path path) {
@@ -46,14 +52,21 @@ public record ComparedRun(Path path, String label, String benchmark, String mode
         if (rows.isEmpty()) throw new UserException(path + " has no results yet (results.jsonl is empty)");
         boolean passFail = rows.stream().noneMatch(r -> r.has("score"));
         Map<String, List<Double>> byTask = new LinkedHashMap<>();
+        // a later line of the same attempt (a re-grade appended) replaces the earlier one
+        Map<String, Map<String, TaskAttempt>> attemptsByTask = new LinkedHashMap<>();
         for (JsonNode row : rows) {
             String task = row.path("task_id").asText();
             if (passFail) {
                 byTask.computeIfAbsent(task, t -> new ArrayList<>()).add(row.path("passed").asBoolean(false) ? 100.0 : 0.0);
+                TaskAttempt attempt = new TaskAttempt(row.path("epoch").asInt(1), row.path("sample").asInt(0), row.path("passed").asBoolean(false));
+                attemptsByTask.computeIfAbsent(task, t -> new LinkedHashMap<>()).put(attempt.epoch() + "/" + attempt.sample(), attempt);
             } else if (row.path("score").isNumber()) {
                 byTask.computeIfAbsent(task, t -> new ArrayList<>()).add(row.path("score").asDouble());
             }
         }
+        Map<String, List<TaskAttempt>> attempts = new LinkedHashMap<>();
+        attemptsByTask.forEach((task, byAttempt) -> attempts.put(task, byAttempt.values().stream()
+                .sorted(java.util.Comparator.comparingInt(TaskAttempt::epoch).thenComparingInt(TaskAttempt::sample)).toList()));
         Map<String, Double> values = new LinkedHashMap<>();
         byTask.forEach((task, list) -> values.put(task, list.stream().mapToDouble(Double::doubleValue).average().orElseThrow()));
         String benchmark = run.path("benchmark").asText("unknown");
@@ -63,7 +76,7 @@ public record ComparedRun(Path path, String label, String benchmark, String mode
         Estimate estimate = recorded.isObject() ? fromJson(recorded)
                 : Estimate.of(wrap(values), 0, passFail ? 100 : Double.POSITIVE_INFINITY, Bootstrap.standard());
         return new ComparedRun(path, model != null ? model : path.getFileName().toString(), benchmark, model, passFail, headline,
-                estimate, values);
+                estimate, values, attempts);
     }
 
     /**
@@ -84,7 +97,7 @@ public record ComparedRun(Path path, String label, String benchmark, String mode
 
     /** The same run under another label. */
     public ComparedRun labelled(String label) {
-        return new ComparedRun(path, label, benchmark, model, passFail, headline, estimate, taskValues);
+        return new ComparedRun(path, label, benchmark, model, passFail, headline, estimate, taskValues, attempts);
     }
 
     private static Map<String, List<Double>> wrap(Map<String, Double> values) {

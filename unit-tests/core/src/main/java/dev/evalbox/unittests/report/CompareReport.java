@@ -3,19 +3,21 @@ package dev.evalbox.unittests.report;
 import dev.evalbox.unittests.compare.ComparedRun;
 import dev.evalbox.unittests.compare.Comparison;
 import dev.evalbox.unittests.compare.PairComparison;
+import dev.evalbox.unittests.compare.TaskAttempt;
 import dev.evalbox.unittests.eval.stats.Estimate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * compare.html, one self-contained page (no scripts, no outside files) for {@code evalbox compare} and the
  * notebook's {@code compare(runA, runB)}: the leaderboards with each headline metric's interval drawn as a
  * bar, every pair's 2x2 table, difference, interval and p-value, the flipped tasks linked to each run's
- * report.html, and the models x benchmarks table.
+ * report.html (with --epochs to each attempt's own entry), and the models x benchmarks table.
  */
 public final class CompareReport {
     private static final String STYLE = """
@@ -118,9 +120,10 @@ public final class CompareReport {
             for (String task : pair.flipped()) {
                 boolean aPassed = pair.a().taskValues().get(task) >= 50;
                 html.append("<li><span class=\"task\">").append(Html.escape(task)).append("</span>: ")
-                        .append(aPassed ? "A passes, B fails" : "B passes, A fails").append(" · <a href=\"")
-                        .append(Html.escape(link(from, pair.a(), task))).append("\">A's trajectory</a> · <a href=\"")
-                        .append(Html.escape(link(from, pair.b(), task))).append("\">B's trajectory</a></li>");
+                        .append(aPassed ? "A passes, B fails" : "B passes, A fails");
+                attempts(html, from, pair.a(), task, "A", aPassed);
+                attempts(html, from, pair.b(), task, "B", !aPassed);
+                html.append("</li>");
             }
             html.append("</ul>\n");
         } else {
@@ -132,6 +135,30 @@ public final class CompareReport {
                     .append(" ties).</p>\n");
         }
         html.append("</section>\n");
+    }
+
+    /**
+     * The links of a flipped task into one run's report. With one attempt, "A's trajectory" as before epochs;
+     * with several (--epochs), a link per attempt to its own entry ("ID epoch N"), with its verdict, the
+     * attempts that side the run's verdict of the task (those that make it flip) marked {@code flip}.
+     */
+    private static void attempts(StringBuilder html, Path from, ComparedRun run, String task, String side, boolean runPasses) {
+        List<TaskAttempt> attempts = run.attemptsOf(task);
+        boolean epochs = attempts.stream().anyMatch(a -> a.epoch() > 1);
+        if (!epochs) {
+            html.append(" · <a class=\"trajectory ").append(side.toLowerCase(Locale.ROOT)).append("\" href=\"")
+                    .append(Html.escape(link(from, run, task))).append("\">").append(side).append("'s trajectory</a>");
+            return;
+        }
+        html.append(" · <span class=\"attempts ").append(side.toLowerCase(Locale.ROOT)).append("\">").append(side).append(":");
+        String report = link(from, run, null);
+        for (TaskAttempt attempt : attempts) {
+            if (attempt.sample() > 0) continue; // HumanEval-V's samples share the epoch's entry
+            html.append(" <a class=\"attempt ").append(attempt.passed() ? "pass" : "fail").append(attempt.passed() == runPasses ? " flip" : "")
+                    .append("\" data-epoch=\"").append(attempt.epoch()).append("\" href=\"").append(Html.escape(report + "#" + attempt.reportAnchor(task)))
+                    .append("\">epoch ").append(attempt.epoch()).append(attempt.passed() ? " ✓" : " ✗").append("</a>");
+        }
+        html.append("</span>");
     }
 
     /** The run's report.html (at a task's entry when {@code task} is given), relative to {@code from}. */

@@ -97,7 +97,8 @@ public final class RunIndex {
                 if (!row.hasNonNull("task_id")) return;
                 RowSummary summary = RowSummary.of(row, offset, length);
                 rows.add(summary);
-                RowSummary replaced = latest.put(summary.taskId() + "\u0000" + summary.sample(), summary);
+                // an attempt is a (task, epoch, sample): a later line of it (a re-grade) replaces the earlier
+                RowSummary replaced = latest.put(summary.taskId() + "\u0000" + summary.epoch() + "\u0000" + summary.sample(), summary);
                 if (replaced != null) counts.merge(replaced.status(), -1, Integer::sum);
                 counts.merge(summary.status(), 1, Integer::sum);
                 taskNumbers.computeIfAbsent(summary.taskId(), id -> {
@@ -128,7 +129,7 @@ public final class RunIndex {
                 if (task == null) return;
                 events.computeIfAbsent(task, t -> new LineSpans()).add(offset, length);
                 if (event != null && "task_finished".equals(event.path("type").asText()) && event.path("final_answer").isTextual()) {
-                    finalAnswers.put(task, RowSummary.snippet(event.get("final_answer").asText()));
+                    finalAnswers.put(attempt(task, event.path("epoch").asInt(1)), RowSummary.snippet(event.get("final_answer").asText()));
                 }
             });
         }
@@ -185,14 +186,14 @@ public final class RunIndex {
 
     public synchronized RunHeader header() { return header; }
 
-    /** The summaries of results.jsonl lines from line {@code from} on, in file order (a later line of a task and sample replaces an earlier one). */
+    /** The summaries of results.jsonl lines from line {@code from} on, in file order (a later line of a task, epoch and sample replaces an earlier one). */
     public synchronized List<RowSummary> rowsFrom(int from) {
         return from >= rows.size() ? List.of() : List.copyOf(rows.subList(Math.max(0, from), rows.size()));
     }
 
     public synchronized int lineCount() { return rows.size(); }
 
-    /** The latest row of each task and sample, in the order they first appeared. */
+    /** The latest row of each attempt (task, epoch and sample), in the order they first appeared. */
     public synchronized List<RowSummary> latestRows() { return List.copyOf(latest.values()); }
 
     /** How many latest rows have each status. */
@@ -207,7 +208,10 @@ public final class RunIndex {
     /** The task of a number, or null. */
     public synchronized String taskId(int number) { return number >= 0 && number < taskIds.size() ? taskIds.get(number) : null; }
 
-    public String finalAnswer(String taskId) { return finalAnswers.get(taskId); }
+    /** The final answer of the task's attempt in {@code epoch} (each epoch's task_finished says its own). */
+    public String finalAnswer(String taskId, int epoch) { return finalAnswers.get(attempt(taskId, epoch)); }
+
+    private static String attempt(String taskId, int epoch) { return taskId + "\u0000" + epoch; }
 
     /** The latest row of each (task, sample) of the task, read from disk. */
     public List<JsonNode> rowsOf(String taskId) {

@@ -102,6 +102,11 @@ public record TaskTranscript(String taskId, List<JsonNode> rows, List<JsonNode> 
             if (epochs && event.path("epoch").asInt(1) != shownEpoch) {
                 shownEpoch = event.path("epoch").asInt(1);
                 html.append("<h4 class=\"epoch\" id=\"epoch-").append(shownEpoch).append("\">epoch ").append(shownEpoch).append("</h4>");
+                // each attempt ran in its own sandbox: the line that rebuilds this one
+                if (sandboxCommand != null) {
+                    html.append("<div class=\"sandbox-link\"><span>re-create epoch ").append(shownEpoch).append("'s sandbox:</span> <code class=\"copy sandbox-epoch\">")
+                            .append(Html.escape(sandboxCommand + " --epoch " + shownEpoch)).append("</code></div>");
+                }
             }
             switch (type) {
                 case "task_started" -> {

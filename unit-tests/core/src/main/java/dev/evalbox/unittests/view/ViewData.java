@@ -138,7 +138,7 @@ public final class ViewData {
     /**
      * The script of one run (data/run/KEY.js): its summary, and its results.jsonl lines from line
      * {@code from} on (all with 0) as arrays [task number, id, sample, status, category, difficulty,
-     * reason, answer, score, turns]; null for an unknown key. The rows are streamed into the bytes,
+     * reason, answer, score, turns, epoch]: with --epochs a line per attempt; null for an unknown key. The rows are streamed into the bytes,
      * not built as a tree first: a run of 20,000 tasks is a 2 MB answer.
      */
     public byte[] runScript(String name, String key, int from) {
@@ -196,9 +196,10 @@ public final class ViewData {
                 json.writeString(row.category());
                 json.writeString(row.difficulty());
                 json.writeString(row.reason());
-                json.writeString(row.answer() != null ? row.answer() : index.finalAnswer(row.taskId()));
+                json.writeString(row.answer() != null ? row.answer() : index.finalAnswer(row.taskId(), row.epoch()));
                 if (row.score() == null) json.writeNull(); else json.writeNumber(row.score());
                 if (row.turns() == null) json.writeNull(); else json.writeNumber(row.turns());
+                json.writeNumber(row.epoch());
                 json.writeEndArray();
             }
             json.writeEndArray();
@@ -242,7 +243,8 @@ public final class ViewData {
     /**
      * Two runs of one benchmark compared as {@code evalbox compare} compares them (the same numbers and
      * fields, {@link PairComparison#json()}), with both runs' titles and, for each flipped task, its number
-     * in each run, so that the page opens the two transcripts side by side. Null for an unknown run.
+     * in each run, so that the page opens the two transcripts side by side, and its attempts in each run
+     * ({@code attempts}: [A's, B's], each [{epoch, passed}]). Null for an unknown run.
      */
     public ObjectNode compare(String keyA, String keyB) {
         RunIndex a = folder.run(keyA);
@@ -262,8 +264,18 @@ public final class ViewData {
         ObjectNode pair = comparison.pairs().get(0).json();
         out.set("pair", pair);
         ObjectNode numbers = out.putObject("numbers");
+        // with --epochs, each flipped task's attempts in each run: the page links each to its own epoch in the transcripts
+        ObjectNode attempts = out.putObject("attempts");
+        PairComparison compared = comparison.pairs().get(0);
         for (JsonNode task : pair.path("flipped")) {
-            numbers.putArray(task.asText()).add(a.taskNumber(task.asText())).add(b.taskNumber(task.asText()));
+            String id = task.asText();
+            numbers.putArray(id).add(a.taskNumber(id)).add(b.taskNumber(id));
+            ArrayNode sides = attempts.putArray(id);
+            for (var run : List.of(compared.a(), compared.b())) {
+                ArrayNode list = sides.addArray();
+                run.attemptsOf(id).stream().filter(t -> t.sample() == 0)
+                        .forEach(t -> list.addObject().put("epoch", t.epoch()).put("passed", t.passed()));
+            }
         }
         return out;
     }

@@ -70,4 +70,51 @@ class CompareReportChromiumTest {
             assertEquals(true, view.evaluate("document.getElementById('task-4').open"));
         }
     }
+
+    /** A run with two epochs per task: verdicts[task] = {epoch 1's, epoch 2's}. */
+    private static Path runWithEpochs(Path dir, String model, Map<String, boolean[]> verdicts) throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("run.json"), "{\"schema_version\":1,\"kind\":\"run\",\"benchmark\":\"pybench\",\"model\":{\"name\":\"" + model + "\"}}");
+        StringBuilder rows = new StringBuilder();
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            for (var entry : new java.util.TreeMap<>(verdicts).entrySet()) {
+                boolean passed = entry.getValue()[epoch - 1];
+                rows.append("{\"task_id\":\"").append(entry.getKey()).append("\",\"epoch\":").append(epoch).append(",\"sample\":0,\"passed\":")
+                        .append(passed).append(",\"reason\":\"").append(passed ? "" : "AssertionError in epoch " + epoch).append("\"}\n");
+            }
+        }
+        Files.writeString(dir.resolve("results.jsonl"), rows.toString());
+        new RunReport(dir).write();
+        return dir;
+    }
+
+    @Test
+    void withEpochsAFlippedTaskLinksToEveryAttemptOfBothRuns(@TempDir Path dir) throws Exception {
+        // task 3: A passes epoch 1 and fails epoch 2 (50%: passed), B fails both; task 4 the other way round
+        Path a = runWithEpochs(dir.resolve("runs/a"), "model-a", Map.of("1", new boolean[] {true, true}, "3", new boolean[] {true, false},
+                "4", new boolean[] {false, false}));
+        Path b = runWithEpochs(dir.resolve("runs/b"), "model-b", Map.of("1", new boolean[] {true, true}, "3", new boolean[] {false, false},
+                "4", new boolean[] {false, true}));
+        Path page = new CompareReport(Comparison.of(List.of(a, b))).write(dir.resolve("out/compare.html"));
+
+        try (Playwright playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+             Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setHeadless(true).setExecutablePath(ChromiumRequired.CHROMIUM)
+                     .setArgs(List.of("--no-sandbox", "--disable-gpu")))) {
+            Page view = browser.newPage();
+            view.navigate(page.toUri().toString());
+            assertEquals(List.of("3", "4"), view.evaluate("Array.from(document.querySelectorAll('#pair-1 .flips .task')).map(s => s.textContent)"));
+            List<?> aLinks = (List<?>) view.evaluate("Array.from(document.querySelectorAll('#pair-1 .flips li:nth-child(1) .attempts.a a'))"
+                    + ".map(a => a.textContent + ' ' + a.className + ' ' + a.getAttribute('href'))");
+            assertEquals(List.of("epoch 1 ✓ attempt pass flip ../runs/a/report.html#task-3", "epoch 2 ✗ attempt fail ../runs/a/report.html#task-3-epoch-2"),
+                    aLinks, "A's two attempts, the passing one (A passes the task) marked as making it flip");
+            List<?> bLinks = (List<?>) view.evaluate("Array.from(document.querySelectorAll('#pair-1 .flips li:nth-child(1) .attempts.b a.flip')).map(a => a.textContent)");
+            assertEquals(List.of("epoch 1 ✗", "epoch 2 ✗"), bLinks, "both of B's failures make it flip");
+
+            // B's epoch 2 of task 3 opens B's report at that attempt's own row, not epoch 1's
+            view.click("#pair-1 .flips li:nth-child(1) .attempts.b a[data-epoch='2']");
+            view.waitForURL("**/runs/b/report.html#task-3-epoch-2");
+            assertEquals(true, view.evaluate("document.getElementById('task-3-epoch-2').open"));
+            assertTrue(view.textContent("#task-3-epoch-2").contains("AssertionError in epoch 2"), "the row of epoch 2's attempt");
+        }
+    }
 }

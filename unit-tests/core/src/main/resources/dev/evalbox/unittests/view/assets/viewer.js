@@ -177,7 +177,7 @@
       run.summary = data;
       var added = data.rows.length > 0;
       data.rows.forEach(function (r) {
-        var id = r[1] + '\u0000' + r[2];
+        var id = r[1] + '\u0000' + r[2] + '\u0000' + r[10]; // an attempt: task, sample and epoch (--epochs: every one listed)
         if (!(id in run.rows)) run.order.push(id);
         run.rows[id] = r;
         if (run.search[id] !== undefined) run.search[id] = undefined; // made again on the first text filter that needs it
@@ -190,7 +190,7 @@
     });
   }
 
-  var filters = {status: '', category: '', difficulty: '', text: '', sort: 'task'};
+  var filters = {status: '', category: '', difficulty: '', epoch: '', text: '', sort: 'task'};
 
   function runPage(key) {
     var gen = generation;
@@ -251,6 +251,9 @@
     var categories = unique(all.map(function (r) { return r[4]; }));
     var difficulties = unique(all.map(function (r) { return r[5]; }));
     var statuses = unique(all.map(function (r) { return r[3]; }));
+    var epochs = unique(all.map(function (r) { return String(r[10]); })).sort(function (x, y) { return x - y; });
+    var byEpoch = epochs.length > 1;
+    if (!byEpoch) filters.epoch = '';
     var count = el('span', {id: 'task-count', 'class': 'muted'});
     var tbody = el('tbody');
     var more = el('button', {'class': 'more', id: 'show-more'});
@@ -261,7 +264,8 @@
       var ids = run.order.filter(function (id) {
         var r = run.rows[id];
         return (!filters.status || r[3] === filters.status) && (!filters.category || r[4] === filters.category)
-          && (!filters.difficulty || r[5] === filters.difficulty) && (!text || searchText(run, id).indexOf(text) >= 0);
+          && (!filters.difficulty || r[5] === filters.difficulty) && (!filters.epoch || String(r[10]) === filters.epoch)
+          && (!text || searchText(run, id).indexOf(text) >= 0);
       });
       var rows = ids.map(function (id) { return run.rows[id]; });
       if (filters.sort === 'status') rows.sort(function (a, b) { return a[3] < b[3] ? -1 : a[3] > b[3] ? 1 : a[0] - b[0]; });
@@ -272,11 +276,13 @@
       clear(tbody);
       var fragment = document.createDocumentFragment();
       rows.slice(0, limit).forEach(function (r) {
-        fragment.appendChild(el('tr', {'data-task': r[1], 'data-status': r[3]}, [
-          el('td', {}, [el('a', {href: '#/run/' + key + '/task/' + r[0], text: r[1]})]),
-          el('td', {text: r[2] ? String(r[2]) : ''}), el('td', {}, [badge(r[3])]), el('td', {text: r[8] == null ? '' : fmt(r[8])}),
+        var cells = [el('td', {}, [el('a', {href: '#/run/' + key + '/task/' + r[0] + (byEpoch ? '/' + r[10] : ''), text: r[1]})]),
+          el('td', {text: r[2] ? String(r[2]) : ''})];
+        if (byEpoch) cells.push(el('td', {'class': 'epoch', text: String(r[10])}));
+        fragment.appendChild(el('tr', {'data-task': r[1], 'data-status': r[3], 'data-epoch': String(r[10])}, cells.concat([
+          el('td', {}, [badge(r[3])]), el('td', {text: r[8] == null ? '' : fmt(r[8])}),
           el('td', {text: r[9] == null ? '' : String(r[9])}), el('td', {text: r[4] || ''}), el('td', {text: r[5] || ''}),
-          el('td', {'class': 'reason', text: r[6] || ''}), el('td', {'class': 'answer', text: r[7] || ''})]));
+          el('td', {'class': 'reason', text: r[6] || ''}), el('td', {'class': 'answer', text: r[7] || ''})])));
       });
       tbody.appendChild(fragment);
       more.textContent = 'show ' + Math.min(500, rows.length - limit) + ' more';
@@ -288,13 +294,14 @@
     search.addEventListener('input', function () { filters.text = search.value; limit = FIRST_ROWS; apply(true); });
     function on(name) { return function (v) { filters[name] = v; limit = FIRST_ROWS; apply(true); }; }
     var sort = select('sort', ['status', 'score', 'turns'], filters.sort === 'task' ? '' : filters.sort, function (v) { filters.sort = v || 'task'; apply(true); }, 'task');
-    app.appendChild(el('h2', {text: 'Tasks'}));
+    app.appendChild(el('h2', {text: byEpoch ? 'Attempts (a line per task and epoch)' : 'Tasks'}));
     app.appendChild(el('div', {'class': 'filters'}, [
       'status ', select('filter-status', statuses, filters.status, on('status')),
       ' category ', select('filter-category', categories, filters.category, on('category')),
       ' difficulty ', select('filter-difficulty', difficulties, filters.difficulty, on('difficulty')),
+      byEpoch ? ' epoch ' : null, byEpoch ? select('filter-epoch', epochs, filters.epoch, on('epoch')) : null,
       search, ' sort by ', sort, count]));
-    var head = el('tr', {}, ['task', 'sample', 'status', 'score', 'turns', 'category', 'difficulty', 'reason', 'answer'].map(function (h) { return el('th', {text: h}); }));
+    var head = el('tr', {}, ['task', 'sample'].concat(byEpoch ? ['epoch'] : []).concat(['status', 'score', 'turns', 'category', 'difficulty', 'reason', 'answer']).map(function (h) { return el('th', {text: h}); }));
     app.appendChild(el('table', {id: 'tasks'}, [el('thead', {}, [head]), tbody]));
     app.appendChild(more);
     apply(false);
@@ -328,7 +335,7 @@
 
   // ---------------------------------------------------------------- task page
 
-  function taskPage(key, number) {
+  function taskPage(key, number, epoch) {
     var gen = generation;
     var start = performance.now();
     load('data/task/' + key + '/' + number + '.js').then(function (task) {
@@ -346,6 +353,9 @@
       var body = el('div', {id: 'transcript'});
       body.innerHTML = task.html; // rendered by evalbox with every piece of run text escaped (TaskTranscript)
       app.appendChild(body);
+      // an attempt's line of the run page (--epochs): its epoch's events in view and marked
+      var heading = epoch != null && body.querySelector('#epoch-' + epoch);
+      if (heading) { heading.classList.add('target'); heading.scrollIntoView(); }
       keys = {next: next, previous: previous, key: key};
       measured('evalbox-task', start);
     }, function (e) { if (gen === generation) fail(e); });
@@ -392,14 +402,29 @@
         })));
         app.appendChild(el('h2', {text: 'Tasks that flipped (' + p.flipped.length + ')'}));
         app.appendChild(el('ul', {id: 'flipped'}, p.flipped.map(function (task, i) {
-          return el('li', {}, [el('a', {href: '#/compare/' + a + '/' + b + '/task/' + i, text: task})]);
+          var href = '#/compare/' + a + '/' + b + '/task/' + i;
+          var item = [el('a', {'class': 'task', href: href, text: task})];
+          // with --epochs: every attempt of the task in each run, each opening the two transcripts at its epoch
+          var sides = (c.attempts || {})[task] || [[], []];
+          var epochs = sides.some(function (list) { return list.some(function (t) { return t.epoch > 1; }); });
+          if (epochs) {
+            ['a', 'b'].forEach(function (side, s) {
+              var links = [' · ' + side.toUpperCase() + ':'];
+              sides[s].forEach(function (t) {
+                links.push(' ', el('a', {'class': 'attempt ' + (t.passed ? 'pass' : 'fail'), 'data-epoch': String(t.epoch),
+                  href: href + '/' + side + '/' + t.epoch, text: 'epoch ' + t.epoch + (t.passed ? ' ✓' : ' ✗')}));
+              });
+              item.push(el('span', {'class': 'attempts ' + side}, links));
+            });
+          }
+          return el('li', {}, item);
         })));
       }
       measured('evalbox-compare', start);
     }, function (e) { if (gen === generation) fail(e); });
   }
 
-  function compareTask(a, b, index) {
+  function compareTask(a, b, index, side, epoch) {
     var gen = generation;
     var start = performance.now();
     load('data/compare/' + a + '/' + b + '.js').then(function (c) {
@@ -418,6 +443,9 @@
           column.appendChild(body);
           return column;
         })));
+        // an attempt's link: that run's events of that epoch, in view and marked
+        var heading = side && document.querySelector('#transcript-' + side + ' #epoch-' + epoch);
+        if (heading) { heading.classList.add('target'); heading.scrollIntoView(); }
         measured('evalbox-compare-task', start);
       });
     }).catch(function (e) { if (gen === generation) fail(e); });
@@ -438,8 +466,9 @@
     // run keys are short hex names the server made; anything else is not looked up at all
     if (parts[1] && !/^[0-9a-f]{1,64}$/.test(parts[1])) parts = [];
     if (parts[0] === 'compare' && !/^[0-9a-f]{1,64}$/.test(parts[2] || '')) parts = [];
-    if (parts[0] === 'compare' && parts[1] && parts[2] && parts[3] === 'task' && /^\d+$/.test(parts[4] || '')) compareTask(parts[1], parts[2], Number(parts[4]));
-    else if (parts[0] === 'run' && parts[1] && parts[2] === 'task' && /^\d+$/.test(parts[3] || '')) taskPage(parts[1], Number(parts[3]));
+    if (parts[0] === 'compare' && parts[1] && parts[2] && parts[3] === 'task' && /^\d+$/.test(parts[4] || '')) compareTask(parts[1], parts[2], Number(parts[4]),
+      /^[ab]$/.test(parts[5] || '') && /^\d+$/.test(parts[6] || '') ? parts[5] : null, Number(parts[6]));
+    else if (parts[0] === 'run' && parts[1] && parts[2] === 'task' && /^\d+$/.test(parts[3] || '')) taskPage(parts[1], Number(parts[3]), /^\d+$/.test(parts[4] || '') ? Number(parts[4]) : null);
     else if (parts[0] === 'run' && parts[1]) runPage(parts[1]);
     else if (parts[0] === 'compare' && parts[1] && parts[2]) comparePage(parts[1], parts[2]);
     else runsPage();

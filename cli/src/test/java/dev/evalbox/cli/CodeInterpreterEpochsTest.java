@@ -37,10 +37,6 @@ class CodeInterpreterEpochsTest {
         DockerRequired.check();
     }
 
-    private static String act(String code) {
-        return "Thought: run it\nAction: code_interpreter\nAction Input:\n```py\n" + code + "\n```\n";
-    }
-
     private static byte[] image(JsonNode judgeRequest) {
         String url = judgeRequest.path("messages").get(0).path("content").get(1).path("image_url").path("url").asText();
         return Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1));
@@ -56,10 +52,10 @@ class CodeInterpreterEpochsTest {
         Path regrade = dir.resolve("regrade");
         try (ScriptedChatServer server = new ScriptedChatServer()) {
             server.then(
-                    Step.reply(act("import pandas as pd\nimport matplotlib.pyplot as plt\ndf = pd.read_csv('sales.csv')\ndf.plot(x='month', y='amount')\nplt.show()")),
+                    Step.reply(RunCodeInterpreterTest.act("import pandas as pd\nimport matplotlib.pyplot as plt\ndf = pd.read_csv('sales.csv')\ndf.plot(x='month', y='amount')\nplt.show()")),
                     Step.reply("Thought: I now know the final answer\nFinal Answer: a line"),
                     Step.reply("right"),
-                    Step.reply(act("import pandas as pd\nimport matplotlib.pyplot as plt\ndf = pd.read_csv('sales.csv')\ndf.plot.bar(x='month', y='amount')\nplt.show()")),
+                    Step.reply(RunCodeInterpreterTest.act("import pandas as pd\nimport matplotlib.pyplot as plt\ndf = pd.read_csv('sales.csv')\ndf.plot.bar(x='month', y='amount')\nplt.show()")),
                     Step.reply("Thought: I now know the final answer\nFinal Answer: some bars"),
                     Step.reply("not right"));
             CommandRunner.Result result = CommandRunner.run("run", "code-interpreter", "--data", data.toString(), "--upload-dir", uploads.toString(),

@@ -27,7 +27,8 @@ class RunCodeInterpreterTest {
         DockerRequired.check();
     }
 
-    private static String act(String code) {
+    /** A ReAct reply that runs {@code code}. */
+    static String act(String code) {
         return "Thought: run it\nAction: code_interpreter\nAction Input:\n```py\n" + code + "\n```\n";
     }
 

@@ -12,8 +12,9 @@
 # decide its own verdict (it shares that process with the code that reports it, as in the reference, where a
 # solution may also return an object equal to anything). It must not reach anything else: the serving harness
 # and the process that started it are not dumpable (no other process of the user opens their descriptors or
-# memory through /proc), the sample holds no descriptor but /dev/null and its own report pipe, and the harness
-# is a child subreaper that kills whatever a sample left running before the next sample starts.
+# memory through /proc), the sample holds no descriptor but /dev/null and its own report pipe, the harness is a
+# child subreaper that kills whatever a sample left running before the next sample starts, and the cell kills
+# what outlived a harness that a sample killed.
 import ast
 import contextlib
 import ctypes
@@ -199,18 +200,19 @@ PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
 
 
-def seal():
+def seal(reaper=True):
     """Makes this process unreachable for the samples: not dumpable, so no process of the same user opens its
-    descriptors or memory through /proc or ptraces it, and a child subreaper, so that what a sample leaves
-    running stays below it (for sweep) instead of going to the sandbox's first process."""
+    descriptors or memory through /proc or ptraces it. The harness is also a child subreaper, so that what a
+    sample leaves running stays below it (for sweep) instead of going to the sandbox's first process; the cell
+    that starts the harness is not, since a sample handed to it could kill it."""
     libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0 or libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+    if libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0 or (reaper and libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0):
         raise OSError(ctypes.get_errno(), "prctl refused: the grading harness cannot protect itself")
 
 
-def descendants(root, keep=()):
-    """The processes below root, not counting those in keep and the processes below them."""
-    children = {}
+def processes():
+    """The living processes this one can see, as (pids, children by parent pid)."""
+    pids, children = [], {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
             continue
@@ -219,22 +221,34 @@ def descendants(root, keep=()):
                 stat = handle.read()
         except OSError:
             continue
-        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
-        children.setdefault(ppid, []).append(int(name))
-    found, todo = [], [root]
+        fields = stat[stat.rindex(b")") + 2:].split()
+        if fields[0] in (b"Z", b"X"):
+            continue  # dead already, waiting to be reaped
+        pids.append(int(name))
+        children.setdefault(int(fields[1]), []).append(int(name))
+    return pids, children
+
+
+def below(roots, children):
+    found, todo = set(), list(roots)
     while todo:
         for pid in children.get(todo.pop(), ()):
-            if pid not in keep:
-                found.append(pid)
+            if pid not in found:
+                found.add(pid)
                 todo.append(pid)
     return found
 
 
 def sweep(keep=()):
-    """Kills every process below this one but keep (and what is below them), and reaps those that became its
-    children, until none is left: nothing a sample started outlives it."""
+    """Kills what samples left running, and reaps those that became its children, until none is left: the processes
+    below this one, and where this process runs in a sandbox's own PID namespace (its parent, the sandbox's driver,
+    is PID 1) every other process of the namespace but the driver; never keep or what is below keep."""
+    me = os.getpid()
     for _ in range(100):
-        left = descendants(os.getpid(), keep)
+        pids, children = processes()
+        spared = {me, 1} | set(keep) | below(keep, children)
+        scope = pids if os.getppid() == 1 else below([me], children)
+        left = [pid for pid in scope if pid not in spared]
         if not left:
             return
         for pid in left:
@@ -246,7 +260,8 @@ def sweep(keep=()):
             try:
                 os.waitpid(pid, 0)
             except ChildProcessError:
-                pass  # not ours yet: its parent dies in this round, and the next one finds it below us
+                pass  # not ours: its own parent, or the driver, reaps it
+        time.sleep(0.005)
 
 
 def _child(code, timeout, version, report):

@@ -485,9 +485,7 @@ public final class JupyterKernel implements AutoCloseable {
             try {
                 long started = System.nanoTime();
                 JavaEvaluator java = new JavaEvaluator(settings.cellClasspath(), settings.startup());
-                if (java.pruningUnavailable() != null) {
-                    log("cells will compile slower as the notebook grows: " + java.pruningUnavailable());
-                }
+                java.speedUpsUnavailable().forEach(this::log);
                 NotebookBridge notebook = new NotebookBridge(java.cellClassLoader(), this::publishDisplay, this::readLine);
                 long built = System.nanoTime();
                 cells.complete(new Cells(java, notebook, new MagicCells(java)));

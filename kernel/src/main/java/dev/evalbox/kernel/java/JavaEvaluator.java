@@ -32,6 +32,8 @@ public final class JavaEvaluator implements AutoCloseable {
     private final CellExecutionControl control;
     private final SnippetLoader loader;
     private final CompiledClasses compiled;
+    /** Why a speed-up of JShell's compiles is not in place (logged once by the kernel); empty when all are. */
+    private final List<String> slower = new ArrayList<>();
     private final SnippetIds ids = new SnippetIds();
     /** Calls waiting for or holding the engine (the warm-up gives way to them). */
     private final java.util.concurrent.atomic.AtomicInteger callers = new java.util.concurrent.atomic.AtomicInteger();
@@ -45,11 +47,21 @@ public final class JavaEvaluator implements AutoCloseable {
         this.control = new CellExecutionControl(loader);
         this.shell = JShell.builder().executionEngine(new CellExecutionProvider(control), Map.of())
                 .idGenerator(ids::id).build();
-        this.analysis = shell.sourceCodeAnalysis();
         this.compiled = new CompiledClasses(shell);
-        if (!classpath.isEmpty()) {
-            shell.addToClasspath(String.join(java.io.File.pathSeparator, classpath));
+        if (compiled.unavailable() != null) {
+            slower.add("cells will compile slower as the notebook grows: " + compiled.unavailable());
         }
+        String index = ClassPathIndex.keep(shell);
+        if (index != null) {
+            slower.add("javac re-reads the class path for every compile: " + index);
+        }
+        String path = CompilerClassPath.add(shell, classpath);
+        if (path != null) {
+            slower.add("cells compile against the kernel's own class path too: " + path);
+        }
+        // Only now: JShell's completion index is built in the background from the class path of the
+        // moment, and building it for the kernel's own path first was work thrown away at start-up.
+        this.analysis = shell.sourceCodeAnalysis();
         for (String snippet : startup) {
             CellOutcome outcome = run(snippet, () -> true);
             if (outcome.failed()) {
@@ -136,6 +148,11 @@ public final class JavaEvaluator implements AutoCloseable {
     /** Why JShell's class files of finished snippets are not pruned, or null when they are. */
     public String pruningUnavailable() {
         return compiled.unavailable();
+    }
+
+    /** Why each speed-up of JShell's compiles that is not in place is not (empty when all are), for the kernel to log. */
+    public List<String> speedUpsUnavailable() {
+        return List.copyOf(slower);
     }
 
     /** Class files JShell holds (for tests: it must not grow with expression cells); -1 when not visible. */

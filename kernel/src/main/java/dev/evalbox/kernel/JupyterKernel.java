@@ -47,7 +47,10 @@ public final class JupyterKernel implements AutoCloseable {
     private final boolean trace = Boolean.getBoolean("evalbox.kernel.trace") || "1".equals(System.getenv("EVALBOX_KERNEL_TRACE"));
 
     private final ConnectionInfo connection;
+    /** Null when the engine was begun before the kernel ({@link #earlyEngine}). */
     private final KernelSettings settings;
+    /** The engine begun before the kernel, or null to build it from {@link #settings} at start. */
+    private final EngineStart earlyEngine;
     private final String session = UUID.randomUUID().toString();
     private final ZContext context = new ZContext();
     private final WireCodec codec;
@@ -90,9 +93,20 @@ public final class JupyterKernel implements AutoCloseable {
     private record Cells(JavaEvaluator java, NotebookBridge notebook, MagicCells magics) {
     }
 
+    /** A kernel that builds its Java engine from {@code settings} when it starts. */
     public JupyterKernel(ConnectionInfo connection, KernelSettings settings) {
+        this(connection, settings, null);
+    }
+
+    /** A kernel whose Java engine is already being built ({@code evalbox kernel} begins that before anything else). */
+    public JupyterKernel(ConnectionInfo connection, EngineStart engine) {
+        this(connection, null, engine);
+    }
+
+    private JupyterKernel(ConnectionInfo connection, KernelSettings settings, EngineStart engine) {
         this.connection = connection;
         this.settings = settings;
+        this.earlyEngine = engine;
         this.codec = new WireCodec(new MessageSigner(connection.key()));
         this.log = System.err;
         this.streams = new CellStreams((name, text) -> {
@@ -349,9 +363,9 @@ public final class JupyterKernel implements AutoCloseable {
         channel.send(request.reply(session, "execute_reply", reply));
         if (trace) {
             long replied = System.nanoTime();
-            log(String.format(Locale.ROOT, "trace: execute %d: waited for the engine %.3f ms, evaluated %.3f ms,"
-                            + " rendered and replied %.3f ms", count, (engineReady - received) / 1e6,
-                    (evaluated - engineReady) / 1e6, (replied - evaluated) / 1e6));
+            log(String.format(Locale.ROOT, "trace: execute %d (came %d ms after the JVM started): waited for the engine %.3f ms,"
+                            + " evaluated %.3f ms, rendered and replied %.3f ms", count, uptime(received),
+                    (engineReady - received) / 1e6, (evaluated - engineReady) / 1e6, (replied - evaluated) / 1e6));
         }
         return queued;
     }
@@ -483,39 +497,49 @@ public final class JupyterKernel implements AutoCloseable {
         }
         Thread thread = new Thread(() -> {
             try {
-                long started = System.nanoTime();
-                JavaEvaluator java = new JavaEvaluator(settings.cellClasspath(), settings.startup());
+                EngineStart.Built engine = (earlyEngine != null ? earlyEngine : EngineStart.buildNow(settings)).join();
+                JavaEvaluator java = engine.java();
                 java.speedUpsUnavailable().forEach(this::log);
                 NotebookBridge notebook = new NotebookBridge(java.cellClassLoader(), this::publishDisplay, this::readLine);
+                long started = engine.startedNanos();
                 long built = System.nanoTime();
                 cells.complete(new Cells(java, notebook, new MagicCells(java)));
+                // Rendering's first use (loading the notebook API's renderers) is over half of a first
+                // cell's time once javac is warm, so a plain value is rendered before anything else.
+                warmRendering(notebook, 2);
                 // javac's first compiles, and rendering a value, happen now rather than in the first cell;
                 // the warm-up gives way as soon as a cell (or a completion, ...) wants the engine.
                 warming = java;
                 Object value;
                 try {
-                    value = java.warmUp(settings.warmUp(), () -> running);
+                    value = java.warmUp(engine.settings().warmUp(), () -> running);
                 } finally {
                     warming = null;
                 }
                 if (value != null && running) {
-                    try {
-                        bundle(notebook.render(value));
-                    } catch (Throwable e) {
-                        log("warming up the rendering failed: " + e);
-                    }
+                    warmRendering(notebook, value);
                 }
                 if (trace) {
-                    log(String.format(Locale.ROOT, "trace: engine built in %.1f ms, warm-up ended %.1f ms later",
-                            (built - started) / 1e6, (System.nanoTime() - built) / 1e6));
+                    log(String.format(Locale.ROOT, "trace: engine built in %.1f ms (from %d to %d ms after the JVM started),"
+                                    + " warm-up ended %.1f ms later", (built - started) / 1e6, uptime(started), uptime(built),
+                            (System.nanoTime() - built) / 1e6));
                 }
             } catch (RuntimeException | Error e) {
-                log("the Java engine failed to start: " + e);
-                cells.completeExceptionally(e);
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                log("the Java engine failed to start: " + cause);
+                cells.completeExceptionally(cause);
             }
         }, "evalbox-kernel-engine-start");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private void warmRendering(NotebookBridge notebook, Object value) {
+        try {
+            bundle(notebook.render(value));
+        } catch (Throwable e) {
+            log("warming up the rendering failed: " + e);
+        }
     }
 
     private void stopWarmUp() {
@@ -556,6 +580,12 @@ public final class JupyterKernel implements AutoCloseable {
         thread.setDaemon(true);
         threads.add(thread);
         thread.start();
+    }
+
+    /** Milliseconds from the JVM's start to {@code nanoTime} (a System.nanoTime() reading), for the trace. */
+    private static long uptime(long nanoTime) {
+        long now = System.nanoTime();
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() - (now - nanoTime) / 1_000_000;
     }
 
     private void log(String message) {

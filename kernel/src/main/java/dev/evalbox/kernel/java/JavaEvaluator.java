@@ -29,6 +29,8 @@ public final class JavaEvaluator implements AutoCloseable {
 
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
+    /** JShell's completion index, held back until the first cell has run or a completion needs it. */
+    private final CompletionIndex index;
     private final CellExecutionControl control;
     private final SnippetLoader loader;
     private final CompiledClasses compiled;
@@ -62,6 +64,7 @@ public final class JavaEvaluator implements AutoCloseable {
         // Only now: JShell's completion index is built in the background from the class path of the
         // moment, and building it for the kernel's own path first was work thrown away at start-up.
         this.analysis = shell.sourceCodeAnalysis();
+        this.index = CompletionIndex.holdBack(analysis);
         for (String snippet : startup) {
             CellOutcome outcome = run(snippet, () -> true);
             if (outcome.failed()) {
@@ -175,7 +178,11 @@ public final class JavaEvaluator implements AutoCloseable {
     /** Evaluates a cell; a {@link #stop()} while it waits for the engine (behind the warm-up) interrupts it before it runs. */
     public CellOutcome execute(String code) {
         int stopsBefore = stops.get();
-        return withEngine(() -> stops.get() != stopsBefore ? interrupted() : run(code, () -> true));
+        try {
+            return withEngine(() -> stops.get() != stopsBefore ? interrupted() : run(code, () -> true));
+        } finally {
+            index.release();
+        }
     }
 
     /** {@code keepGoing} is asked once the previous stop is cleared, so a stop that comes with keepGoing turning false is never lost. */
@@ -216,6 +223,7 @@ public final class JavaEvaluator implements AutoCloseable {
     }
 
     public Completion complete(String code, int cursorCodePoints) {
+        index.release();
         return withEngine(() -> completeNow(code, cursorCodePoints));
     }
 
@@ -234,6 +242,7 @@ public final class JavaEvaluator implements AutoCloseable {
 
     /** Signature and Javadoc of what is at the cursor, one entry per overload; empty when nothing is known there. */
     public List<String> inspect(String code, int cursorCodePoints) {
+        index.release();
         return withEngine(() -> inspectNow(code, cursorCodePoints));
     }
 
@@ -272,6 +281,7 @@ public final class JavaEvaluator implements AutoCloseable {
 
     @Override
     public void close() {
+        index.release();
         shell.close();
     }
 

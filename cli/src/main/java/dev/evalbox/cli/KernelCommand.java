@@ -1,6 +1,5 @@
 package dev.evalbox.cli;
 
-import dev.evalbox.kernel.EngineStart;
 import dev.evalbox.kernel.JupyterKernel;
 import dev.evalbox.kernel.KernelSettings;
 import dev.evalbox.kernel.wire.ConnectionInfo;
@@ -24,17 +23,6 @@ final class KernelCommand implements Callable<Integer> {
             description = "The connection file Jupyter wrote (ports, key); the kernelspec passes {connection_file}.")
     Path connectionFile;
 
-    /** The Java engine begun by {@link Main} before the command line was parsed; null to build it when the kernel starts. */
-    private final EngineStart engine;
-
-    KernelCommand() {
-        this(null);
-    }
-
-    KernelCommand(EngineStart engine) {
-        this.engine = engine;
-    }
-
     @Override
     public Integer call() throws IOException, InterruptedException {
         ConnectionInfo connection;
@@ -51,8 +39,7 @@ final class KernelCommand implements Callable<Integer> {
             connection = ConnectionInfo.read(connectionFile);
         }
         boolean restart;
-        try (JupyterKernel kernel = (engine != null ? new JupyterKernel(connection, engine)
-                : new JupyterKernel(connection, KernelSettings.defaults())).start()) {
+        try (JupyterKernel kernel = new JupyterKernel(connection, KernelSettings.defaults()).start()) {
             restart = kernel.awaitShutdown();
         }
         System.err.println("evalbox kernel: shut down" + (restart ? " for a restart" : ""));

@@ -47,10 +47,7 @@ public final class JupyterKernel implements AutoCloseable {
     private final boolean trace = Boolean.getBoolean("evalbox.kernel.trace") || "1".equals(System.getenv("EVALBOX_KERNEL_TRACE"));
 
     private final ConnectionInfo connection;
-    /** Null when the engine was begun before the kernel ({@link #earlyEngine}). */
     private final KernelSettings settings;
-    /** The engine begun before the kernel, or null to build it from {@link #settings} at start. */
-    private final EngineStart earlyEngine;
     private final String session = UUID.randomUUID().toString();
     private final ZContext context = new ZContext();
     private final WireCodec codec;
@@ -93,20 +90,9 @@ public final class JupyterKernel implements AutoCloseable {
     private record Cells(JavaEvaluator java, NotebookBridge notebook, MagicCells magics) {
     }
 
-    /** A kernel that builds its Java engine from {@code settings} when it starts. */
     public JupyterKernel(ConnectionInfo connection, KernelSettings settings) {
-        this(connection, settings, null);
-    }
-
-    /** A kernel whose Java engine is already being built ({@code evalbox kernel} begins that before anything else). */
-    public JupyterKernel(ConnectionInfo connection, EngineStart engine) {
-        this(connection, null, engine);
-    }
-
-    private JupyterKernel(ConnectionInfo connection, KernelSettings settings, EngineStart engine) {
         this.connection = connection;
         this.settings = settings;
-        this.earlyEngine = engine;
         this.codec = new WireCodec(new MessageSigner(connection.key()));
         this.log = System.err;
         this.streams = new CellStreams((name, text) -> {
@@ -497,11 +483,10 @@ public final class JupyterKernel implements AutoCloseable {
         }
         Thread thread = new Thread(() -> {
             try {
-                EngineStart.Built engine = (earlyEngine != null ? earlyEngine : EngineStart.buildNow(settings)).join();
-                JavaEvaluator java = engine.java();
+                long started = System.nanoTime();
+                JavaEvaluator java = new JavaEvaluator(settings.cellClasspath(), settings.startup());
                 java.speedUpsUnavailable().forEach(this::log);
                 NotebookBridge notebook = new NotebookBridge(java.cellClassLoader(), this::publishDisplay, this::readLine);
-                long started = engine.startedNanos();
                 long built = System.nanoTime();
                 cells.complete(new Cells(java, notebook, new MagicCells(java)));
                 // Rendering's first use (loading the notebook API's renderers) is over half of a first
@@ -512,7 +497,7 @@ public final class JupyterKernel implements AutoCloseable {
                 warming = java;
                 Object value;
                 try {
-                    value = java.warmUp(engine.settings().warmUp(), () -> running);
+                    value = java.warmUp(settings.warmUp(), () -> running);
                 } finally {
                     warming = null;
                 }
@@ -525,9 +510,8 @@ public final class JupyterKernel implements AutoCloseable {
                             (System.nanoTime() - built) / 1e6));
                 }
             } catch (RuntimeException | Error e) {
-                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-                log("the Java engine failed to start: " + cause);
-                cells.completeExceptionally(cause);
+                log("the Java engine failed to start: " + e);
+                cells.completeExceptionally(e);
             }
         }, "evalbox-kernel-engine-start");
         thread.setDaemon(true);

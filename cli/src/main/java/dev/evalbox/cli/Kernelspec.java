@@ -39,13 +39,13 @@ final class Kernelspec {
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(spec) + "\n";
     }
 
-    /** The distribution's launcher when running from one; otherwise this very JVM and class path (tests, IDEs). */
+    /** The distribution's launcher when running from one; otherwise this very JVM and class path (tests, IDEs), with the launcher's flags. */
     private static List<String> launcher() {
         String home = System.getenv("EVALBOX_HOME");
         if (home != null && Files.isExecutable(Path.of(home, "bin", "evalbox"))) {
             return List.of(Path.of(home, "bin", "evalbox").toAbsolutePath().toString());
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-Xss1m", "-XX:+UseSerialGC", "--add-opens=jdk.jshell/jdk.jshell=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        return List.of(java, "-Xss1m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--add-opens=jdk.jshell/jdk.jshell=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName());
     }
 }

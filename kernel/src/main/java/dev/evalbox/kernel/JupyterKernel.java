@@ -349,9 +349,9 @@ public final class JupyterKernel implements AutoCloseable {
         channel.send(request.reply(session, "execute_reply", reply));
         if (trace) {
             long replied = System.nanoTime();
-            log(String.format(Locale.ROOT, "trace: execute %d: waited for the engine %.3f ms, evaluated %.3f ms,"
-                            + " rendered and replied %.3f ms", count, (engineReady - received) / 1e6,
-                    (evaluated - engineReady) / 1e6, (replied - evaluated) / 1e6));
+            log(String.format(Locale.ROOT, "trace: execute %d (came %d ms after the JVM started): waited for the engine %.3f ms,"
+                            + " evaluated %.3f ms, rendered and replied %.3f ms", count, uptime(received),
+                    (engineReady - received) / 1e6, (evaluated - engineReady) / 1e6, (replied - evaluated) / 1e6));
         }
         return queued;
     }
@@ -485,12 +485,13 @@ public final class JupyterKernel implements AutoCloseable {
             try {
                 long started = System.nanoTime();
                 JavaEvaluator java = new JavaEvaluator(settings.cellClasspath(), settings.startup());
-                if (java.pruningUnavailable() != null) {
-                    log("cells will compile slower as the notebook grows: " + java.pruningUnavailable());
-                }
+                java.speedUpsUnavailable().forEach(this::log);
                 NotebookBridge notebook = new NotebookBridge(java.cellClassLoader(), this::publishDisplay, this::readLine);
                 long built = System.nanoTime();
                 cells.complete(new Cells(java, notebook, new MagicCells(java)));
+                // Rendering's first use (loading the notebook API's renderers) is over half of a first
+                // cell's time once javac is warm, so a plain value is rendered before anything else.
+                warmRendering(notebook, 2);
                 // javac's first compiles, and rendering a value, happen now rather than in the first cell;
                 // the warm-up gives way as soon as a cell (or a completion, ...) wants the engine.
                 warming = java;
@@ -501,15 +502,12 @@ public final class JupyterKernel implements AutoCloseable {
                     warming = null;
                 }
                 if (value != null && running) {
-                    try {
-                        bundle(notebook.render(value));
-                    } catch (Throwable e) {
-                        log("warming up the rendering failed: " + e);
-                    }
+                    warmRendering(notebook, value);
                 }
                 if (trace) {
-                    log(String.format(Locale.ROOT, "trace: engine built in %.1f ms, warm-up ended %.1f ms later",
-                            (built - started) / 1e6, (System.nanoTime() - built) / 1e6));
+                    log(String.format(Locale.ROOT, "trace: engine built in %.1f ms (from %d to %d ms after the JVM started),"
+                                    + " warm-up ended %.1f ms later", (built - started) / 1e6, uptime(started), uptime(built),
+                            (System.nanoTime() - built) / 1e6));
                 }
             } catch (RuntimeException | Error e) {
                 log("the Java engine failed to start: " + e);
@@ -518,6 +516,14 @@ public final class JupyterKernel implements AutoCloseable {
         }, "evalbox-kernel-engine-start");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private void warmRendering(NotebookBridge notebook, Object value) {
+        try {
+            bundle(notebook.render(value));
+        } catch (Throwable e) {
+            log("warming up the rendering failed: " + e);
+        }
     }
 
     private void stopWarmUp() {
@@ -558,6 +564,12 @@ public final class JupyterKernel implements AutoCloseable {
         thread.setDaemon(true);
         threads.add(thread);
         thread.start();
+    }
+
+    /** Milliseconds from the JVM's start to {@code nanoTime} (a System.nanoTime() reading), for the trace. */
+    private static long uptime(long nanoTime) {
+        long now = System.nanoTime();
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() - (now - nanoTime) / 1_000_000;
     }
 
     private void log(String message) {

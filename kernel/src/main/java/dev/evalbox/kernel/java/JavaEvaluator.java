@@ -29,9 +29,13 @@ public final class JavaEvaluator implements AutoCloseable {
 
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
+    /** JShell's completion index, held back until the first cell has run or a completion needs it. */
+    private final CompletionIndex index;
     private final CellExecutionControl control;
     private final SnippetLoader loader;
     private final CompiledClasses compiled;
+    /** Why a speed-up of JShell's compiles is not in place (logged once by the kernel); empty when all are. */
+    private final List<String> slower = new ArrayList<>();
     private final SnippetIds ids = new SnippetIds();
     /** Calls waiting for or holding the engine (the warm-up gives way to them). */
     private final java.util.concurrent.atomic.AtomicInteger callers = new java.util.concurrent.atomic.AtomicInteger();
@@ -45,11 +49,22 @@ public final class JavaEvaluator implements AutoCloseable {
         this.control = new CellExecutionControl(loader);
         this.shell = JShell.builder().executionEngine(new CellExecutionProvider(control), Map.of())
                 .idGenerator(ids::id).build();
-        this.analysis = shell.sourceCodeAnalysis();
         this.compiled = new CompiledClasses(shell);
-        if (!classpath.isEmpty()) {
-            shell.addToClasspath(String.join(java.io.File.pathSeparator, classpath));
+        if (compiled.unavailable() != null) {
+            slower.add("cells will compile slower as the notebook grows: " + compiled.unavailable());
         }
+        String index = ClassPathIndex.keep(shell);
+        if (index != null) {
+            slower.add("javac re-reads the class path for every compile: " + index);
+        }
+        String path = CompilerClassPath.add(shell, classpath);
+        if (path != null) {
+            slower.add("cells compile against the kernel's own class path too: " + path);
+        }
+        // Only now: JShell's completion index is built in the background from the class path of the
+        // moment, and building it for the kernel's own path first was work thrown away at start-up.
+        this.analysis = shell.sourceCodeAnalysis();
+        this.index = CompletionIndex.holdBack(analysis);
         for (String snippet : startup) {
             CellOutcome outcome = run(snippet, () -> true);
             if (outcome.failed()) {
@@ -138,6 +153,11 @@ public final class JavaEvaluator implements AutoCloseable {
         return compiled.unavailable();
     }
 
+    /** Why each speed-up of JShell's compiles that is not in place is not (empty when all are), for the kernel to log. */
+    public List<String> speedUpsUnavailable() {
+        return List.copyOf(slower);
+    }
+
     /** Class files JShell holds (for tests: it must not grow with expression cells); -1 when not visible. */
     public int retainedClassFiles() {
         return compiled.retained();
@@ -158,7 +178,11 @@ public final class JavaEvaluator implements AutoCloseable {
     /** Evaluates a cell; a {@link #stop()} while it waits for the engine (behind the warm-up) interrupts it before it runs. */
     public CellOutcome execute(String code) {
         int stopsBefore = stops.get();
-        return withEngine(() -> stops.get() != stopsBefore ? interrupted() : run(code, () -> true));
+        try {
+            return withEngine(() -> stops.get() != stopsBefore ? interrupted() : run(code, () -> true));
+        } finally {
+            index.release();
+        }
     }
 
     /** {@code keepGoing} is asked once the previous stop is cleared, so a stop that comes with keepGoing turning false is never lost. */
@@ -199,6 +223,7 @@ public final class JavaEvaluator implements AutoCloseable {
     }
 
     public Completion complete(String code, int cursorCodePoints) {
+        index.release();
         return withEngine(() -> completeNow(code, cursorCodePoints));
     }
 
@@ -217,6 +242,7 @@ public final class JavaEvaluator implements AutoCloseable {
 
     /** Signature and Javadoc of what is at the cursor, one entry per overload; empty when nothing is known there. */
     public List<String> inspect(String code, int cursorCodePoints) {
+        index.release();
         return withEngine(() -> inspectNow(code, cursorCodePoints));
     }
 
@@ -255,6 +281,7 @@ public final class JavaEvaluator implements AutoCloseable {
 
     @Override
     public void close() {
+        index.release();
         shell.close();
     }
 

@@ -192,6 +192,8 @@ public final class ArtifactRenderer implements AutoCloseable {
     private final BrowserIsolation isolation;
     private final Playwright playwright;
     private Browser browser;
+    /** Whether the running browser's process could be found (the isolation's chain of processes): then its end is watched. */
+    private boolean browserPidKnown;
     private double browserCpuSeconds;
     // set by the pages' event handlers, which Playwright runs on this thread: ends a wait early
     private boolean woken;
@@ -215,7 +217,7 @@ public final class ArtifactRenderer implements AutoCloseable {
         }
         if (!browserPerPage) {
             try {
-                this.browser = launch();
+                relaunch();
             } catch (RuntimeException e) {
                 close();
                 throw e;
@@ -347,14 +349,42 @@ public final class ArtifactRenderer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
-        if (browser == null || !browser.isConnected()) browser = launch();
+        if (!browserAlive()) relaunch();
         InFlight page = new InFlight(job, PAGE_URL);
         try {
             page.open();
         } catch (PlaywrightException e) {
-            page.fail(e);
+            if (browserAlive()) {
+                page.fail(e);
+                return page;
+            }
+            // the browser died before the page could open (Playwright can take a while to notice): not the page's doing
+            relaunch();
+            page = new InFlight(job, PAGE_URL);
+            try {
+                page.open();
+            } catch (PlaywrightException again) {
+                page.fail(again);
+            }
         }
         return page;
+    }
+
+    /** Whether the browser is up: Playwright still connected and its isolated process (where it could be found) still running. */
+    private boolean browserAlive() {
+        return browser != null && browser.isConnected() && (!browserPidKnown || isolation.browserPid().isPresent());
+    }
+
+    private void relaunch() {
+        if (browser != null) {
+            try {
+                browser.close();
+            } catch (PlaywrightException e) {
+                // already gone
+            }
+        }
+        browser = launch();
+        browserPidKnown = isolation.browserPid().isPresent();
     }
 
     private void end(InFlight page) {

@@ -97,6 +97,23 @@ class BrowserIsolationTest {
     }
 
     @Test
+    void aBrowserThatDiedIsLaunchedAgainForTheNextPage(@TempDir Path dir) throws Exception {
+        try (ArtifactRenderer renderer = new ArtifactRenderer(QUICK)) {
+            assertTrue(renderer.render("<html><body><h1>one</h1></body></html>", dir, "one").ok());
+            long pid = renderer.browserPid().orElseThrow();
+            ProcessHandle browser = ProcessHandle.of(pid).orElseThrow();
+            browser.destroyForcibly();
+            browser.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            ArtifactRenderer.Rendering next = renderer.render("<html><body><h1>two</h1></body></html>", dir, "two");
+            assertTrue(next.ok(), "the next page renders in a new isolated browser: " + next.outcome());
+            assertEquals(3, next.screenshots().size());
+            long relaunched = renderer.browserPid().orElseThrow();
+            assertTrue(relaunched != pid, "a new browser process");
+            assertTrue(BrowserProcesses.of(relaunched).toString().length() > 0);
+        }
+    }
+
+    @Test
     void doctorsProbeFindsNothingMissingHere() {
         // what `evalbox doctor` reports: this machine (and CI, as root with evalbox-browser made by setup) can isolate the browser
         assertEquals(java.util.Optional.empty(), BrowserIsolation.problem());

@@ -2,7 +2,6 @@ package dev.evalbox.unittests.humanevalv;
 
 import dev.evalbox.agentloop.loop.AgentHooks;
 import dev.evalbox.agentloop.loop.AgentLoop;
-import dev.evalbox.agentloop.loop.AgentOutcome;
 import dev.evalbox.agentloop.loop.StopReason;
 import dev.evalbox.agentloop.model.ChatMessage;
 import dev.evalbox.agentloop.model.ChatModel;
@@ -41,8 +40,8 @@ public final class HumanEvalVGeneration {
         return SamplingParams.DEFAULT.withTemperature(samples == 1 ? 0.0 : 0.8).withTopP(0.95).withMaxTokens(2048);
     }
 
-    /** A task's generation: its predictions (and prompt), the model errors met on the way, and the loop's outcome. */
-    public record Generated(Predictions.Entry entry, List<String> errors, AgentOutcome outcome) { }
+    /** A task's generation: its predictions (and prompt) and the model errors met on the way. */
+    public record Generated(Predictions.Entry entry, List<String> errors) { }
 
     /**
      * The task's predictions, generated as one agent loop of all its model calls (recorded in {@code trajectory} as
@@ -50,10 +49,10 @@ public final class HumanEvalVGeneration {
      */
     public Generated generate(HumanEvalVItem item, Setting setting, int samples, TrajectoryWriter trajectory) {
         Samples hooks = new Samples(item, setting, samples);
-        AgentOutcome outcome = AgentLoop.generations(hooks.calls(), sampling(samples)).run(item.qid(), "humaneval-v",
+        AgentLoop.generations(hooks.calls(), sampling(samples)).run(item.qid(), "humaneval-v",
                 List.of(ChatMessage.user(hooks.prompt)), model, null, trajectory, hooks);
         return new Generated(new Predictions.Entry(item.qid(), List.copyOf(hooks.predictions), Optional.of(hooks.prompt)),
-                List.copyOf(hooks.errors), outcome);
+                List.copyOf(hooks.errors));
     }
 
     /** The reference's sampling with the user's own max_tokens, stop and seed: what a call sends. */
@@ -76,6 +75,8 @@ public final class HumanEvalVGeneration {
         final List<String> errors = new ArrayList<>();
         private int call;
         private String description;
+        /** The task's image, read once for all its calls. */
+        private byte[] png;
 
         Samples(HumanEvalVItem item, Setting setting, int samples) {
             this.item = item;
@@ -94,6 +95,11 @@ public final class HumanEvalVGeneration {
             };
         }
 
+        private byte[] png() {
+            if (png == null) png = image(item);
+            return png;
+        }
+
         int calls() { return setting == Setting.V2T2C ? 2 * samples : samples; }
 
         /** V2T2C's even calls describe the image; its odd ones write code from the description. */
@@ -102,9 +108,9 @@ public final class HumanEvalVGeneration {
         @Override
         public List<ChatMessage> request(List<ChatMessage> conversation) {
             return List.of(switch (setting) {
-                case V2C, V2C_COT -> ChatMessage.user(prompt).withPng(image(item));
+                case V2C, V2C_COT -> ChatMessage.user(prompt).withPng(png());
                 case V2T2C -> describing()
-                        ? ChatMessage.user(HumanEvalVPrompts.fill(prompts.visualToText(), item.functionSignature(), null)).withPng(image(item))
+                        ? ChatMessage.user(HumanEvalVPrompts.fill(prompts.visualToText(), item.functionSignature(), null)).withPng(png())
                         : ChatMessage.user(HumanEvalVPrompts.fill(prompts.textToCode(), item.functionSignature(), description));
                 case GT_T2C -> ChatMessage.user(prompt);
             });

@@ -9,16 +9,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteWatchdog;
 import org.apache.commons.exec.Executor;
 import org.apache.commons.exec.PumpStreamHandler;
-import org.apache.commons.exec.ShutdownHookProcessDestroyer;
+import org.apache.commons.exec.ProcessDestroyer;
 import org.apache.commons.exec.Watchdog;
 
 /**
@@ -91,11 +91,12 @@ public final class HostCommand {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         OutputStream toOut = showOutput ? System.out : out;
         OutputStream toErr = showOutput ? System.err : err;
-        Executor executor = DefaultExecutor.builder().setExecuteStreamHandler(new PumpStreamHandler(toOut, toErr)).get();
+        Executor executor = new RegisteringExecutor();
+        executor.setStreamHandler(new PumpStreamHandler(toOut, toErr));
         if (directory != null) executor.setWorkingDirectory(directory.toFile());
         TreeWatchdog watchdog = new TreeWatchdog(timeout);
         executor.setWatchdog(watchdog);
-        executor.setProcessDestroyer(new TreeDestroyer());
+        executor.setProcessDestroyer(RUNNING);
         executor.setExitValues(null); // every exit status is a result for the caller to judge
         int status;
         try {
@@ -174,27 +175,77 @@ public final class HostCommand {
         synchronized boolean timedOut() { return timedOut; }
     }
 
-    /** Commons Exec's shutdown-hook destroyer, ending each running program's children as well as the program. */
-    private static final class TreeDestroyer extends ShutdownHookProcessDestroyer {
-        private final Set<Process> running = ConcurrentHashMap.newKeySet();
+    /** Every program this JVM runs through HostCommand and has not yet seen end; ended by one shutdown hook. */
+    private static final Running RUNNING = new Running();
 
-        @Override
-        public boolean add(Process process) {
-            running.add(process);
-            return super.add(process);
+    /**
+     * Registers each program at the moment it is started. Commons Exec hands the process to its destroyer only
+     * after starting the output pumps, and a JVM that died in that window left the program (and its children)
+     * running; here the start and the registration are one step that the shutdown hook waits for.
+     */
+    private static final class RegisteringExecutor extends DefaultExecutor {
+        // The builder cannot make a subclass; the deprecated constructor is the one way to extend the executor.
+        @SuppressWarnings("deprecation")
+        RegisteringExecutor() {
+            super();
         }
 
         @Override
-        public boolean remove(Process process) {
-            running.remove(process);
-            return super.remove(process);
+        protected Process launch(CommandLine command, Map<String, String> env, Path workingDirectory) throws IOException {
+            return RUNNING.start(() -> super.launch(command, env, workingDirectory));
+        }
+    }
+
+    /** Starts a process; the one place a HostCommand program is created. */
+    private interface Start {
+        Process start() throws IOException;
+    }
+
+    /**
+     * The running programs and the shutdown hook that ends them with their children, registered once for the
+     * JVM. A program is added as it starts (under the same lock the hook takes, so a program being started when
+     * the JVM begins to exit is either refused or ended) and removed by Commons Exec when it ends.
+     */
+    private static final class Running implements ProcessDestroyer {
+        private final Set<Process> processes = new LinkedHashSet<>();
+        private boolean exiting;
+
+        Running() {
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(this::endAll, "evalbox-host-command-destroyer"));
+            } catch (IllegalStateException alreadyExiting) {
+                exiting = true;
+            }
         }
 
+        synchronized Process start(Start start) throws IOException {
+            if (exiting) throw new IOException("this JVM is exiting; no program is started any more");
+            Process process = start.start();
+            processes.add(process);
+            return process;
+        }
+
+        /** Already added when it started (Commons Exec calls this later, once the output pumps run). */
         @Override
-        public void run() {
-            // The base class then destroys each program itself.
-            new ArrayList<>(running).forEach(p -> p.descendants().forEach(ProcessHandle::destroy));
-            super.run();
+        public boolean add(Process process) { return true; }
+
+        @Override
+        public synchronized boolean remove(Process process) { return processes.remove(process); }
+
+        @Override
+        public synchronized int size() { return processes.size(); }
+
+        private void endAll() {
+            List<Process> left;
+            synchronized (this) {
+                exiting = true;
+                left = new ArrayList<>(processes);
+            }
+            // Children first: once a program is gone they are no longer its descendants and cannot be found.
+            for (Process process : left) {
+                process.descendants().forEach(ProcessHandle::destroy);
+                process.destroy();
+            }
         }
     }
 }

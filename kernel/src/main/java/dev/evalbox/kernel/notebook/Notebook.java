@@ -155,14 +155,14 @@ public final class Notebook {
         return new CompareView(dev.evalbox.unittests.compare.Comparison.of(runs));
     }
 
-    /** A recorded task as a conversation (one turn when {@code turn} is given). */
     /** One task of a run as `evalbox view` shows it (the same rendering). */
     public static TaskView task(java.nio.file.Path run, String task) {
         return new TaskView(run, task);
     }
 
+    /** A recorded task as a conversation (one turn when {@code turn} is given), as the viewer's transcript shows it. */
     public static TrajectoryView trajectory(java.nio.file.Path run, String task, Integer turn) {
-        return new TrajectoryView(Magics.findTrajectory(run, task), turn);
+        return new TrajectoryView(run.toString().endsWith(".jsonl") ? run.toAbsolutePath().getParent() : run, Magics.findTrajectory(run, task), turn);
     }
 
     /** The bundle the kernel sends as a cell's result; called by the kernel through reflection. */

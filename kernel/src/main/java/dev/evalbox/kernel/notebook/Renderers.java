@@ -29,11 +29,13 @@ final class Renderers {
 
     /** A sandbox cell's result: its outputs as the sandbox produced them, images inline, and its status. */
     private static MimeBundle executionResult(dev.evalbox.sandbox.ExecutionResult result) {
-        StringBuilder html = new StringBuilder("<div><small>").append(result.status().name().toLowerCase(java.util.Locale.ROOT))
-                .append("</small>");
-        StringBuilder text = new StringBuilder("[" + result.status().name().toLowerCase(java.util.Locale.ROOT) + "]\n");
-        TrajectoryView.appendOutputs(html, text, result.outputs());
-        return MimeBundle.html(html.append("</div>").toString()).with("text/plain", text.toString());
+        String status = result.status().name().toLowerCase(java.util.Locale.ROOT);
+        // the outputs as a transcript's cell shows them (the viewer's rendering)
+        String html = TaskView.STYLE + "<div class=\"evalbox-task\"><small>" + status + "</small>"
+                + dev.evalbox.unittests.view.TaskTranscript.outputsHtml(dev.evalbox.sandbox.OutputJson.toJson(result.outputs())) + "</div>";
+        StringBuilder text = new StringBuilder("[" + status + "]\n");
+        TrajectoryView.outputsText(text, result.outputs());
+        return MimeBundle.html(html).with("text/plain", text.toString());
     }
 
     <T> void add(Class<T> type, Function<? super T, MimeBundle> render) {

@@ -1,88 +1,73 @@
 package dev.evalbox.kernel.notebook;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.evalbox.agentloop.model.ChatMessage;
 import dev.evalbox.agentloop.trajectory.TaskTrajectory;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.sandbox.Output;
+import dev.evalbox.unittests.view.TaskTranscript;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
-import java.util.Base64;
-import java.util.Optional;
-
-import static dev.evalbox.unittests.report.Html.escape;
-
-/** A recorded task as a conversation in the notebook: messages, the code the model ran, its outputs with images inline. */
-public record TrajectoryView(TaskTrajectory trajectory, Integer turn) {
+/**
+ * A recorded task as a conversation in the notebook (one turn when {@code turn} is given), rendered by the
+ * same {@link TaskTranscript} as `evalbox view`'s task page: messages, the code the model ran, highlighted,
+ * its outputs with images inline. {@code folder} is where the trajectory file is, for the images it names.
+ */
+public record TrajectoryView(Path folder, TaskTrajectory trajectory, Integer turn) {
 
     public MimeBundle bundle() {
-        StringBuilder html = new StringBuilder("<div class=\"evalbox-trajectory\">");
-        StringBuilder text = new StringBuilder();
-        html.append("<h4>task ").append(escape(trajectory.taskId()))
-                .append(turn == null ? "" : ", turn " + turn).append("</h4>");
-        text.append("task ").append(trajectory.taskId()).append(turn == null ? "" : ", turn " + turn).append('\n');
+        List<JsonNode> events = new ArrayList<>();
+        StringBuilder text = new StringBuilder("task " + trajectory.taskId() + (turn == null ? "" : ", turn " + turn) + "\n");
         for (TrajectoryEvent event : trajectory.events()) {
-            if (event instanceof TrajectoryEvent.TaskStarted started && turn == null) {
-                for (ChatMessage message : started.opening()) {
-                    message(html, text, message.role(), message.content());
-                }
-            } else if (event instanceof TrajectoryEvent.ModelResponse response && shows(response.turn())) {
-                message(html, text, "assistant (turn " + response.turn() + ")", response.content());
-            } else if (event instanceof TrajectoryEvent.CodeExecution execution && shows(execution.turn())) {
-                execution(html, text, execution);
-            } else if (event instanceof TrajectoryEvent.Observation observation && shows(observation.turn())) {
-                message(html, text, observation.role() + " (observation)", observation.content());
-            } else if (event instanceof TrajectoryEvent.Error error && shows(error.turn())) {
-                message(html, text, "error: " + error.kind(), error.message());
-            } else if (event instanceof TrajectoryEvent.TaskFinished finished && turn == null) {
-                html.append("<p><b>finished</b>: ").append(escape(finished.stopReason())).append(" after ")
-                        .append(finished.turns()).append(" turns</p>");
-                text.append("finished: ").append(finished.stopReason()).append(" after ").append(finished.turns()).append(" turns\n");
-            }
+            Integer eventTurn = turnOf(event);
+            // one turn: its own events only; the whole task: everything
+            if (turn != null && (eventTurn == null || !eventTurn.equals(turn))) continue;
+            events.add(event.toJson());
+            text(text, event);
         }
-        html.append("</div>");
-        return MimeBundle.html(html.toString()).with("text/plain", text.toString());
+        String html = new TaskTranscript(trajectory.taskId(), List.of(), events, List.of(), TaskView.inliner(folder), null).transcriptHtml();
+        return MimeBundle.html(TaskView.STYLE + html).with("text/plain", text.toString());
     }
 
-    private boolean shows(int eventTurn) {
-        return turn == null || turn == eventTurn;
+    /** The turn an event belongs to; null for the task's opening and end. */
+    private static Integer turnOf(TrajectoryEvent event) {
+        if (event instanceof TrajectoryEvent.ModelResponse e) return e.turn();
+        if (event instanceof TrajectoryEvent.CodeExecution e) return e.turn();
+        if (event instanceof TrajectoryEvent.Observation e) return e.turn();
+        if (event instanceof TrajectoryEvent.Error e) return e.turn();
+        return null;
     }
 
-    private static void message(StringBuilder html, StringBuilder text, String who, String content) {
-        html.append("<div><b>").append(escape(who)).append("</b><pre style=\"white-space:pre-wrap\">")
-                .append(escape(content)).append("</pre></div>");
-        text.append("--- ").append(who).append('\n').append(content).append('\n');
+    /** The plain-text view (a terminal, a notebook saved without HTML). */
+    private static void text(StringBuilder text, TrajectoryEvent event) {
+        if (event instanceof TrajectoryEvent.TaskStarted started) {
+            for (ChatMessage message : started.opening()) text.append("--- ").append(message.role()).append('\n').append(message.content()).append('\n');
+        } else if (event instanceof TrajectoryEvent.ModelResponse response) {
+            text.append("--- assistant (turn ").append(response.turn()).append(")\n").append(response.content()).append('\n');
+        } else if (event instanceof TrajectoryEvent.CodeExecution execution) {
+            text.append("--- code, turn ").append(execution.turn()).append(" (").append(execution.status()).append(")\n")
+                    .append(execution.code()).append('\n');
+            outputsText(text, execution.outputs());
+        } else if (event instanceof TrajectoryEvent.Observation observation) {
+            text.append("--- ").append(observation.role()).append(" (observation)\n").append(observation.content()).append('\n');
+        } else if (event instanceof TrajectoryEvent.Error error) {
+            text.append("--- error: ").append(error.kind()).append('\n').append(error.message()).append('\n');
+        } else if (event instanceof TrajectoryEvent.TaskFinished finished) {
+            text.append("finished: ").append(finished.stopReason()).append(" after ").append(finished.turns()).append(" turns\n");
+        }
     }
 
-    private static void execution(StringBuilder html, StringBuilder text, TrajectoryEvent.CodeExecution execution) {
-        html.append("<div><b>code, turn ").append(execution.turn()).append("</b> (").append(escape(execution.status()))
-                .append(", ").append(execution.durationMs()).append(" ms)<pre style=\"background:#f4f4f4\">")
-                .append(escape(execution.code())).append("</pre>");
-        text.append("--- code, turn ").append(execution.turn()).append(" (").append(execution.status()).append(")\n")
-                .append(execution.code()).append('\n');
-        appendOutputs(html, text, execution.outputs());
-        html.append("</div>");
-    }
-
-    /** Outputs of Python code as HTML (images inline) and as text. */
-    static void appendOutputs(StringBuilder html, StringBuilder text, java.util.List<Output> outputs) {
+    /** Outputs of Python code as text: streams as they are, errors as their one line, images as a placeholder. */
+    static void outputsText(StringBuilder text, List<Output> outputs) {
         for (Output output : outputs) {
             if (output instanceof Output.Stream stream) {
-                html.append("<pre").append(stream.isStderr() ? " style=\"color:#a00\"" : "").append('>')
-                        .append(escape(stream.text())).append("</pre>");
                 text.append(stream.text());
             } else if (output instanceof Output.Error error) {
-                html.append("<pre style=\"color:#a00\">").append(escape(error.ename() + ": " + error.evalue())).append("</pre>");
                 text.append(error.ename()).append(": ").append(error.evalue()).append('\n');
             } else if (output instanceof Output.MimeBundle bundle) {
-                Optional<byte[]> png = bundle.png();
-                if (png.isPresent()) {
-                    html.append("<img src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(png.get()))
-                            .append("\"/>");
-                    text.append("<image>\n");
-                } else {
-                    String plain = bundle.plainText().orElse("");
-                    html.append("<pre>").append(escape(plain)).append("</pre>");
-                    text.append(plain).append('\n');
-                }
+                text.append(bundle.png().isPresent() ? "<image>" : bundle.plainText().orElse("")).append('\n');
             }
         }
     }

@@ -48,6 +48,24 @@ public record TaskTranscript(String taskId, List<JsonNode> rows, List<JsonNode> 
         return html.append("</div>").toString();
     }
 
+    /**
+     * The conversation alone (no verdict, files or timings): what the notebook shows of a recorded trajectory,
+     * which need not belong to a scored run.
+     */
+    public String transcriptHtml() {
+        StringBuilder html = new StringBuilder(1 << 12);
+        html.append("<div class=\"evalbox-task\">");
+        transcript(html);
+        return html.append("</div>").toString();
+    }
+
+    /** A cell's outputs (output JSON, as trajectories.jsonl holds them) as the transcript shows them. */
+    public static String outputsHtml(JsonNode outputs) {
+        StringBuilder html = new StringBuilder();
+        outputs(html, outputs);
+        return html.toString();
+    }
+
     private void verdicts(StringBuilder html) {
         html.append("<section class=\"verdicts\"><h3>Verdict</h3>");
         if (rows.isEmpty()) html.append("<p class=\"muted\">no result yet: the task is in flight or was never scored</p>");
@@ -186,7 +204,15 @@ public record TaskTranscript(String taskId, List<JsonNode> rows, List<JsonNode> 
                 .append(event.path("turn").asInt()).append(" · ").append(Html.escape(status)).append(" · ").append(event.path("duration_ms").asLong()).append(" ms")
                 .append(event.path("state_lost").asBoolean() ? " · state lost" : "").append("</div><pre class=\"code\">")
                 .append(PythonHighlighter.toHtml(event.path("code").asText(""))).append("</pre>");
-        for (JsonNode output : event.path("outputs")) {
+        outputs(html, event.path("outputs"));
+        if (event.path("message").isTextual() && !event.get("message").asText().isBlank()) {
+            html.append("<pre class=\"traceback\">").append(Html.escape(event.get("message").asText())).append("</pre>");
+        }
+        html.append("</div>");
+    }
+
+    private static void outputs(StringBuilder html, JsonNode outputs) {
+        for (JsonNode output : outputs) {
             switch (output.path("output_type").asText()) {
                 case "stream" -> html.append("<pre class=\"stream ").append("stderr".equals(output.path("name").asText()) ? "stderr" : "stdout")
                         .append("\">").append(Html.escape(output.path("text").asText(""))).append("</pre>");
@@ -201,10 +227,6 @@ public record TaskTranscript(String taskId, List<JsonNode> rows, List<JsonNode> 
                 default -> { }
             }
         }
-        if (event.path("message").isTextual() && !event.get("message").asText().isBlank()) {
-            html.append("<pre class=\"traceback\">").append(Html.escape(event.get("message").asText())).append("</pre>");
-        }
-        html.append("</div>");
     }
 
     private static void data(StringBuilder html, JsonNode data) {

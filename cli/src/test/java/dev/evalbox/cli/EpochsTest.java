@@ -8,17 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evalbox.agentloop.ScriptedChatServer;
 import dev.evalbox.agentloop.ScriptedChatServer.Step;
 import dev.evalbox.agentloop.trajectory.Trajectories;
-import dev.evalbox.sandbox.DockerRequired;
 import dev.evalbox.unittests.RunDirectory;
-import dev.evalbox.unittests.eval.Benchmarks;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,20 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  * only for the new epochs, and metrics.json has pass@k and pass^k with their intervals.
  */
 @Tag("docker")
+@ExtendWith(SumsRegistered.class)
 class EpochsTest {
     /** Prints 3 (s1's answer) only in a sandbox that no earlier attempt wrote its mark into. */
     private static final String FRESH = "Here:\n```python\nimport os\nprint(0 if os.path.exists('mark') else 3)\nopen('mark', 'w').write('x')\n```";
-
-    @BeforeAll
-    static void register() {
-        DockerRequired.check();
-        System.setProperty(Benchmarks.PROPERTY, SingleFileBenchmarkTest.Sums.class.getName());
-    }
-
-    @AfterAll
-    static void unregister() {
-        System.clearProperty(Benchmarks.PROPERTY);
-    }
 
     @Test
     void epochsRepeatEachTaskInFreshSandboxesAndResumePerTaskAndEpoch(@TempDir Path dir) throws Exception {

@@ -7,16 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evalbox.agentloop.ScriptedChatServer;
 import dev.evalbox.agentloop.ScriptedChatServer.Step;
-import dev.evalbox.sandbox.DockerRequired;
 import dev.evalbox.unittests.RunDirectory;
-import dev.evalbox.unittests.eval.Benchmarks;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,19 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * epochs differ on purpose, so that a replay of epoch 1 alone could not give the same numbers.
  */
 @Tag("docker")
+@ExtendWith(SumsRegistered.class)
 class ReplayEpochsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @BeforeAll
-    static void register() {
-        DockerRequired.check();
-        System.setProperty(Benchmarks.PROPERTY, SingleFileBenchmarkTest.Sums.class.getName());
-    }
-
-    @AfterAll
-    static void unregister() {
-        System.clearProperty(Benchmarks.PROPERTY);
-    }
 
     private static Step answer(String code) { return Step.reply("Here:\n```python\n" + code + "\n```"); }
 

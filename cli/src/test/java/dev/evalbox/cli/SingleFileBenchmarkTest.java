@@ -14,7 +14,6 @@ import dev.evalbox.agentloop.model.ChatRequest;
 import dev.evalbox.agentloop.model.Usage;
 import dev.evalbox.agentloop.trajectory.RecordedChatModel;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
-import dev.evalbox.sandbox.DockerRequired;
 import dev.evalbox.sandbox.ExecutionResult;
 import dev.evalbox.sandbox.Sandbox;
 import dev.evalbox.unittests.RunDirectory;
@@ -38,10 +37,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * without any other file of evalbox knowing it. docs/adding-a-benchmark.md walks through the same shape.
  */
 @Tag("docker")
+@ExtendWith(SumsRegistered.class)
 class SingleFileBenchmarkTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -127,17 +126,6 @@ class SingleFileBenchmarkTest {
                 }
             };
         }
-    }
-
-    @BeforeAll
-    static void register() {
-        DockerRequired.check();
-        System.setProperty(Benchmarks.PROPERTY, Sums.class.getName());
-    }
-
-    @AfterAll
-    static void unregister() {
-        System.clearProperty(Benchmarks.PROPERTY);
     }
 
     private static String answer(String code) { return "Here:\n```python\n" + code + "\n```"; }

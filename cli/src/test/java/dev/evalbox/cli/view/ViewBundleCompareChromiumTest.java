@@ -46,8 +46,8 @@ class ViewBundleCompareChromiumTest {
             page.selectOption("#compare-b", page.locator("#compare-b option").nth(1).getAttribute("value"));
             page.click("#compare-go");
             Browser.rendered(page, "evalbox-compare");
-            assertEquals(List.of("g5"), page.locator("#flipped li a").allTextContents(), "the one task that flipped");
-            page.locator("#flipped li a").first().click();
+            assertEquals(List.of("g5"), page.locator("#compare-report .flips li .task").allTextContents(), "the one task that flipped");
+            page.locator("#compare-report .flips li a.trajectory.a").first().click();
             Browser.rendered(page, "evalbox-compare-task");
             assertTrue(page.textContent("#transcript-a").contains("Task g5:") && page.textContent("#transcript-b").contains("Task g5:"));
             assertTrue(page.url().startsWith("file:"), page.url());

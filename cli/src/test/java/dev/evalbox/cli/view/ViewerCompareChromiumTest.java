@@ -67,15 +67,18 @@ class ViewerCompareChromiumTest {
             page.selectOption("#compare-b", keyB);
             page.click("#compare-go");
             Browser.rendered(page, "evalbox-compare");
-            String table = page.textContent("#compare-table");
-            assertTrue(table.contains("both pass" + both) && table.contains("only A passes" + aOnly) && table.contains("only B passes" + bOnly)
-                    && table.contains("neither" + neither), table);
-            assertTrue(table.contains("McNemar"), table);
-            List<String> shown = page.locator("#flipped li a.task").allTextContents();
+            // the page of `evalbox compare` (the notebook's too), its links turned to the viewer's pages
+            assertEquals(List.of(both, aOnly, bOnly, neither), List.of(".both", ".a-only", ".b-only", ".neither").stream()
+                    .map(cell -> Integer.parseInt(page.textContent("#compare-report .two-by-two " + cell).strip())).toList());
+            assertTrue(page.textContent("#compare-report .pair").contains("McNemar"), page.textContent("#compare-report"));
+            List<String> shown = page.locator("#compare-report .flips li .task").allTextContents();
             assertEquals(flipped.stream().sorted().toList(), shown.stream().sorted().toList());
+            List<String> runLinks = new ArrayList<>();
+            for (var link : page.locator("#compare-report .leaderboard a").all()) runLinks.add(link.getAttribute("href"));
+            assertEquals(java.util.Set.of("#/run/" + keyA, "#/run/" + keyB), java.util.Set.copyOf(runLinks), "each run links to its page: " + runLinks);
 
-            assertEquals(0, page.locator("#flipped .attempts").count(), "one attempt per task: no epoch links");
-            page.locator("#flipped li a.task").first().click();
+            assertEquals(0, page.locator("#compare-report .flips .attempts").count(), "one attempt per task: no epoch links");
+            page.locator("#compare-report .flips li a.trajectory.a").first().click();
             Browser.rendered(page, "evalbox-compare-task");
             String task = shown.get(0);
             assertTrue(page.textContent("#task-title").contains(task));
@@ -110,10 +113,10 @@ class ViewerCompareChromiumTest {
             Page page = browser.page();
             page.navigate(server.url() + "#/compare/" + keyA + "/" + keyB);
             Browser.rendered(page, "evalbox-compare");
-            List<String> shown = page.locator("#flipped li a.task").allTextContents();
+            List<String> shown = page.locator("#compare-report .flips li .task").allTextContents();
             int g3 = shown.indexOf("g3");
             assertTrue(g3 >= 0, "g3 flipped: " + shown);
-            var item = page.locator("#flipped li").nth(g3);
+            var item = page.locator("#compare-report .flips li").nth(g3);
             List<String> expectA = List.of("epoch 1" + (aRows.get("g3/1") ? " ✓" : " ✗"), "epoch 2" + (aRows.get("g3/2") ? " ✓" : " ✗"));
             assertEquals(expectA, item.locator(".attempts.a a").allTextContents(), "every attempt of A with its own verdict");
             assertEquals(List.of("epoch 1 ✗", "epoch 2 ✗"), item.locator(".attempts.b a").allTextContents());
@@ -138,6 +141,34 @@ class ViewerCompareChromiumTest {
             verdicts.put(row.path("task_id").asText() + "/" + row.path("epoch").asInt(1), row.path("passed").asBoolean());
         }
         return verdicts;
+    }
+
+    /** The runs page redraws as runs change: the two runs picked for a compare stay picked (a redraw lost them). */
+    @Test
+    void thePicksOfACompareOutliveALiveUpdate(@TempDir Path dir) throws Exception {
+        ChromiumRequired.check();
+        Path runs = dir.resolve("runs");
+        GeneratedRun.write(runs.resolve("a"), 6, 1);
+        GeneratedRun.write(runs.resolve("b"), 6, 1);
+        try (ViewServer server = ViewServer.start(runs, "127.0.0.1", 0); Browser browser = new Browser()) {
+            String keyA = key(server, "a");
+            String keyB = key(server, "b");
+            Page page = browser.page();
+            page.navigate(server.url());
+            Browser.rendered(page, "evalbox-runs");
+            page.selectOption("#compare-a", keyA);
+            page.selectOption("#compare-b", keyB);
+            String done = page.textContent("tr[data-key='" + keyA + "'] td.done");
+            // run a gains a task: the page draws the runs again
+            Files.writeString(runs.resolve("a/results.jsonl"), "{\"task_id\":\"extra\",\"epoch\":1,\"sample\":0,\"passed\":true,\"reason\":\"\"}\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+            page.waitForSelector("tr[data-key='" + keyA + "'] td.done:not(:text-is('" + done + "'))", new Page.WaitForSelectorOptions().setTimeout(60_000));
+            assertEquals(keyA, page.inputValue("#compare-a"));
+            assertEquals(keyB, page.inputValue("#compare-b"));
+            assertEquals("#/compare/" + keyA + "/" + keyB, page.getAttribute("#compare-go", "href"));
+            page.click("#compare-go");
+            Browser.rendered(page, "evalbox-compare");
+        }
     }
 
     private static String key(ViewServer server, String name) {

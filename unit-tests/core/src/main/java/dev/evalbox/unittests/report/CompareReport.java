@@ -20,16 +20,47 @@ import java.util.Locale;
  * report.html (with --epochs to each attempt's own entry), and the models x benchmarks table.
  */
 public final class CompareReport {
-    private static final String STYLE = """
+    /** The page's own look (compare.html alone). */
+    private static final String PAGE_STYLE = """
             body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d1d1f;max-width:1100px}
             h1{font-size:22px}h2{font-size:18px;margin-top:28px}h3{font-size:15px}
             table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}
-            th{background:#f4f4f6}td.num{text-align:right;font-variant-numeric:tabular-nums}
-            .bar{position:relative;width:240px;height:14px;background:#f0f0f3;border-radius:3px}
-            .bar .ci{position:absolute;top:3px;height:8px;background:#9db8e8;border-radius:2px}
-            .bar .pt{position:absolute;top:0;width:2px;height:14px;background:#1d4fbf}
-            .flips li{margin:2px 0}.note{color:#666}
+            th{background:#f4f4f6}
             """;
+    /** The look of the fragment's own parts, scoped to it: wherever it is shown (the page, the notebook, the viewer). */
+    private static final String PARTS_STYLE = ".evalbox-compare td.num{text-align:right;font-variant-numeric:tabular-nums}"
+            + ".evalbox-compare .bar{position:relative;width:240px;height:14px;background:#f0f0f3;border-radius:3px}"
+            + ".evalbox-compare .bar .ci{position:absolute;top:3px;height:8px;background:#9db8e8;border-radius:2px}"
+            + ".evalbox-compare .bar .pt{position:absolute;top:0;width:2px;height:14px;background:#1d4fbf}"
+            + ".evalbox-compare .flips li{margin:2px 0}.evalbox-compare .note{color:#666}";
+
+    /**
+     * Where the fragment's links go: each run's report.html ({@link #reports}: compare.html, the notebook), or
+     * the pages of `evalbox view`. {@code attempt} is one attempt of a flipped task (with --epochs).
+     */
+    public interface Links {
+        String run(ComparedRun run);
+
+        String task(PairComparison pair, ComparedRun run, String task);
+
+        String attempt(PairComparison pair, ComparedRun run, String task, TaskAttempt attempt);
+    }
+
+    /** Links to the runs' report.html files, relative to {@code from} (the folder the page is read from). */
+    public static Links reports(Path from) {
+        return new Links() {
+            @Override
+            public String run(ComparedRun run) { return link(from, run, null); }
+
+            @Override
+            public String task(PairComparison pair, ComparedRun run, String task) { return link(from, run, task); }
+
+            @Override
+            public String attempt(PairComparison pair, ComparedRun run, String task, TaskAttempt attempt) {
+                return link(from, run, null) + "#" + attempt.reportAnchor(task);
+            }
+        };
+    }
 
     private final Comparison comparison;
 
@@ -51,16 +82,19 @@ public final class CompareReport {
     public String render(Path from) {
         StringBuilder html = new StringBuilder(1 << 14);
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>evalbox compare</title><style>")
-                .append(STYLE).append("</style></head><body>\n<h1>evalbox compare</h1>\n");
+                .append(PAGE_STYLE).append("</style></head><body>\n<h1>evalbox compare</h1>\n");
         html.append(fragment(from));
         html.append("</body></html>\n");
         return html.toString();
     }
 
-    /** The page's content without the document around it (what the notebook shows). */
-    public String fragment(Path from) {
+    /** The page's content without the document around it (what the notebook shows), linking to the runs' reports. */
+    public String fragment(Path from) { return fragment(reports(from)); }
+
+    /** The page's content without the document around it, with its links made by {@code links} (the viewer's pages). */
+    public String fragment(Links links) {
         StringBuilder html = new StringBuilder(1 << 14);
-        html.append("<div class=\"evalbox-compare\">\n<p class=\"note\">").append(comparison.runs().size()).append(" runs; intervals are 95%: ")
+        html.append("<div class=\"evalbox-compare\"><style>").append(PARTS_STYLE).append("</style>\n<p class=\"note\">").append(comparison.runs().size()).append(" runs; intervals are 95%: ")
                 .append("mean ± 1.96 stderr over tasks; paired differences over the tasks both runs have; bootstrap ")
                 .append(comparison.bootstrap().resamples()).append(" resamples, seed ").append(comparison.bootstrap().seed()).append(".</p>\n");
         comparison.leaderboards().forEach((benchmark, runs) -> {
@@ -72,7 +106,7 @@ public final class CompareReport {
             int rank = 1;
             for (ComparedRun run : runs) {
                 Estimate e = run.estimate();
-                html.append("<tr><td class=\"num\">").append(rank++).append("</td><td><a href=\"").append(Html.escape(link(from, run, null)))
+                html.append("<tr><td class=\"num\">").append(rank++).append("</td><td><a href=\"").append(Html.escape(links.run(run)))
                         .append("\">").append(Html.escape(run.label())).append("</a></td><td class=\"num value\">").append(num(e.value()))
                         .append("</td><td class=\"num\">").append(num(e.stderr())).append("</td><td class=\"num\">[").append(num(e.ciLow()))
                         .append(", ").append(num(e.ciHigh())).append("]</td><td>").append(bar(e, scale)).append("</td><td class=\"num\">")
@@ -81,7 +115,7 @@ public final class CompareReport {
             html.append("</table>\n");
         });
         int index = 1;
-        for (PairComparison pair : comparison.pairs()) pair(html, pair, index++, from);
+        for (PairComparison pair : comparison.pairs()) pair(html, pair, index++, links);
         if (comparison.leaderboards().size() > 1) {
             html.append("<h2>Models x benchmarks</h2>\n<table id=\"matrix\"><tr><th>model</th>");
             comparison.leaderboards().keySet().forEach(b -> html.append("<th>").append(Html.escape(b)).append("</th>"));
@@ -100,7 +134,7 @@ public final class CompareReport {
         return html.append("</div>\n").toString();
     }
 
-    private static void pair(StringBuilder html, PairComparison pair, int index, Path from) {
+    private static void pair(StringBuilder html, PairComparison pair, int index, Links links) {
         html.append("<section class=\"pair\" id=\"pair-").append(index).append("\"><h2>")
                 .append(Html.escape(pair.a().label())).append(" (A) vs ").append(Html.escape(pair.b().label())).append(" (B)</h2>\n<p>")
                 .append(Html.escape(pair.a().benchmark())).append(", <b class=\"paired\">").append(pair.paired().size())
@@ -121,8 +155,8 @@ public final class CompareReport {
                 boolean aPassed = pair.a().taskValues().get(task) >= 50;
                 html.append("<li><span class=\"task\">").append(Html.escape(task)).append("</span>: ")
                         .append(aPassed ? "A passes, B fails" : "B passes, A fails");
-                attempts(html, from, pair.a(), task, "A", aPassed);
-                attempts(html, from, pair.b(), task, "B", !aPassed);
+                attempts(html, links, pair, pair.a(), task, "A", aPassed);
+                attempts(html, links, pair, pair.b(), task, "B", !aPassed);
                 html.append("</li>");
             }
             html.append("</ul>\n");
@@ -142,20 +176,19 @@ public final class CompareReport {
      * with several (--epochs), a link per attempt to its own entry ("ID epoch N"), with its verdict, the
      * attempts that side the run's verdict of the task (those that make it flip) marked {@code flip}.
      */
-    private static void attempts(StringBuilder html, Path from, ComparedRun run, String task, String side, boolean runPasses) {
+    private static void attempts(StringBuilder html, Links links, PairComparison pair, ComparedRun run, String task, String side, boolean runPasses) {
         List<TaskAttempt> attempts = run.attemptsOf(task);
         boolean epochs = attempts.stream().anyMatch(a -> a.epoch() > 1);
         if (!epochs) {
             html.append(" · <a class=\"trajectory ").append(side.toLowerCase(Locale.ROOT)).append("\" href=\"")
-                    .append(Html.escape(link(from, run, task))).append("\">").append(side).append("'s trajectory</a>");
+                    .append(Html.escape(links.task(pair, run, task))).append("\">").append(side).append("'s trajectory</a>");
             return;
         }
         html.append(" · <span class=\"attempts ").append(side.toLowerCase(Locale.ROOT)).append("\">").append(side).append(":");
-        String report = link(from, run, null);
         for (TaskAttempt attempt : attempts) {
             if (attempt.sample() > 0) continue; // HumanEval-V's samples share the epoch's entry
             html.append(" <a class=\"attempt ").append(attempt.passed() ? "pass" : "fail").append(attempt.passed() == runPasses ? " flip" : "")
-                    .append("\" data-epoch=\"").append(attempt.epoch()).append("\" href=\"").append(Html.escape(report + "#" + attempt.reportAnchor(task)))
+                    .append("\" data-epoch=\"").append(attempt.epoch()).append("\" href=\"").append(Html.escape(links.attempt(pair, run, task, attempt)))
                     .append("\">epoch ").append(attempt.epoch()).append(attempt.passed() ? " ✓" : " ✗").append("</a>");
         }
         html.append("</span>");

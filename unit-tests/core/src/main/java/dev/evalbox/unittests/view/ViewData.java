@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.evalbox.unittests.compare.ComparedRun;
 import dev.evalbox.unittests.compare.Comparison;
 import dev.evalbox.unittests.compare.PairComparison;
+import dev.evalbox.unittests.compare.TaskAttempt;
+import dev.evalbox.unittests.report.CompareReport;
 import dev.evalbox.unittests.report.RunHeader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -241,10 +244,11 @@ public final class ViewData {
     }
 
     /**
-     * Two runs of one benchmark compared as {@code evalbox compare} compares them (the same numbers and
-     * fields, {@link PairComparison#json()}), with both runs' titles and, for each flipped task, its number
-     * in each run, so that the page opens the two transcripts side by side, and its attempts in each run
-     * ({@code attempts}: [A's, B's], each [{epoch, passed}]). Null for an unknown run.
+     * Two runs of one benchmark compared as {@code evalbox compare} compares them: the same page content
+     * ({@code html}, rendered by {@link CompareReport}, with its links to this viewer's pages: a run to its page,
+     * a flipped task to the two transcripts side by side, with --epochs each attempt to its epoch in them), the
+     * same numbers ({@code pair}, {@link PairComparison#json()}), both runs' titles and, for each flipped task,
+     * its number in each run ({@code numbers}). Null for an unknown run.
      */
     public ObjectNode compare(String keyA, String keyB) {
         RunIndex a = folder.run(keyA);
@@ -261,23 +265,33 @@ public final class ViewData {
             return out.put("error", "cannot compare these runs: " + e.getMessage());
         }
         if (comparison.pairs().isEmpty()) return out.put("error", "these runs are of different benchmarks: they are compared in a table, by `evalbox compare`");
-        ObjectNode pair = comparison.pairs().get(0).json();
+        PairComparison compared = comparison.pairs().get(0);
+        ObjectNode pair = compared.json();
         out.set("pair", pair);
         ObjectNode numbers = out.putObject("numbers");
-        // with --epochs, each flipped task's attempts in each run: the page links each to its own epoch in the transcripts
-        ObjectNode attempts = out.putObject("attempts");
-        PairComparison compared = comparison.pairs().get(0);
         for (JsonNode task : pair.path("flipped")) {
-            String id = task.asText();
-            numbers.putArray(id).add(a.taskNumber(id)).add(b.taskNumber(id));
-            ArrayNode sides = attempts.putArray(id);
-            for (var run : List.of(compared.a(), compared.b())) {
-                ArrayNode list = sides.addArray();
-                run.attemptsOf(id).stream().filter(t -> t.sample() == 0)
-                        .forEach(t -> list.addObject().put("epoch", t.epoch()).put("passed", t.passed()));
-            }
+            numbers.putArray(task.asText()).add(a.taskNumber(task.asText())).add(b.taskNumber(task.asText()));
         }
+        out.put("html", new CompareReport(comparison).fragment(new ViewerLinks(keyA, keyB, compared)));
         return out;
+    }
+
+    /** The compare page's links, to this viewer's pages (hash routes of viewer.js). */
+    private record ViewerLinks(String keyA, String keyB, PairComparison compared) implements CompareReport.Links {
+        @Override
+        public String run(ComparedRun run) { return "#/run/" + (isA(run) ? keyA : keyB); }
+
+        @Override
+        public String task(PairComparison pair, ComparedRun run, String task) {
+            return "#/compare/" + keyA + "/" + keyB + "/task/" + compared.flipped().indexOf(task);
+        }
+
+        @Override
+        public String attempt(PairComparison pair, ComparedRun run, String task, TaskAttempt attempt) {
+            return task(pair, run, task) + "/" + (isA(run) ? "a" : "b") + "/" + attempt.epoch();
+        }
+
+        private boolean isA(ComparedRun run) { return run == compared.a() || run.path().equals(compared.a().path()); }
     }
 
     /** The files under artifacts/TASK of a run (regular files, symbolic links not followed), as run-relative paths. */

@@ -68,17 +68,21 @@
 
   // ---------------------------------------------------------------- runs page
 
-  var runsState = {sort: 'started', desc: true, benchmark: '', model: ''};
+  // what the reader chose on the runs page: kept across its live redraws (and across pages)
+  var runsState = {sort: 'started', desc: true, benchmark: '', model: '', compareA: '', compareB: ''};
 
   function runsPage() {
     var gen = generation;
     var start = performance.now();
     document.getElementById('where').textContent = '';
     var first = true;
+    var drawn = null;
     function poll() {
       load('data/runs.js', '?t=' + Date.now()).then(function (data) {
         if (gen !== generation) return;
-        drawRuns(data.runs);
+        // drawn again only when a run changed: a redraw would close an open list and move the reader's focus
+        var text = JSON.stringify(data.runs);
+        if (text !== drawn) { drawRuns(data.runs); drawn = text; }
         if (first) { measured('evalbox-runs', start); first = false; }
         if (live) setTimeout(poll, POLL_MS);
       }, function (e) { if (gen === generation) fail(e); });
@@ -132,15 +136,25 @@
     })));
     var other = el('select', {id: 'compare-b'}, [el('option', {value: '', text: 'with run…'})]);
     var go = el('a', {id: 'compare-go', text: 'compare'});
-    pick.onchange = function () {
+    function offer() {
       var a = list.filter(function (r) { return r.key === pick.value; })[0];
       clear(other);
       other.appendChild(el('option', {value: '', text: 'with run…'}));
       list.filter(function (r) { return a && r.key !== a.key && r.benchmark === a.benchmark; }).forEach(function (r) {
         other.appendChild(el('option', {value: r.key, text: r.path + ' · ' + r.model}));
       });
-    };
-    other.onchange = function () { go.setAttribute('href', '#/compare/' + pick.value + '/' + other.value); };
+    }
+    function link() {
+      if (pick.value && other.value) go.setAttribute('href', '#/compare/' + pick.value + '/' + other.value);
+      else go.removeAttribute('href');
+    }
+    pick.onchange = function () { runsState.compareA = pick.value; runsState.compareB = ''; offer(); link(); };
+    other.onchange = function () { runsState.compareB = other.value; link(); };
+    // a redraw keeps the runs already picked (a value no longer listed falls back to none)
+    pick.value = runsState.compareA;
+    offer();
+    other.value = runsState.compareB;
+    link();
     app.appendChild(el('p', {'class': 'filters', id: 'compare-pick'}, ['two runs of one benchmark, side by side: ', pick, ' ', other, ' ', go]));
   }
 
@@ -377,7 +391,7 @@
     if (code) window.getSelection().selectAllChildren(code);
   });
 
-  // ---------------------------------------------------------------- compare: the numbers of `evalbox compare`, flipped tasks side by side
+  // ---------------------------------------------------------------- compare: `evalbox compare`'s page, flipped tasks side by side
 
   function comparePage(a, b) {
     var gen = generation;
@@ -392,33 +406,11 @@
       if (c.error) {
         app.appendChild(el('p', {'class': 'error', id: 'compare-error', text: c.error}));
       } else {
-        var p = c.pair;
-        var rows = [['tasks paired', p.tasks]];
-        if (p.both != null) rows.push(['both pass', p.both], ['only A passes', p.a_only], ['only B passes', p.b_only], ['neither', p.neither]);
-        rows.push(['difference, A − B', fmt(p.difference) + ' [' + fmt(p.ci_low) + ', ' + fmt(p.ci_high) + ']'],
-          ['p-value (' + (p.test === 'sign' ? 'sign test' : "McNemar's exact test") + ')', p.p_value == null ? '–' : Number(p.p_value).toPrecision(3)]);
-        app.appendChild(el('table', {id: 'compare-table'}, rows.map(function (r) {
-          return el('tr', {}, [el('th', {text: r[0]}), el('td', {text: String(r[1])})]);
-        })));
-        app.appendChild(el('h2', {text: 'Tasks that flipped (' + p.flipped.length + ')'}));
-        app.appendChild(el('ul', {id: 'flipped'}, p.flipped.map(function (task, i) {
-          var href = '#/compare/' + a + '/' + b + '/task/' + i;
-          var item = [el('a', {'class': 'task', href: href, text: task})];
-          // with --epochs: every attempt of the task in each run, each opening the two transcripts at its epoch
-          var sides = (c.attempts || {})[task] || [[], []];
-          var epochs = sides.some(function (list) { return list.some(function (t) { return t.epoch > 1; }); });
-          if (epochs) {
-            ['a', 'b'].forEach(function (side, s) {
-              var links = [' · ' + side.toUpperCase() + ':'];
-              sides[s].forEach(function (t) {
-                links.push(' ', el('a', {'class': 'attempt ' + (t.passed ? 'pass' : 'fail'), 'data-epoch': String(t.epoch),
-                  href: href + '/' + side + '/' + t.epoch, text: 'epoch ' + t.epoch + (t.passed ? ' ✓' : ' ✗')}));
-              });
-              item.push(el('span', {'class': 'attempts ' + side}, links));
-            });
-          }
-          return el('li', {}, item);
-        })));
+        // the content of `evalbox compare`'s page, rendered by evalbox (CompareReport, every piece of run text
+        // escaped) with its links to this viewer's pages: the same numbers and flipped tasks as the notebook shows
+        var report = el('div', {id: 'compare-report'});
+        report.innerHTML = c.html;
+        app.appendChild(report);
       }
       measured('evalbox-compare', start);
     }, function (e) { if (gen === generation) fail(e); });

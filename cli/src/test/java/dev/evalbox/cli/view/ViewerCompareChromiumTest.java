@@ -60,11 +60,7 @@ class ViewerCompareChromiumTest {
         try (ViewServer server = ViewServer.start(runs, "127.0.0.1", 0); Browser browser = new Browser()) {
             String keyA = key(server, "a");
             String keyB = key(server, "b");
-            Page page = browser.page();
-            page.navigate(server.url());
-            Browser.rendered(page, "evalbox-runs");
-            page.selectOption("#compare-a", keyA);
-            page.selectOption("#compare-b", keyB);
+            Page page = pickTwoRuns(server, browser, keyA, keyB);
             page.click("#compare-go");
             Browser.rendered(page, "evalbox-compare");
             // the page of `evalbox compare` (the notebook's too), its links turned to the viewer's pages
@@ -153,11 +149,7 @@ class ViewerCompareChromiumTest {
         try (ViewServer server = ViewServer.start(runs, "127.0.0.1", 0); Browser browser = new Browser()) {
             String keyA = key(server, "a");
             String keyB = key(server, "b");
-            Page page = browser.page();
-            page.navigate(server.url());
-            Browser.rendered(page, "evalbox-runs");
-            page.selectOption("#compare-a", keyA);
-            page.selectOption("#compare-b", keyB);
+            Page page = pickTwoRuns(server, browser, keyA, keyB);
             String done = page.textContent("tr[data-key='" + keyA + "'] td.done");
             // run a gains a task: the page draws the runs again
             Files.writeString(runs.resolve("a/results.jsonl"), "{\"task_id\":\"extra\",\"epoch\":1,\"sample\":0,\"passed\":true,\"reason\":\"\"}\n",
@@ -169,6 +161,16 @@ class ViewerCompareChromiumTest {
             page.click("#compare-go");
             Browser.rendered(page, "evalbox-compare");
         }
+    }
+
+    /** The runs page, with runs A and B picked for a compare. */
+    private static Page pickTwoRuns(ViewServer server, Browser browser, String keyA, String keyB) {
+        Page page = browser.page();
+        page.navigate(server.url());
+        Browser.rendered(page, "evalbox-runs");
+        page.selectOption("#compare-a", keyA);
+        page.selectOption("#compare-b", keyB);
+        return page;
     }
 
     private static String key(ViewServer server, String name) {

@@ -69,8 +69,7 @@ class KubernetesOneLineErrorsTest {
                 ""));
         for (List<String> command : commands(dir)) {
             Result result = evalbox(dir, kubeconfig, command);
-            assertOneLine(command, result, command.get(0).equals("doctor") ? "cannot reach https://127.0.0.1:" + port
-                    : "cannot reach the Kubernetes API server at https://127.0.0.1:" + port);
+            assertOneLine(command, result, "cannot reach the Kubernetes API server at https://127.0.0.1:" + port);
             assertTrue(result.all().contains("could not connect (refused"), "says why: " + result.all());
         }
     }

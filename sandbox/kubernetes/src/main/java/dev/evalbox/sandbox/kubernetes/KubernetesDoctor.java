@@ -36,6 +36,9 @@ final class KubernetesDoctor {
             "import os, socket, sys",
             "host = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] else os.environ.get('KUBERNETES_SERVICE_HOST', '')",
             "port = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2] else int(os.environ.get('KUBERNETES_SERVICE_PORT', '443'))",
+            "if not host:",
+            "    print('EGRESS-UNKNOWN no address to try: no kubernetes service was readable and the pod has no KUBERNETES_SERVICE_HOST')",
+            "    sys.exit(0)",
             "try:",
             "    socket.create_connection((host, port), timeout=5).close()",
             "    print('EGRESS-OPEN %s:%d' % (host, port))",
@@ -47,7 +50,7 @@ final class KubernetesDoctor {
 
     /**
      * Runs the checks in order on {@code provider}'s cluster, telling {@code out} each as it ends; stops early where later
-     * checks cannot run. The provider is the caller's (its client, its owner for the probe pod's labels).
+     * checks cannot run. The provider is the caller's: the checks use its client.
      */
     static List<SandboxCheck> run(KubernetesSandboxProvider provider, SandboxSpec spec, Consumer<SandboxCheck> out) {
         List<SandboxCheck> checks = new ArrayList<>();
@@ -91,9 +94,17 @@ final class KubernetesDoctor {
         }
         record.accept(new SandboxCheck("permissions", denied.isEmpty(), "pods, pods/attach, pods/log, networkpolicies, leases",
                 "missing in " + namespace + ": " + String.join(", ", denied) + "; apply the Role in docs/kubernetes.md"));
-        boolean policy = client.network().v1().networkPolicies().inNamespace(namespace).withName(Manifests.NETWORK_POLICY).get() != null;
-        record.accept(new SandboxCheck("network policy", policy, Manifests.NETWORK_POLICY + " in " + namespace,
-                "apply the NetworkPolicy in docs/kubernetes.md (the backend also creates it on first use, given the permission)"));
+        // Reported, not created: doctor changes nothing in the cluster but its probe pod (the provider creates the policy on
+        // first use, given the permission).
+        try {
+            boolean policy = client.network().v1().networkPolicies().inNamespace(namespace).withName(Manifests.NETWORK_POLICY).get() != null;
+            record.accept(new SandboxCheck("network policy", policy, Manifests.NETWORK_POLICY + " in " + namespace,
+                    Manifests.NETWORK_POLICY + " is not in namespace " + namespace + ": apply the NetworkPolicy in docs/kubernetes.md"
+                            + " (the backend also creates it on first use, given the permission)"));
+        } catch (KubernetesClientException e) {
+            record.accept(new SandboxCheck("network policy", false, "", "cannot read " + Manifests.NETWORK_POLICY + " in " + namespace + ": "
+                    + KubernetesAccess.describe(e) + "; apply the NetworkPolicy in docs/kubernetes.md"));
+        }
         String node = probe(client, namespace, spec, record);
         record.accept(pidsLimit(client, node, spec.pidsLimit()));
         return checks;
@@ -183,7 +194,9 @@ final class KubernetesDoctor {
             boolean blocked = log.startsWith("EGRESS-BLOCKED");
             record.accept(new SandboxCheck("egress blocked", blocked, log,
                     log.startsWith("EGRESS-OPEN") ? "the probe reached " + log.substring(12) + ": the cluster's network plugin does not enforce"
-                            + " NetworkPolicy (use Calico or Cilium; kind's default CNI does not)" : "the probe said: " + log));
+                            + " NetworkPolicy (use Calico or Cilium; kind's default CNI does not)"
+                            : log.startsWith("EGRESS-UNKNOWN") ? "egress was not tested: " + log.substring(15)
+                            : "the probe said: " + (log.isEmpty() ? "nothing" : log)));
             return ended == null ? null : ended.getSpec().getNodeName();
         } catch (RuntimeException e) {
             record.accept(new SandboxCheck("probe pod", false, "", KubernetesAccess.describe(e)));

@@ -9,7 +9,10 @@ import dev.evalbox.sandbox.DockerEngine;
 import dev.evalbox.sandbox.DockerSandboxProvider;
 import dev.evalbox.sandbox.ExecutionResult;
 import dev.evalbox.sandbox.Sandbox;
+import dev.evalbox.sandbox.SandboxProvider;
+import dev.evalbox.sandbox.SandboxProviders;
 import dev.evalbox.sandbox.SandboxSpec;
+import dev.evalbox.unittests.eval.SandboxOptions;
 import dev.evalbox.unittests.eval.UserException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -23,8 +26,8 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--image", description = "Sandbox image to check (default: ${DEFAULT-VALUE}).")
     String image = SandboxSpec.DEFAULT_IMAGE;
 
-    @Option(names = "--backend", description = "docker (this machine's set-up) or kubernetes (the cluster's: credentials,"
-            + " permissions, network policy, a probe pod). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--backend", description = "docker (this machine's set-up), kubernetes (the cluster's: credentials,"
+            + " permissions, network policy, a probe pod), or any other backend (its own checks). Default: ${DEFAULT-VALUE}.")
     String backend = "docker";
 
     @Option(names = "--namespace", description = "kubernetes: the namespace to check. Default: the kubeconfig context's.")
@@ -36,7 +39,7 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if ("kubernetes".equals(backend)) return kubernetes();
+        if (!"docker".equals(backend)) return backendChecks();
         int javaMajor = Runtime.version().feature();
         report("Java", javaMajor >= 17, "Java " + System.getProperty("java.version"), "install Java 17+: apt-get install openjdk-17-jdk-headless");
 
@@ -89,17 +92,21 @@ final class DoctorCommand implements Callable<Integer> {
         return missing == 0 ? 0 : 1;
     }
 
-    /** The cluster's checks, from the kubernetes backend's own doctor. */
-    private int kubernetes() {
-        SandboxSpec.Builder spec = SandboxSpec.python().image(image);
-        if (namespace != null) spec.backendOption("kubernetes.namespace", namespace);
-        dev.evalbox.sandbox.kubernetes.KubernetesDoctor.run(spec.build(), check -> {
-            if (check.note()) {
-                System.out.printf("%-8s %-20s %s%n", "note", check.what(), check.detail());
-            } else {
-                report(check.what(), check.ok(), check.detail(), check.fix());
-            }
-        });
+    /** Another backend's own checks (for kubernetes: the cluster's), through the sandbox SPI: the CLI names no backend. */
+    private int backendChecks() {
+        SandboxSpec spec = SandboxOptions.kubernetes(SandboxSpec.python().image(image), namespace, null).build();
+        SandboxProvider provider = SandboxProviders.all().stream().filter(p -> p.name().equals(backend)).findFirst()
+                .orElseThrow(() -> new UserException("unknown backend \"" + backend + "\": use "
+                        + String.join(", ", SandboxProviders.names().stream().filter(n -> !n.equals(SandboxProviders.AUTO)).toList())));
+        try (provider) {
+            provider.doctor(spec, check -> {
+                if (check.note()) {
+                    System.out.printf("%-8s %-20s %s%n", "note", check.what(), check.detail());
+                } else {
+                    report(check.what(), check.ok(), check.detail(), check.fix());
+                }
+            });
+        }
         System.out.println(missing == 0 ? "\nall checks passed" : "\n" + missing + " check(s) failed; the fixes are listed above");
         return missing == 0 ? 0 : 1;
     }

@@ -4,6 +4,7 @@ import dev.evalbox.sandbox.SandboxException;
 import dev.evalbox.sandbox.SandboxProvider;
 import dev.evalbox.sandbox.SandboxProviders;
 import dev.evalbox.sandbox.SandboxSpec;
+import dev.evalbox.unittests.eval.SandboxOptions;
 import dev.evalbox.unittests.eval.UserException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,15 +23,13 @@ final class SandboxReapCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SandboxSpec.Builder spec = SandboxSpec.python();
-        if (namespace != null) spec.backendOption("kubernetes.namespace", namespace);
+        SandboxSpec spec = SandboxOptions.kubernetes(SandboxSpec.python(), namespace, null).build();
         SandboxProvider provider = SandboxProviders.all().stream().filter(p -> p.name().equals(backend)).findFirst()
                 .orElseThrow(() -> new UserException("unknown backend \"" + backend + "\": use " + String.join(", ", SandboxProviders.names())));
         try (provider) {
-            SandboxProvider.Availability availability = provider.available(spec.build());
+            SandboxProvider.Availability availability = provider.available(spec);
             if (!availability.ok()) throw new UserException(availability.reason());
-            int reaped = provider instanceof dev.evalbox.sandbox.kubernetes.KubernetesSandboxProvider k && namespace != null
-                    ? k.reap(namespace) : provider.reap();
+            int reaped = provider.reap(spec);
             System.out.println("removed " + reaped + " sandbox(es) left by evalbox processes that are gone");
             return 0;
         } catch (SandboxException e) {

@@ -4,15 +4,19 @@ import dev.evalbox.kernel.java.CellError;
 
 import java.util.List;
 
-/** A failed %%python cell reports the Python error's own name and message, not the Java exception that carried it. */
+/**
+ * A failed %%python cell reports the Python error's own name and message, not the Java exception that carried it;
+ * so does a magic's expected failure ({@code MagicError}), in one line.
+ */
 final class PythonErrors {
-    private static final String CARRIER = "dev.evalbox.kernel.notebook.PythonCellError";
+    private static final java.util.Set<String> CARRIERS = java.util.Set.of(
+            "dev.evalbox.kernel.notebook.PythonCellError", "dev.evalbox.kernel.notebook.MagicError");
 
     private PythonErrors() {
     }
 
     static CellError unwrap(CellError error) {
-        if (!error.ename().equals(CARRIER)) {
+        if (!CARRIERS.contains(error.ename())) {
             return error;
         }
         String[] parts = error.evalue().split(": ", 2);

@@ -79,6 +79,9 @@ public final class Magics {
         Object target = chain.get(chain.size() - 1).getCommand();
         try {
             return target instanceof Callable<?> callable ? callable.call() : null;
+        } catch (dev.evalbox.sandbox.SandboxException e) {
+            // A backend that cannot run here says why in one line; its frames are evalbox's, not the notebook's.
+            throw new MagicError(e.getClass().getSimpleName(), e.getMessage());
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -193,11 +196,20 @@ public final class Magics {
                         "code the model ran, up to and including --turn (default: every turn), in the attempt of --epoch",
                         "(default 1; a run made with --epochs has one per epoch)."})
         static final class Open implements Callable<Object> {
-            @Option(names = "--backend", description = "docker or local (default: docker when an engine answers)")
+            @Option(names = "--backend", description = "docker, kubernetes (a cluster: --namespace, --runtime-class), local (not isolated),"
+                    + " or any other backend on the class path (default: docker when an engine answers, else local; never a cluster)")
             String backend;
 
-            @Option(names = "--image", description = "Sandbox image for the Docker backend (default: the run's, else evalbox/python:latest)")
+            @Option(names = "--image", description = "Sandbox image: on the Docker engine, or REGISTRY/evalbox/python:TAG that the cluster"
+                    + " can pull (kubernetes) (default: the run's, else evalbox/python:latest)")
             String image;
+
+            @Option(names = "--namespace", description = "kubernetes backend: the namespace of the sandbox pod (default: the kubeconfig context's)")
+            String namespace;
+
+            @Option(names = "--runtime-class", paramLabel = "NAME",
+                    description = "kubernetes backend: a RuntimeClass for the sandbox pod, e.g. gvisor (default: the cluster's)")
+            String runtimeClass;
 
             @Option(names = "--memory", description = "Memory limit, e.g. 256m, 2g (default: 1g)")
             String memory;
@@ -227,12 +239,12 @@ public final class Magics {
                 }
                 if (task == null) {
                     return MimeBundle.text(Notebook.openSandbox(backend, image, memory,
-                            timeoutSeconds == null ? null : java.time.Duration.ofMillis(Math.round(timeoutSeconds * 1000))));
+                            timeoutSeconds == null ? null : java.time.Duration.ofMillis(Math.round(timeoutSeconds * 1000)), namespace, runtimeClass));
                 }
                 if (memory != null || timeoutSeconds != null) {
                     throw new IllegalArgumentException("--memory and --timeout apply to a fresh sandbox, not to a re-created task's");
                 }
-                return MimeBundle.text(Notebook.openTaskSandbox(run, task, turn, epoch == null ? 1 : epoch, backend));
+                return MimeBundle.text(Notebook.openTaskSandbox(run, task, turn, epoch == null ? 1 : epoch, backend, namespace, runtimeClass));
             }
         }
 

@@ -113,10 +113,17 @@ public final class Notebook {
 
     /** Opens a fresh sandbox; null leaves a setting at its default (image evalbox/python:latest, memory 1g, 60 s per cell). */
     public static String openSandbox(String backend, String image, String memory, java.time.Duration cellTimeout) {
+        return openSandbox(backend, image, memory, cellTimeout, null, null);
+    }
+
+    /** As {@link #openSandbox(String, String, String, java.time.Duration)}, with the kubernetes backend's namespace and RuntimeClass (null: the defaults). */
+    public static String openSandbox(String backend, String image, String memory, java.time.Duration cellTimeout,
+                                     String namespace, String runtimeClass) {
         dev.evalbox.sandbox.SandboxSpec.Builder spec = dev.evalbox.sandbox.SandboxSpec.python();
         if (image != null) spec.image(image);
         if (memory != null) spec.memory(memory);
         if (cellTimeout != null) spec.timeout(cellTimeout);
+        dev.evalbox.unittests.eval.SandboxOptions.kubernetes(spec, namespace, runtimeClass);
         SANDBOX.open(backend, spec.build());
         return SANDBOX.describe();
     }
@@ -128,7 +135,14 @@ public final class Notebook {
 
     /** Re-creates the sandbox of a recorded task's attempt of {@code epoch} (from 1): inputs, then that attempt's code up to {@code turn}. */
     public static String openTaskSandbox(java.nio.file.Path run, String task, Integer turn, int epoch, String backend) {
-        java.util.List<String> replayed = SANDBOX.openTask(run, task, turn, epoch, backend, System.out);
+        return openTaskSandbox(run, task, turn, epoch, backend, null, null);
+    }
+
+    /** As {@link #openTaskSandbox(java.nio.file.Path, String, Integer, int, String)}, with the kubernetes backend's namespace and RuntimeClass. */
+    public static String openTaskSandbox(java.nio.file.Path run, String task, Integer turn, int epoch, String backend,
+                                         String namespace, String runtimeClass) {
+        java.util.List<String> replayed = SANDBOX.openTask(run, task, turn, epoch, backend,
+                spec -> dev.evalbox.unittests.eval.SandboxOptions.kubernetes(spec, namespace, runtimeClass), System.out);
         return SANDBOX.describe() + " (" + replayed.size() + " steps)";
     }
 

@@ -49,7 +49,7 @@ final class NotebookSandbox {
         return sandbox == null ? "no sandbox is open" : description;
     }
 
-    /** Opens a fresh sandbox on {@code backend} ("docker", "local" or null for the best available). */
+    /** Opens a fresh sandbox on {@code backend} ("docker", "local", "kubernetes", ... or null for the best available). */
     synchronized Sandbox open(String backend, SandboxSpec spec) {
         close();
         provider = SandboxProviders.open(backend == null ? SandboxProviders.AUTO : backend, spec, note -> { });
@@ -74,6 +74,12 @@ final class NotebookSandbox {
      * order, up to and including {@code turn} (all turns when null). Returns what was replayed, turn by turn.
      */
     synchronized List<String> openTask(Path run, String taskId, Integer turn, int epoch, String backend, PrintStream log) {
+        return openTask(run, taskId, turn, epoch, backend, spec -> spec, log);
+    }
+
+    /** As above, with the backend's own options (the kubernetes namespace, ...) added to the spec by {@code backendOptions}. */
+    synchronized List<String> openTask(Path run, String taskId, Integer turn, int epoch, String backend,
+                                       java.util.function.UnaryOperator<SandboxSpec.Builder> backendOptions, PrintStream log) {
         if (epoch < 1) throw new IllegalArgumentException("--epoch counts from 1, not " + epoch);
         Trajectories trajectories = Trajectories.read(run.resolve("trajectories.jsonl"));
         if (!trajectories.byTask().containsKey(taskId) && !trajectories.laterEpochs().containsKey(taskId)) {
@@ -90,7 +96,7 @@ final class NotebookSandbox {
         });
         JsonNode runJson = readRunJson(run);
         JsonNode image = runJson.path("sandbox").path("image").isTextual() ? runJson.path("sandbox").path("image") : runJson.path("image");
-        Sandbox opened = open(backend, SandboxSpec.python().image(image.asText(SandboxSpec.DEFAULT_IMAGE)).build());
+        Sandbox opened = open(backend, backendOptions.apply(SandboxSpec.python().image(image.asText(SandboxSpec.DEFAULT_IMAGE))).build());
         List<String> replayed = new ArrayList<>();
         Benchmarks.named(runJson.path("benchmark").asText()).ifPresent(b -> replayed.addAll(b.prepareSandbox(runJson, taskId, opened)));
         for (TrajectoryEvent.CodeExecution execution : trajectory.executions()) {

@@ -2,6 +2,7 @@ package dev.evalbox.sandbox;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A sandbox backend (Docker, a local child process, ...): starts sandboxes, says whether it can,
@@ -50,6 +51,22 @@ public interface SandboxProvider extends AutoCloseable {
      * their {@link SandboxOwner} mark; returns how many. Sandboxes of live JVMs are left alone.
      */
     int reap();
+
+    /**
+     * {@link #reap()} where {@code spec} says (a backend option such as the kubernetes namespace) which sandboxes to
+     * look at; backends without such a choice reap as {@link #reap()} does (the default).
+     */
+    default int reap(SandboxSpec spec) { return reap(); }
+
+    /**
+     * Checks what this backend needs to run sandboxes of {@code spec} (for a cluster: credentials, permissions, a probe
+     * sandbox), telling {@code out} each check as it ends, for {@code evalbox doctor --backend NAME}. The default is
+     * one check, {@link #available}; a backend with more to say overrides it.
+     */
+    default void doctor(SandboxSpec spec, Consumer<SandboxCheck> out) {
+        Availability availability = available(spec);
+        out.accept(new SandboxCheck(name() + " backend", availability.ok(), "can run sandboxes here", availability.reason()));
+    }
 
     /**
      * What the backend counted so far that a run's record should carry (pods created, requests the backend's

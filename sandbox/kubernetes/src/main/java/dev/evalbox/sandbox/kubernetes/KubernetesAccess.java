@@ -48,6 +48,15 @@ public final class KubernetesAccess {
     }
 
     private static String root(Throwable e) {
+        // The JDK HTTP client's failures carry no message ("An error has occurred", then IOException: null, ...): the
+        // exception's type along the chain is what says what happened.
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException) return "could not connect (refused, or no route to it)";
+            if (t instanceof java.net.http.HttpConnectTimeoutException) return "could not connect within the connection timeout";
+            if (t instanceof java.net.http.HttpTimeoutException) return "no answer within the request timeout";
+            if (t instanceof java.net.UnknownHostException) return "unknown host " + t.getMessage();
+            if (t instanceof javax.net.ssl.SSLException) return "the TLS handshake failed: " + t.getMessage();
+        }
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause) cause = cause.getCause();
         String message = cause.getMessage();

@@ -2,6 +2,7 @@ package dev.evalbox.sandbox.kubernetes;
 
 import dev.evalbox.sandbox.DriverSandbox;
 import dev.evalbox.sandbox.Sandbox;
+import dev.evalbox.sandbox.SandboxCheck;
 import dev.evalbox.sandbox.SandboxException;
 import dev.evalbox.sandbox.SandboxLimits;
 import dev.evalbox.sandbox.SandboxOwner;
@@ -36,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,6 +128,18 @@ public final class KubernetesSandboxProvider implements SandboxProvider {
     }
 
     public String runId() { return runId; }
+
+    /** Whether the client configuration was given (tests), rather than found (kubeconfig, service account). */
+    boolean explicitConfig() { return explicitConfig; }
+
+    /**
+     * {@code evalbox doctor --backend kubernetes}: credentials, the API server, the namespace, the permissions, the
+     * NetworkPolicy, a probe pod (the image pulls, egress is blocked) and the node's pids limit ({@link KubernetesDoctor}).
+     */
+    @Override
+    public void doctor(SandboxSpec spec, Consumer<SandboxCheck> out) {
+        KubernetesDoctor.run(this, spec, out);
+    }
 
     public Owner owner() { return owner; }
 
@@ -314,6 +328,13 @@ public final class KubernetesSandboxProvider implements SandboxProvider {
         int reaped = 0;
         for (String namespace : namespaces) reaped += reap(namespace);
         return reaped;
+    }
+
+    /** {@link #reap()} in the spec's namespace when it names one ({@code kubernetes.namespace}), else as {@link #reap()}. */
+    @Override
+    public int reap(SandboxSpec spec) {
+        String namespace = KubernetesOptions.of(spec).namespace();
+        return namespace.isEmpty() ? reap() : reap(namespace);
     }
 
     /** {@link #reap()} in one namespace. */

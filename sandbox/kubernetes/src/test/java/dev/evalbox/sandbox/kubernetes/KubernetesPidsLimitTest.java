@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.evalbox.sandbox.SandboxCheck;
 import dev.evalbox.sandbox.SandboxLimits;
 import dev.evalbox.sandbox.SandboxSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -54,7 +55,7 @@ class KubernetesPidsLimitTest {
     @Test
     void aNodesPodPidsLimitIsWhatDoctorReports() {
         cluster.kubeletConfigs.put("node-a", "{\"kubeletconfig\":{\"maxPods\":110,\"podPidsLimit\":4096}}");
-        KubernetesDoctor.Check check = KubernetesDoctor.pidsLimit(client, "node-a", SandboxSpec.python().build().pidsLimit());
+        SandboxCheck check = KubernetesDoctor.pidsLimit(client, "node-a", SandboxSpec.python().build().pidsLimit());
         assertTrue(check.ok() && !check.note(), check.toString());
         assertTrue(check.detail().contains("4096 processes per pod") && check.detail().contains("node-a")
                 && check.detail().contains("evalbox's own limit, 256, is not applied"), check.detail());
@@ -63,7 +64,7 @@ class KubernetesPidsLimitTest {
     @Test
     void aNodeWithoutPodPidsLimitFailsTheCheckWithTheFix() {
         cluster.kubeletConfigs.put("node-b", "{\"kubeletconfig\":{\"maxPods\":110}}"); // absent: the kubelet's default, no limit
-        KubernetesDoctor.Check check = KubernetesDoctor.pidsLimit(client, "node-b", 256);
+        SandboxCheck check = KubernetesDoctor.pidsLimit(client, "node-b", 256);
         assertFalse(check.ok(), check.toString());
         assertTrue(check.fix().contains("not applied on Kubernetes") && check.fix().contains("unset")
                 && check.fix().contains("set podPidsLimit (e.g. 256)") && check.fix().contains("--pod-max-pids"), check.fix());
@@ -74,14 +75,14 @@ class KubernetesPidsLimitTest {
     @Test
     void withoutTheRightToReadTheNodeDoctorSaysWhatHoldsAsANote() {
         cluster.nodeProxyForbidden = true;
-        KubernetesDoctor.Check check = KubernetesDoctor.pidsLimit(client, "node-c", 256);
+        SandboxCheck check = KubernetesDoctor.pidsLimit(client, "node-c", 256);
         assertTrue(check.note(), check.toString());
         assertTrue(check.detail().contains("not applied on Kubernetes") && check.detail().contains("podPidsLimit")
                 && check.detail().contains("forbidden (403)") && check.detail().contains("nodes/proxy"), check.detail());
-        KubernetesDoctor.Check unknown = KubernetesDoctor.pidsLimit(client, null, 256);
+        SandboxCheck unknown = KubernetesDoctor.pidsLimit(client, null, 256);
         assertTrue(unknown.note() && unknown.detail().contains("no known node"), unknown.toString());
         cluster.nodeProxyForbidden = false;
-        KubernetesDoctor.Check missing = KubernetesDoctor.pidsLimit(client, "no-such-node", 256);
+        SandboxCheck missing = KubernetesDoctor.pidsLimit(client, "no-such-node", 256);
         assertEquals(true, missing.note(), missing.toString());
     }
 }

@@ -50,6 +50,8 @@ import java.util.regex.Pattern;
  * its exit code, OOMKilled when the process outgrows the pod's memory limit, ErrImagePull, Unschedulable,
  * Evicted) and serves the pod's attach as the API server does: a websocket speaking the v4 channel protocol,
  * one binary frame at a time, channel byte 0 stdin, 1 stdout, 2 stderr, 3 the status when the process ended.
+ * It also serves what doctor reads: a pod's log (its container's output, complete once it ended), and
+ * SelfSubjectAccessReviews, allowed unless the right is in {@link #denied}.
  *
  * <p>What it does not do: isolation (the process is a plain child of this JVM, in a temporary directory, with
  * its process scope set to its own descendants), a network policy (stored, not enforced), pid limits, a
@@ -63,6 +65,8 @@ public final class MockCluster implements AutoCloseable {
     public static final double NODE_CPUS = 16;
     private static final Pattern ATTACH = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/attach.*");
     private static final Pattern CONFIGZ = Pattern.compile("/api/v1/nodes/([^/]+)/proxy/configz");
+    private static final Pattern LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log.*");
+    private static final String ACCESS_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
 
     private final KubernetesMockServer server;
     private final ClusterDispatcher dispatcher = new ClusterDispatcher();
@@ -78,6 +82,13 @@ public final class MockCluster implements AutoCloseable {
     public final Map<String, String> kubeletConfigs = new ConcurrentHashMap<>();
     /** Whether the caller lacks get on nodes/proxy (the API server answers 403). */
     public volatile boolean nodeProxyForbidden;
+    /**
+     * The rights the caller lacks, as "VERB RESOURCE[/SUBRESOURCE]" (e.g. "create pods/attach"): a SelfSubjectAccessReview
+     * of one of them is answered allowed=false, of anything else allowed=true (the mock enforces none of them).
+     */
+    public final java.util.Set<String> denied = ConcurrentHashMap.newKeySet();
+    /** What each pod's container wrote (stdout and stderr), kept after it ended, as the API server serves pods/log. */
+    private final Map<String, StringBuffer> logs = new ConcurrentHashMap<>();
 
     /** A cluster whose pods run real driver processes. */
     public MockCluster() { this(ProcessRuntime::new); }
@@ -198,6 +209,9 @@ public final class MockCluster implements AutoCloseable {
 
         /** Sends bytes to every attached harness on channel 1 (stdout) or 2 (stderr), one frame each. */
         protected void emit(int channel, byte[] bytes, int length) {
+            if (channel == 1 || channel == 2) {
+                cluster.logs.computeIfAbsent(pod, p -> new StringBuffer()).append(new String(bytes, 0, length, StandardCharsets.UTF_8));
+            }
             byte[] frame = new byte[length + 1];
             frame[0] = (byte) channel;
             System.arraycopy(bytes, 0, frame, 1, length);
@@ -247,12 +261,16 @@ public final class MockCluster implements AutoCloseable {
             builder.environment().put("IPYTHONDIR", dir.resolve(".cache/ipython").toString());
             process = builder.start();
             long limit = Quantity.getAmountInBytes(container.getResources().getLimits().get("memory")).longValue();
-            pump(process.getInputStream(), 1);
-            pump(process.getErrorStream(), 2);
+            Thread out = pump(process.getInputStream(), 1);
+            Thread err = pump(process.getErrorStream(), 2);
             Thread watcher = new Thread(() -> {
                 int code;
                 try {
                     code = process.waitFor();
+                    // As a kubelet's: the container's output is all there (log, attach) before its end is reported. A
+                    // descendant still holding the pipes open does not hold the end up for more than a few seconds.
+                    out.join(5_000);
+                    err.join(5_000);
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -297,7 +315,7 @@ public final class MockCluster implements AutoCloseable {
             return 0;
         }
 
-        private void pump(java.io.InputStream in, int channel) {
+        private Thread pump(java.io.InputStream in, int channel) {
             Thread t = new Thread(() -> {
                 byte[] buffer = new byte[32768];
                 try {
@@ -309,6 +327,7 @@ public final class MockCluster implements AutoCloseable {
             }, "mock-kubelet-out-" + pod);
             t.setDaemon(true);
             t.start();
+            return t;
         }
 
         @Override
@@ -385,6 +404,7 @@ public final class MockCluster implements AutoCloseable {
 
         @Override
         public void onDelete(Pod pod, boolean unknown) {
+            logs.remove(pod.getMetadata().getName());
             PodRuntime runtime = runtimes.remove(pod.getMetadata().getName());
             if (runtime != null) {
                 runtime.kill();
@@ -404,6 +424,9 @@ public final class MockCluster implements AutoCloseable {
             if (attach.matches()) return attach(attach.group(2));
             Matcher configz = CONFIGZ.matcher(path);
             if (configz.matches() && "GET".equals(request.getMethod())) return configz(configz.group(1));
+            Matcher log = LOG.matcher(path);
+            if (log.matches() && "GET".equals(request.getMethod())) return log(log.group(2));
+            if ("POST".equals(request.getMethod()) && path.startsWith(ACCESS_REVIEWS)) return accessReview(request.getUtf8Body());
             if ("POST".equals(request.getMethod()) && path.startsWith("/api/v1/namespaces/") && path.split("\\?")[0].endsWith("/pods")
                     && throttleNextCreates.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throttledCreates.incrementAndGet();
@@ -412,6 +435,35 @@ public final class MockCluster implements AutoCloseable {
                                 + "\"reason\":\"TooManyRequests\",\"code\":429}");
             }
             return crud.dispatch(request);
+        }
+
+        private MockResponse log(String pod) {
+            StringBuffer written = logs.get(pod);
+            if (written == null) return notFound();
+            return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain").setBody(written.toString());
+        }
+
+        /** A SelfSubjectAccessReview answered as an API server would, allowed unless the right is in {@link #denied}. */
+        private MockResponse accessReview(String body) {
+            try {
+                var json = new com.fasterxml.jackson.databind.ObjectMapper();
+                var review = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(body);
+                var attributes = review.path("spec").path("resourceAttributes");
+                String subresource = attributes.path("subresource").asText("");
+                String right = attributes.path("verb").asText() + " " + attributes.path("resource").asText()
+                        + (subresource.isEmpty() ? "" : "/" + subresource);
+                boolean allowed = !denied.contains(right);
+                var status = review.putObject("status").put("allowed", allowed);
+                if (!allowed) status.put("reason", "no rule grants " + right);
+                return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json").setBody(json.writeValueAsString(review));
+            } catch (IOException | ClassCastException e) {
+                return new MockResponse().setResponseCode(400).setBody(String.valueOf(e.getMessage()));
+            }
+        }
+
+        private MockResponse notFound() {
+            return new MockResponse().setResponseCode(404).setHeader("Content-Type", "application/json")
+                    .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}");
         }
 
         private MockResponse configz(String node) {

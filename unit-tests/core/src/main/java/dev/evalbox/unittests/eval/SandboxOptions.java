@@ -49,8 +49,16 @@ public final class SandboxOptions {
 
     public SandboxSpec spec() {
         SandboxSpec.Builder spec = SandboxSpec.python().image(image).memory(memory).timeout(timeout()).pythonExecutable(python);
+        return kubernetes(spec, namespace, runtimeClass).build();
+    }
+
+    /**
+     * The kubernetes backend's options (--namespace, --runtime-class) as the backend options it reads; the one
+     * place the mapping lives, for the commands and the kernel's %sandbox open alike. Null or blank sets nothing.
+     */
+    public static SandboxSpec.Builder kubernetes(SandboxSpec.Builder spec, String namespace, String runtimeClass) {
         if (namespace != null && !namespace.isBlank()) spec.backendOption("kubernetes.namespace", namespace);
         if (runtimeClass != null && !runtimeClass.isBlank()) spec.backendOption("kubernetes.runtime-class", runtimeClass);
-        return spec.build();
+        return spec;
     }
 }

@@ -68,17 +68,21 @@
 
   // ---------------------------------------------------------------- runs page
 
-  var runsState = {sort: 'started', desc: true, benchmark: '', model: ''};
+  // kept across the redraws a poll makes: the sort, the filters and the two runs picked to compare
+  var runsState = {sort: 'started', desc: true, benchmark: '', model: '', compareA: '', compareB: ''};
 
   function runsPage() {
     var gen = generation;
     var start = performance.now();
     document.getElementById('where').textContent = '';
     var first = true;
+    var drawn = null;
     function poll() {
       load('data/runs.js', '?t=' + Date.now()).then(function (data) {
         if (gen !== generation) return;
-        drawRuns(data.runs);
+        // drawn again only when a run changed: a redraw would close a list the reader has open
+        var text = JSON.stringify(data.runs);
+        if (text !== drawn) { drawRuns(data.runs); drawn = text; }
         if (first) { measured('evalbox-runs', start); first = false; }
         if (live) setTimeout(poll, POLL_MS);
       }, function (e) { if (gen === generation) fail(e); });
@@ -132,15 +136,24 @@
     })));
     var other = el('select', {id: 'compare-b'}, [el('option', {value: '', text: 'with run…'})]);
     var go = el('a', {id: 'compare-go', text: 'compare'});
-    pick.onchange = function () {
+    function offer() {
       var a = list.filter(function (r) { return r.key === pick.value; })[0];
       clear(other);
       other.appendChild(el('option', {value: '', text: 'with run…'}));
       list.filter(function (r) { return a && r.key !== a.key && r.benchmark === a.benchmark; }).forEach(function (r) {
         other.appendChild(el('option', {value: r.key, text: r.path + ' · ' + r.model}));
       });
-    };
-    other.onchange = function () { go.setAttribute('href', '#/compare/' + pick.value + '/' + other.value); };
+      other.value = runsState.compareB;
+      runsState.compareB = other.value; // '' when that run is gone
+      if (pick.value && other.value) go.setAttribute('href', '#/compare/' + pick.value + '/' + other.value);
+      else go.removeAttribute('href');
+    }
+    pick.onchange = function () { runsState.compareA = pick.value; runsState.compareB = ''; offer(); };
+    other.onchange = function () { runsState.compareB = other.value; offer(); };
+    // the choice made before this redraw (a poll draws the page again when a run changes)
+    pick.value = runsState.compareA;
+    runsState.compareA = pick.value;
+    offer();
     app.appendChild(el('p', {'class': 'filters', id: 'compare-pick'}, ['two runs of one benchmark, side by side: ', pick, ' ', other, ' ', go]));
   }
 

@@ -38,6 +38,7 @@ class ViewerRunPageChromiumTest {
     static void start() throws Exception {
         Path runs = dir.resolve("runs");
         rows = SmallRuns.writeMixedRun(runs.resolve("mixed"), ROWS);
+        GeneratedRun.write(runs.resolve("generated"), 30, 1);
         viewer = ViewerSession.serve(runs);
     }
 
@@ -164,6 +165,21 @@ class ViewerRunPageChromiumTest {
             assertTrue(table.contains(r.taskId()) && table.contains(r.reason()), r.taskId());
             assertEquals(r.status(), page.textContent("#tasks tr[data-task='" + r.taskId() + "'] .badge"));
         }
+    }
+
+    @Test
+    void aFilterTheNextRunCannotApplyIsDropped() {
+        Page page = viewer.open("#/run/" + viewer.key("generated"), "evalbox-run");
+        ViewerSession.change(page, () -> page.selectOption("#filter-category", GeneratedRun.CATEGORIES[0]));
+        ViewerSession.change(page, () -> page.selectOption("#filter-status", "failed"));
+        assertTrue(List.of(SmallRuns.CATEGORIES).stream().noneMatch(GeneratedRun.CATEGORIES[0]::equals), "the mixed run has no such category");
+        // the same page goes on to the other run (no reload): the status filter applies there too, the category does not
+        page.evaluate("() => document.body.removeAttribute('data-rendered')");
+        page.navigate(viewer.server.url() + "#/run/" + viewer.key("mixed"));
+        Browser.rendered(page, "evalbox-run");
+        assertEquals("", page.inputValue("#filter-category"));
+        assertEquals("failed", page.inputValue("#filter-status"));
+        expect(page, r -> r.status().equals("failed"), "the filters the page shows are the ones applied");
     }
 
     private static List<Row> matching(Predicate<Row> test) {

@@ -308,12 +308,15 @@
     function on(name) { return function (v) { filters[name] = v; limit = FIRST_ROWS; apply(true); }; }
     var sort = select('sort', ['status', 'score', 'turns'], filters.sort === 'task' ? '' : filters.sort, function (v) { filters.sort = v || 'task'; apply(true); }, 'task');
     app.appendChild(el('h2', {text: byEpoch ? 'Attempts (a line per task and epoch)' : 'Tasks'}));
+    var choices = {status: select('filter-status', statuses, filters.status, on('status')),
+      category: select('filter-category', categories, filters.category, on('category')),
+      difficulty: select('filter-difficulty', difficulties, filters.difficulty, on('difficulty')),
+      epoch: byEpoch ? select('filter-epoch', epochs, filters.epoch, on('epoch')) : null};
+    // filters carry over from the run page shown before; one whose value this run lacks shows "all", and so is dropped
+    Object.keys(choices).forEach(function (name) { if (choices[name]) filters[name] = choices[name].value; });
     app.appendChild(el('div', {'class': 'filters'}, [
-      'status ', select('filter-status', statuses, filters.status, on('status')),
-      ' category ', select('filter-category', categories, filters.category, on('category')),
-      ' difficulty ', select('filter-difficulty', difficulties, filters.difficulty, on('difficulty')),
-      byEpoch ? ' epoch ' : null, byEpoch ? select('filter-epoch', epochs, filters.epoch, on('epoch')) : null,
-      search, ' sort by ', sort, count]));
+      'status ', choices.status, ' category ', choices.category, ' difficulty ', choices.difficulty,
+      byEpoch ? ' epoch ' : null, choices.epoch, search, ' sort by ', sort, count]));
     var head = el('tr', {}, ['task', 'sample'].concat(byEpoch ? ['epoch'] : []).concat(['status', 'score', 'turns', 'category', 'difficulty', 'reason', 'answer']).map(function (h) { return el('th', {text: h}); }));
     app.appendChild(el('table', {id: 'tasks'}, [el('thead', {}, [head]), tbody]));
     app.appendChild(more);

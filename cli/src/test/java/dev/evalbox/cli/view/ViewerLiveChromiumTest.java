@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.microsoft.playwright.Page;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -72,14 +73,14 @@ class ViewerLiveChromiumTest {
                 return null;
             }).get(20, TimeUnit.SECONDS);
             runPage.waitForSelector("#tasks tr[data-task='t3']", BOUND);
-            assertEquals(java.util.List.of("t1", "t2", "t3"), ViewerSession.attributes(runPage, "#tasks tbody tr", "data-task"), "no row from half a line");
+            assertEquals(List.of("t1", "t2", "t3"), ViewerSession.attributes(runPage, "#tasks tbody tr", "data-task"), "no row from half a line");
             runsPage.waitForSelector(done + ":text-is('3 of 4')", BOUND);
             writer.submit(() -> {
                 SmallRuns.append(live, "results.jsonl", row("t4", true).substring(20));
                 return null;
             }).get(20, TimeUnit.SECONDS);
             runPage.waitForSelector("#tasks tr[data-task='t4']", BOUND);
-            assertEquals(java.util.List.of("t1", "t2", "t3", "t4"), ViewerSession.attributes(runPage, "#tasks tbody tr", "data-task"));
+            assertEquals(List.of("t1", "t2", "t3", "t4"), ViewerSession.attributes(runPage, "#tasks tbody tr", "data-task"));
             runsPage.waitForSelector(done + ":text-is('4 of 4')", BOUND);
 
             writer.submit(() -> {
@@ -124,6 +125,38 @@ class ViewerLiveChromiumTest {
             assertEquals("#/compare/" + a + "/" + b, page.getAttribute("#compare-go", "href"));
             page.click("#compare-go");
             Browser.rendered(page, "evalbox-compare");
+        }
+    }
+
+    @Test
+    void aReaderWorkingOnTheListKeepsItsPlaceAsRowsArrive(@TempDir Path dir) throws Exception {
+        Path runs = dir.resolve("runs");
+        Path live = runs.resolve("live");
+        Files.createDirectories(live);
+        Files.writeString(live.resolve("run.json"), "{\"schema_version\":1,\"kind\":\"run\",\"benchmark\":\"pybench\",\"status\":\"running\","
+                + "\"started\":\"2026-12-03T10:00:00Z\",\"dataset\":{\"tasks\":300},\"model\":{\"name\":\"live-model\"}}");
+        StringBuilder first = new StringBuilder();
+        for (int i = 0; i < 250; i++) first.append(row("r" + i, i % 3 != 0));
+        SmallRuns.append(live, "results.jsonl", first.toString());
+        try (ViewerSession viewer = ViewerSession.serve(runs)) {
+            Page page = viewer.open("#/run/" + viewer.key("live"), "evalbox-run");
+            assertEquals(200, page.locator("#tasks tbody tr").count());
+            page.click("#show-more");
+            page.waitForSelector("#tasks tr[data-task='r249']", BOUND);
+            assertEquals(250, page.locator("#tasks tbody tr").count(), "more rows on demand");
+            SmallRuns.append(live, "results.jsonl", row("r250", true));
+            page.waitForSelector("#task-count[data-count='251']", BOUND);
+            assertEquals(251, page.locator("#tasks tbody tr").count(), "the rows asked for stay drawn as a row arrives");
+
+            // typing a filter while the run is written: a new row does not take the field away
+            page.click("#filter-text");
+            ViewerSession.change(page, () -> page.keyboard().type("r25"));
+            SmallRuns.append(live, "results.jsonl", row("r252", true));
+            page.waitForSelector("#tasks tr[data-task='r252']", BOUND);
+            assertEquals("filter-text", page.evaluate("() => document.activeElement.id"), "the field being typed in keeps the focus");
+            ViewerSession.change(page, () -> page.keyboard().type("2"));
+            assertEquals("r252", page.inputValue("#filter-text"));
+            assertEquals(List.of("r252"), ViewerSession.attributes(page, "#tasks tbody tr", "data-task"));
         }
     }
 

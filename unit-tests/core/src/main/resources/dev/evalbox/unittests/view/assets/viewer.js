@@ -213,7 +213,7 @@
     function poll() {
       runData(key).then(function (got) {
         if (gen !== generation) return;
-        if (first || got.added || statusChanged(view, got.run)) view = drawRun(key, got.run);
+        if (first || got.added || statusChanged(view, got.run)) view = drawRun(key, got.run, view);
         if (first) { measured('evalbox-run', start); first = false; }
         if (live) setTimeout(poll, POLL_MS);
       }, function (e) { if (gen === generation) fail(e); });
@@ -242,8 +242,12 @@
     return s;
   }
 
-  function drawRun(key, run) {
+  // previous: what drawRun returned when it last drew this page (a live run is drawn again as rows arrive)
+  function drawRun(key, run, previous) {
     var d = run.summary;
+    // the reader's place survives the redraw: the rows asked for with "show more", and the search field being typed in
+    var active = document.activeElement;
+    var typing = active && active.id === 'filter-text' ? {start: active.selectionStart, end: active.selectionEnd} : null;
     document.getElementById('where').textContent = d.path;
     var all = run.order.map(function (id) { return run.rows[id]; });
     var s = stats(all);
@@ -270,7 +274,7 @@
     var count = el('span', {id: 'task-count', 'class': 'muted'});
     var tbody = el('tbody');
     var more = el('button', {'class': 'more', id: 'show-more'});
-    var limit = FIRST_ROWS;
+    var limit = previous ? previous.limit() : FIRST_ROWS;
     function apply(mark) {
       var start = performance.now();
       var text = filters.text.toLowerCase();
@@ -321,7 +325,8 @@
     app.appendChild(el('table', {id: 'tasks'}, [el('thead', {}, [head]), tbody]));
     app.appendChild(more);
     apply(false);
-    return {status: d.status};
+    if (typing) { search.focus(); search.setSelectionRange(typing.start, typing.end); }
+    return {status: d.status, limit: function () { return limit; }};
   }
 
   function chart(title, id, rows, column, scored) {

@@ -107,28 +107,6 @@ class ViewerLiveChromiumTest {
     }
 
     @Test
-    void theComparePickerKeepsItsChoiceWhileTheRunsChange(@TempDir Path dir) throws Exception {
-        Path runs = dir.resolve("runs");
-        SmallRuns.writeRuns(runs, SmallRuns.FOUR_RUNS);
-        Path beta = runs.resolve("pybench-beta");
-        try (ViewerSession viewer = ViewerSession.serve(runs)) {
-            String a = viewer.key("pybench-alpha");
-            String b = viewer.key("pybench-beta");
-            Page page = viewer.open("", "evalbox-runs");
-            page.selectOption("#compare-a", a);
-            page.selectOption("#compare-b", b);
-            // pybench-beta is being written: the page draws the runs again with its new line
-            SmallRuns.append(beta, "results.jsonl", row("pybench-beta-9", true));
-            page.waitForSelector("#runs tr[data-key='" + b + "'] td.done:text-is('3 of 6')", BOUND);
-            assertEquals(a, page.inputValue("#compare-a"), "the run to compare is still chosen");
-            assertEquals(b, page.inputValue("#compare-b"), "and the one to compare it with");
-            assertEquals("#/compare/" + a + "/" + b, page.getAttribute("#compare-go", "href"));
-            page.click("#compare-go");
-            Browser.rendered(page, "evalbox-compare");
-        }
-    }
-
-    @Test
     void aReaderWorkingOnTheListKeepsItsPlaceAsRowsArrive(@TempDir Path dir) throws Exception {
         Path runs = dir.resolve("runs");
         Path live = runs.resolve("live");

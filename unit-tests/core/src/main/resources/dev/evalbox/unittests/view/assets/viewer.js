@@ -68,7 +68,7 @@
 
   // ---------------------------------------------------------------- runs page
 
-  // kept across the redraws a poll makes: the sort, the filters and the two runs picked to compare
+  // what the reader chose on the runs page: kept across its live redraws (and across pages)
   var runsState = {sort: 'started', desc: true, benchmark: '', model: '', compareA: '', compareB: ''};
 
   function runsPage() {
@@ -80,7 +80,7 @@
     function poll() {
       load('data/runs.js', '?t=' + Date.now()).then(function (data) {
         if (gen !== generation) return;
-        // drawn again only when a run changed: a redraw would close a list the reader has open
+        // drawn again only when a run changed: a redraw would close an open list and move the reader's focus
         var text = JSON.stringify(data.runs);
         if (text !== drawn) { drawRuns(data.runs); drawn = text; }
         if (first) { measured('evalbox-runs', start); first = false; }
@@ -143,17 +143,18 @@
       list.filter(function (r) { return a && r.key !== a.key && r.benchmark === a.benchmark; }).forEach(function (r) {
         other.appendChild(el('option', {value: r.key, text: r.path + ' · ' + r.model}));
       });
-      other.value = runsState.compareB;
-      runsState.compareB = other.value; // '' when that run is gone
+    }
+    function link() {
       if (pick.value && other.value) go.setAttribute('href', '#/compare/' + pick.value + '/' + other.value);
       else go.removeAttribute('href');
     }
-    pick.onchange = function () { runsState.compareA = pick.value; runsState.compareB = ''; offer(); };
-    other.onchange = function () { runsState.compareB = other.value; offer(); };
-    // the choice made before this redraw (a poll draws the page again when a run changes)
+    pick.onchange = function () { runsState.compareA = pick.value; runsState.compareB = ''; offer(); link(); };
+    other.onchange = function () { runsState.compareB = other.value; link(); };
+    // a redraw keeps the runs already picked (a value no longer listed falls back to none)
     pick.value = runsState.compareA;
-    runsState.compareA = pick.value;
     offer();
+    other.value = runsState.compareB;
+    link();
     app.appendChild(el('p', {'class': 'filters', id: 'compare-pick'}, ['two runs of one benchmark, side by side: ', pick, ' ', other, ' ', go]));
   }
 

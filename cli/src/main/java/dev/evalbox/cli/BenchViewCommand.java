@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "view", mixinStandardHelpOptions = true,
         description = {"`evalbox view` on a generated run (default 20,000 tasks, five turns each, a figure per cell), opened in",
                 "headless Chromium: the runs, run and task pages' first render and the run page's filter changes, timed by the",
-                "page's Performance API, and the server's resident memory."})
+                "page's Performance API, how long a line appended to a run being written takes to show on its pages, and the",
+                "server's resident memory."})
 final class BenchViewCommand implements Callable<Integer> {
     @Option(names = "--tasks", paramLabel = "N", description = "Tasks in the generated run. Default: ${DEFAULT-VALUE}.")
     int tasks = 20_000;

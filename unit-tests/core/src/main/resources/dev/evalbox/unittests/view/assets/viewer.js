@@ -214,7 +214,7 @@
     function poll() {
       runData(key).then(function (got) {
         if (gen !== generation) return;
-        if (first || got.added || statusChanged(view, got.run)) view = drawRun(key, got.run);
+        if (first || got.added || statusChanged(view, got.run)) view = drawRun(key, got.run, view);
         if (first) { measured('evalbox-run', start); first = false; }
         if (live) setTimeout(poll, POLL_MS);
       }, function (e) { if (gen === generation) fail(e); });
@@ -243,8 +243,12 @@
     return s;
   }
 
-  function drawRun(key, run) {
+  // previous: what drawRun returned when it last drew this page (a live run is drawn again as rows arrive)
+  function drawRun(key, run, previous) {
     var d = run.summary;
+    // the reader's place survives the redraw: the rows asked for with "show more", and the search field being typed in
+    var active = document.activeElement;
+    var typing = active && active.id === 'filter-text' ? {start: active.selectionStart, end: active.selectionEnd} : null;
     document.getElementById('where').textContent = d.path;
     var all = run.order.map(function (id) { return run.rows[id]; });
     var s = stats(all);
@@ -271,7 +275,7 @@
     var count = el('span', {id: 'task-count', 'class': 'muted'});
     var tbody = el('tbody');
     var more = el('button', {'class': 'more', id: 'show-more'});
-    var limit = FIRST_ROWS;
+    var limit = previous ? previous.limit() : FIRST_ROWS;
     function apply(mark) {
       var start = performance.now();
       var text = filters.text.toLowerCase();
@@ -309,17 +313,21 @@
     function on(name) { return function (v) { filters[name] = v; limit = FIRST_ROWS; apply(true); }; }
     var sort = select('sort', ['status', 'score', 'turns'], filters.sort === 'task' ? '' : filters.sort, function (v) { filters.sort = v || 'task'; apply(true); }, 'task');
     app.appendChild(el('h2', {text: byEpoch ? 'Attempts (a line per task and epoch)' : 'Tasks'}));
+    var choices = {status: select('filter-status', statuses, filters.status, on('status')),
+      category: select('filter-category', categories, filters.category, on('category')),
+      difficulty: select('filter-difficulty', difficulties, filters.difficulty, on('difficulty')),
+      epoch: byEpoch ? select('filter-epoch', epochs, filters.epoch, on('epoch')) : null};
+    // filters carry over from the run page shown before; one whose value this run lacks shows "all", and so is dropped
+    Object.keys(choices).forEach(function (name) { if (choices[name]) filters[name] = choices[name].value; });
     app.appendChild(el('div', {'class': 'filters'}, [
-      'status ', select('filter-status', statuses, filters.status, on('status')),
-      ' category ', select('filter-category', categories, filters.category, on('category')),
-      ' difficulty ', select('filter-difficulty', difficulties, filters.difficulty, on('difficulty')),
-      byEpoch ? ' epoch ' : null, byEpoch ? select('filter-epoch', epochs, filters.epoch, on('epoch')) : null,
-      search, ' sort by ', sort, count]));
+      'status ', choices.status, ' category ', choices.category, ' difficulty ', choices.difficulty,
+      byEpoch ? ' epoch ' : null, choices.epoch, search, ' sort by ', sort, count]));
     var head = el('tr', {}, ['task', 'sample'].concat(byEpoch ? ['epoch'] : []).concat(['status', 'score', 'turns', 'category', 'difficulty', 'reason', 'answer']).map(function (h) { return el('th', {text: h}); }));
     app.appendChild(el('table', {id: 'tasks'}, [el('thead', {}, [head]), tbody]));
     app.appendChild(more);
     apply(false);
-    return {status: d.status};
+    if (typing) { search.focus(); search.setSelectionRange(typing.start, typing.end); }
+    return {status: d.status, limit: function () { return limit; }};
   }
 
   function chart(title, id, rows, column, scored) {

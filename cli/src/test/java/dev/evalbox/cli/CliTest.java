@@ -62,10 +62,15 @@ class CliTest {
 
     @Test
     void runAndGradeExplainBadInputInOneLine(@TempDir Path dir) {
-        CommandRunner.Result notACheckout = CommandRunner.run("run", "pybench", "--pybench-dir", dir.toString(), "--model", "m",
-                "--backend", "local");
-        assertEquals(1, notACheckout.exitCode());
-        assertTrue(notACheckout.err().startsWith("evalbox: " + dir + " is not a PyBench checkout"), notACheckout.err());
+        Path out = dir.resolve("out");
+        for (int time = 1; time <= 2; time++) {
+            CommandRunner.Result notACheckout = CommandRunner.run("run", "pybench", "--pybench-dir", dir.toString(), "--model", "m",
+                    "--backend", "local", "--out", out.toString());
+            assertEquals(1, notACheckout.exitCode());
+            // the second time too: a run that never began leaves no directory behind to refuse the next --out
+            assertTrue(notACheckout.err().startsWith("evalbox: " + dir + " is not a PyBench checkout"), time + ": " + notACheckout.err());
+            assertFalse(java.nio.file.Files.exists(out), "nothing left of a run that never began");
+        }
         CommandRunner.Result reference = CommandRunner.run("run", "pybench", "--pybench-dir",
                 dev.evalbox.unittests.pybench.PyBenchSample.extract(dir.resolve("sample")).toString(), "--model", "reference", "--backend", "local");
         assertEquals(1, reference.exitCode());

@@ -77,9 +77,32 @@ public final class EvalRunner {
             throw new UserException(benchmark.title() + " has no `" + mode.verb() + "` (try `evalbox run " + benchmark.name() + "`)");
         }
         Path runDir = runPath(benchmark, mode, options);
+        boolean created = !Files.exists(runDir);
         try (RunDirectory dir = RunDirectory.open(runDir);
              Evaluation<?, ?> evaluation = benchmark.open(mode, options, new EvalContext(runDir, settings.resume(), settings.err(), settings.cache()))) {
             return execute(benchmark, mode, evaluation, dir);
+        } catch (RuntimeException e) {
+            if (created) forgetIfNeverStarted(runDir);
+            throw e;
+        }
+    }
+
+    /**
+     * Removes a run directory this run created and then failed before it began (a checkout that is not one, no
+     * sandbox backend, ...): it holds no run.json and only empty files, and left there it would make the same
+     * command, corrected, refuse its --out as "already holds a run". Anything with content is kept.
+     */
+    private static void forgetIfNeverStarted(Path runDir) {
+        if (Files.exists(runDir.resolve("run.json"))) return;
+        try (var walk = Files.walk(runDir)) {
+            List<Path> all = walk.sorted(java.util.Comparator.reverseOrder()).toList();
+            for (Path path : all) {
+                if (Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.size(path) > 0) return;
+                if (!Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+            }
+            for (Path path : all) Files.delete(path);
+        } catch (java.io.IOException e) {
+            // left as it is: the error that ended the run is the one to report
         }
     }
 

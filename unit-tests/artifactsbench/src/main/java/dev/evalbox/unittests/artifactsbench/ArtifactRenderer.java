@@ -1,5 +1,6 @@
 package dev.evalbox.unittests.artifactsbench;
 
+import com.google.gson.JsonObject;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
@@ -25,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -192,6 +194,8 @@ public final class ArtifactRenderer implements AutoCloseable {
     private final BrowserIsolation isolation;
     private final Playwright playwright;
     private Browser browser;
+    /** The running browser's shared and service workers, whose attempts go to the page of their context. */
+    private BrowserWorkers workers;
     /** Whether the running browser's process could be found (the isolation's chain of processes): then its end is watched. */
     private boolean browserPidKnown;
     private double browserCpuSeconds;
@@ -385,9 +389,15 @@ public final class ArtifactRenderer implements AutoCloseable {
         }
         browser = launch();
         browserPidKnown = isolation.browserPid().isPresent();
+        try {
+            workers = BrowserWorkers.watch(browser);
+        } catch (PlaywrightException e) {
+            throw new IllegalStateException("cannot watch the isolated browser's workers (" + isolation.describe() + "): " + message(e), e);
+        }
     }
 
     private void end(InFlight page) {
+        if (page.contextId != null && workers != null) workers.forget(page.contextId);
         try {
             if (page.context != null) page.context.close();
         } catch (PlaywrightException e) {
@@ -425,13 +435,15 @@ public final class ArtifactRenderer implements AutoCloseable {
     private final class InFlight {
         final Job job;
         final String own;
-        final List<String> blocked = new ArrayList<>();
+        final BlockedAttempts blocked = new BlockedAttempts();
         final List<String> dialogs = new ArrayList<>();
         final List<String> navigations = new ArrayList<>();
         final List<Path> shots = new ArrayList<>();
         boolean crashed;
         boolean loaded;
         BrowserContext context;
+        /** The browser's id of {@link #context}, whose shared and service workers {@link #workers} watches; null until it is known. */
+        String contextId;
         Page page;
         Stage stage = Stage.LOADING;
         long deadline;
@@ -462,17 +474,17 @@ public final class ArtifactRenderer implements AutoCloseable {
                     navigated(url);
                     route.abort("aborted");
                 } else {
-                    blocked.add(url);
+                    blocked.add(BlockedAttempts.Observer.INTERCEPTION, url);
                     route.abort();
                 }
             });
             context.exposeBinding("__evalboxAttempt", (source, args) -> {
-                if (args.length > 0) blocked.add(String.valueOf(args[0]));
+                if (args.length > 0) blocked.add(BlockedAttempts.Observer.PAGE_SCRIPT, String.valueOf(args[0]));
                 return null;
             });
             context.addInitScript(RECORD_ATTEMPTS);
             page = context.newPage();
-            recordWebSockets(page);
+            watch(page);
             context.onPage(popup -> {
                 navigated("popup: " + popup.url());
                 // closed at once: a popup left open (a blank one above all) keeps the answer's page from being drawn, so
@@ -505,17 +517,30 @@ public final class ArtifactRenderer implements AutoCloseable {
         }
 
         /**
-         * Records every WebSocket the page (or a frame in its process) opens, as the browser creates it: Playwright's own
-         * WebSocket event only comes once a connection is up, which the network namespace never lets happen.
+         * Records, from the browser's own events, the attempts that request interception does not see, as the browser makes
+         * them: every WebSocket the page (or a frame in its process) opens (Playwright's own WebSocket event only comes once a
+         * connection is up, which the network namespace never lets happen), and those its dedicated workers open, from the
+         * console's message of their failure that a worker forwards to its page; requests the browser makes itself
+         * (speculation rules' prefetches and prerenders, {@code fetchLater}); and, through {@link #workers}, the shared
+         * and service workers of the page's context.
          */
-        private void recordWebSockets(Page target) {
-            try {
-                CDPSession session = context.newCDPSession(target);
-                session.on("Network.webSocketCreated", event -> blocked.add(event.get("url").getAsString()));
-                session.send("Network.enable");
-            } catch (PlaywrightException e) {
-                // a popup closed before it could be watched: its navigation is already recorded
+        private void watch(Page target) {
+            CDPSession session = context.newCDPSession(target);
+            JsonObject info = session.send("Target.getTargetInfo").getAsJsonObject("targetInfo");
+            // the page's main frame has the page target's id; its navigations are recorded as navigations, not requests
+            String mainFrame = info.get("targetId").getAsString();
+            contextId = info.get("browserContextId").getAsString();
+            workers.watch(contextId, blocked);
+            Predicate<JsonObject> notAnAttempt = event -> {
+                String url = event.getAsJsonObject("request").get("url").getAsString();
+                return url.equals(own) || ("Document".equals(event.has("type") ? event.get("type").getAsString() : "")
+                        && mainFrame.equals(event.has("frameId") ? event.get("frameId").getAsString() : ""));
+            };
+            for (String method : List.of("Network.requestWillBeSent", "Network.webSocketCreated", "Log.entryAdded")) {
+                session.on(method, event -> blocked.onEvent(method, event, notAnAttempt));
             }
+            session.send("Network.enable");
+            session.send("Log.enable");
         }
 
         private void navigated(String url) {
@@ -605,7 +630,7 @@ public final class ArtifactRenderer implements AutoCloseable {
         }
 
         private Rendering rendering(String outcome, String error) {
-            return new Rendering(List.copyOf(shots), outcome, List.copyOf(blocked), List.copyOf(dialogs), List.copyOf(navigations), error, note);
+            return new Rendering(List.copyOf(shots), outcome, blocked.list(), List.copyOf(dialogs), List.copyOf(navigations), error, note);
         }
     }
 

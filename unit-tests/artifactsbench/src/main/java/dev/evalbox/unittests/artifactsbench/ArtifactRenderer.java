@@ -34,8 +34,9 @@ import java.util.function.Supplier;
  * and takes full-page screenshots. The browser runs isolated ({@link BrowserIsolation}: no network at all,
  * Chromium's sandbox on, never as root); evalbox serves each page itself at {@link #PAGE_URL}, never from a
  * host path. One browser stays up for many pages, each page gets a fresh context, and every request but the
- * page itself is aborted and recorded (CDN libraries do not load: documented), as are the WebSockets,
- * WebRTC ICE servers and WebTransport sessions a page opens (the network namespace refuses them). Several pages are rendered at once in that browser ({@code pagesInFlight}), so
+ * page itself is aborted and recorded (CDN libraries do not load: documented), as is what else of a page's attempts
+ * the browser shows ({@link BlockedAttempts}: requests past interception, WebSockets, workers', WebRTC ICE servers,
+ * WebTransport sessions; the network namespace refuses them all). Several pages are rendered at once in that browser ({@code pagesInFlight}), so
  * their waits between screenshots overlap; Playwright is single-threaded, so one thread drives them
  * all by a schedule. Pages that hang, alert, loop, navigate away or crash give a recorded outcome,
  * and a browser that died is launched again for the next page. Not thread-safe: one renderer per thread.
@@ -104,7 +105,7 @@ public final class ArtifactRenderer implements AutoCloseable {
     /**
      * What rendering a page gave: its screenshots, how it went ({@code ok}, {@code navigation_blocked},
      * {@code timeout}, {@code crashed}, {@code error}), what was blocked (request URLs, WebSocket URLs, the ICE
-     * servers of an {@code RTCPeerConnection}, "webtransport: URL"), the dialogs it opened, the
+     * servers of an {@code RTCPeerConnection}, "webtransport: URL"; one entry per attempt, see {@link BlockedAttempts}), the dialogs it opened, the
      * navigations away (and popups) that were stopped, and a note when the screenshots show less than the
      * whole page (a page beyond {@link #MAX_CAPTURE_PX}).
      */
@@ -458,8 +459,9 @@ public final class ArtifactRenderer implements AutoCloseable {
 
         void open() {
             double timeout = settings.timeout().toMillis();
-            // service workers stay allowed: Playwright's "block" only hides register() from the page's script, and takes
-            // their requests out of interception; allowed, a worker's script is a request like any other, refused and recorded
+            // service workers stay allowed: Playwright's "block" only hides register() from the page's script; allowed, a worker's
+            // script is fetched by the browser past interception, from the page's own origin that nothing serves, and recorded
+            // by BrowserWorkers
             context = browser.newContext(new Browser.NewContextOptions().setViewportSize(settings.width(), settings.height()));
             byte[] body = job.html().getBytes(StandardCharsets.UTF_8);
             context.route("**/*", route -> {

@@ -1,5 +1,6 @@
 package dev.evalbox.unittests.artifactsbench;
 
+import com.google.gson.JsonObject;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
@@ -25,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -32,8 +34,9 @@ import java.util.function.Supplier;
  * and takes full-page screenshots. The browser runs isolated ({@link BrowserIsolation}: no network at all,
  * Chromium's sandbox on, never as root); evalbox serves each page itself at {@link #PAGE_URL}, never from a
  * host path. One browser stays up for many pages, each page gets a fresh context, and every request but the
- * page itself is aborted and recorded (CDN libraries do not load: documented), as are the WebSockets,
- * WebRTC ICE servers and WebTransport sessions a page opens (the network namespace refuses them). Several pages are rendered at once in that browser ({@code pagesInFlight}), so
+ * page itself is aborted and recorded (CDN libraries do not load: documented), as is what else of a page's attempts
+ * the browser shows ({@link BlockedAttempts}: requests past interception, WebSockets, workers', WebRTC ICE servers,
+ * WebTransport sessions; the network namespace refuses them all). Several pages are rendered at once in that browser ({@code pagesInFlight}), so
  * their waits between screenshots overlap; Playwright is single-threaded, so one thread drives them
  * all by a schedule. Pages that hang, alert, loop, navigate away or crash give a recorded outcome,
  * and a browser that died is launched again for the next page. Not thread-safe: one renderer per thread.
@@ -102,7 +105,7 @@ public final class ArtifactRenderer implements AutoCloseable {
     /**
      * What rendering a page gave: its screenshots, how it went ({@code ok}, {@code navigation_blocked},
      * {@code timeout}, {@code crashed}, {@code error}), what was blocked (request URLs, WebSocket URLs, the ICE
-     * servers of an {@code RTCPeerConnection}, "webtransport: URL"), the dialogs it opened, the
+     * servers of an {@code RTCPeerConnection}, "webtransport: URL"; one entry per attempt, see {@link BlockedAttempts}), the dialogs it opened, the
      * navigations away (and popups) that were stopped, and a note when the screenshots show less than the
      * whole page (a page beyond {@link #MAX_CAPTURE_PX}).
      */
@@ -192,6 +195,8 @@ public final class ArtifactRenderer implements AutoCloseable {
     private final BrowserIsolation isolation;
     private final Playwright playwright;
     private Browser browser;
+    /** The running browser's shared and service workers, whose attempts go to the page of their context. */
+    private BrowserWorkers workers;
     /** Whether the running browser's process could be found (the isolation's chain of processes): then its end is watched. */
     private boolean browserPidKnown;
     private double browserCpuSeconds;
@@ -385,9 +390,15 @@ public final class ArtifactRenderer implements AutoCloseable {
         }
         browser = launch();
         browserPidKnown = isolation.browserPid().isPresent();
+        try {
+            workers = BrowserWorkers.watch(browser);
+        } catch (PlaywrightException e) {
+            throw new IllegalStateException("cannot watch the isolated browser's workers (" + isolation.describe() + "): " + message(e), e);
+        }
     }
 
     private void end(InFlight page) {
+        if (page.contextId != null && workers != null) workers.forget(page.contextId);
         try {
             if (page.context != null) page.context.close();
         } catch (PlaywrightException e) {
@@ -425,13 +436,15 @@ public final class ArtifactRenderer implements AutoCloseable {
     private final class InFlight {
         final Job job;
         final String own;
-        final List<String> blocked = new ArrayList<>();
+        final BlockedAttempts blocked = new BlockedAttempts();
         final List<String> dialogs = new ArrayList<>();
         final List<String> navigations = new ArrayList<>();
         final List<Path> shots = new ArrayList<>();
         boolean crashed;
         boolean loaded;
         BrowserContext context;
+        /** The browser's id of {@link #context}, whose shared and service workers {@link #workers} watches; null until it is known. */
+        String contextId;
         Page page;
         Stage stage = Stage.LOADING;
         long deadline;
@@ -446,8 +459,9 @@ public final class ArtifactRenderer implements AutoCloseable {
 
         void open() {
             double timeout = settings.timeout().toMillis();
-            // service workers stay allowed: Playwright's "block" only hides register() from the page's script, and takes
-            // their requests out of interception; allowed, a worker's script is a request like any other, refused and recorded
+            // service workers stay allowed: Playwright's "block" only hides register() from the page's script; allowed, a worker's
+            // script is fetched by the browser past interception, from the page's own origin that nothing serves, and recorded
+            // by BrowserWorkers
             context = browser.newContext(new Browser.NewContextOptions().setViewportSize(settings.width(), settings.height()));
             byte[] body = job.html().getBytes(StandardCharsets.UTF_8);
             context.route("**/*", route -> {
@@ -462,17 +476,17 @@ public final class ArtifactRenderer implements AutoCloseable {
                     navigated(url);
                     route.abort("aborted");
                 } else {
-                    blocked.add(url);
+                    blocked.add(BlockedAttempts.Observer.INTERCEPTION, url);
                     route.abort();
                 }
             });
             context.exposeBinding("__evalboxAttempt", (source, args) -> {
-                if (args.length > 0) blocked.add(String.valueOf(args[0]));
+                if (args.length > 0) blocked.add(BlockedAttempts.Observer.PAGE_SCRIPT, String.valueOf(args[0]));
                 return null;
             });
             context.addInitScript(RECORD_ATTEMPTS);
             page = context.newPage();
-            recordWebSockets(page);
+            watch(page);
             context.onPage(popup -> {
                 navigated("popup: " + popup.url());
                 // closed at once: a popup left open (a blank one above all) keeps the answer's page from being drawn, so
@@ -505,17 +519,30 @@ public final class ArtifactRenderer implements AutoCloseable {
         }
 
         /**
-         * Records every WebSocket the page (or a frame in its process) opens, as the browser creates it: Playwright's own
-         * WebSocket event only comes once a connection is up, which the network namespace never lets happen.
+         * Records, from the browser's own events, the attempts that request interception does not see, as the browser makes
+         * them: every WebSocket the page (or a frame in its process) opens (Playwright's own WebSocket event only comes once a
+         * connection is up, which the network namespace never lets happen), and those its dedicated workers open, from the
+         * console's message of their failure that a worker forwards to its page; requests the browser makes itself
+         * (speculation rules' prefetches and prerenders, {@code fetchLater}); and, through {@link #workers}, the shared
+         * and service workers of the page's context.
          */
-        private void recordWebSockets(Page target) {
-            try {
-                CDPSession session = context.newCDPSession(target);
-                session.on("Network.webSocketCreated", event -> blocked.add(event.get("url").getAsString()));
-                session.send("Network.enable");
-            } catch (PlaywrightException e) {
-                // a popup closed before it could be watched: its navigation is already recorded
+        private void watch(Page target) {
+            CDPSession session = context.newCDPSession(target);
+            JsonObject info = session.send("Target.getTargetInfo").getAsJsonObject("targetInfo");
+            // the page's main frame has the page target's id; its navigations are recorded as navigations, not requests
+            String mainFrame = info.get("targetId").getAsString();
+            contextId = info.get("browserContextId").getAsString();
+            workers.watch(contextId, blocked);
+            Predicate<JsonObject> notAnAttempt = event -> {
+                String url = event.getAsJsonObject("request").get("url").getAsString();
+                return url.equals(own) || ("Document".equals(event.has("type") ? event.get("type").getAsString() : "")
+                        && mainFrame.equals(event.has("frameId") ? event.get("frameId").getAsString() : ""));
+            };
+            for (String method : List.of("Network.requestWillBeSent", "Network.webSocketCreated", "Log.entryAdded")) {
+                session.on(method, event -> blocked.onEvent(method, event, notAnAttempt));
             }
+            session.send("Network.enable");
+            session.send("Log.enable");
         }
 
         private void navigated(String url) {
@@ -605,7 +632,7 @@ public final class ArtifactRenderer implements AutoCloseable {
         }
 
         private Rendering rendering(String outcome, String error) {
-            return new Rendering(List.copyOf(shots), outcome, List.copyOf(blocked), List.copyOf(dialogs), List.copyOf(navigations), error, note);
+            return new Rendering(List.copyOf(shots), outcome, blocked.list(), List.copyOf(dialogs), List.copyOf(navigations), error, note);
         }
     }
 

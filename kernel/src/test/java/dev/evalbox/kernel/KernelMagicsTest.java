@@ -129,7 +129,8 @@ class KernelMagicsTest extends RunningKernel {
         assertEquals("ok", ran.status(), ran.reply().content().toString());
         String html = ran.first("execute_result").orElseThrow().content().path("data").path("text/html").asText();
         assertTrue(html.contains("plot it") && html.contains("print") && html.contains("no_code"), html);
-        assertTrue(html.contains("class=\"evalbox-task\"") && html.contains("<pre class=\"code\">"), "the viewer's transcript: " + html);
+        assertTrue(html.contains("class=\"evalbox-trajectory\"") && html.contains("class=\"evalbox-task\"") && html.contains("<pre class=\"code\">"),
+                "the viewer's transcript, marked as a trajectory: " + html);
         Ran missing = run("%trajectory show " + runDir + " nope");
         assertEquals("error", missing.status());
         assertTrue(Files.exists(runDir.resolve("trajectories.jsonl")));

@@ -28,7 +28,7 @@ public record TrajectoryView(Path folder, TaskTrajectory trajectory, Integer tur
             text(text, event);
         }
         String html = new TaskTranscript(trajectory.taskId(), List.of(), events, List.of(), TaskView.inliner(folder), null).transcriptHtml();
-        return MimeBundle.html(TaskView.STYLE + html).with("text/plain", text.toString());
+        return MimeBundle.html(TaskView.STYLE + "<div class=\"evalbox-trajectory\">" + html + "</div>").with("text/plain", text.toString());
     }
 
     /** The turn an event belongs to; null for the task's opening and end. */

@@ -3,7 +3,7 @@ package dev.evalbox.kernel.notebook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evalbox.unittests.eval.RunRecord;
-import dev.evalbox.unittests.view.RunIndex;
+import dev.evalbox.unittests.view.RowSummary;
 import dev.evalbox.unittests.view.RunSummaryHtml;
 import dev.evalbox.unittests.view.ViewData;
 import java.io.IOException;
@@ -69,6 +69,16 @@ public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> 
         return groups;
     }
 
+    /** Each row's status, category, difficulty and score (streamed at load for a run read from disk). */
+    private List<? extends RunSummaryHtml.Row> summaries() {
+        if (results instanceof ResultRows rows) return rows.summaries();
+        return results.stream().map(r -> new Parsed(RowSummary.status(r), RowSummary.category(r),
+                r.path("difficulty").isValueNode() && !r.get("difficulty").isNull() ? RowSummary.clean(r.get("difficulty").asText()) : null,
+                r.path("score").isNumber() ? r.get("score").asDouble() : null)).toList();
+    }
+
+    private record Parsed(String status, String category, String difficulty, Double score) implements RunSummaryHtml.Row { }
+
     private static String category(JsonNode result) {
         for (String field : List.of("category1", "category", "task_type")) {
             if (result.hasNonNull(field)) {
@@ -88,9 +98,7 @@ public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> 
                 .append(escape(java.util.Objects.requireNonNullElse(RunRecord.modelName(run), "?"))).append(", ").append(results.size()).append(" results</p>");
         StringBuilder text = new StringBuilder("run " + path + ": " + results.size() + " results\n");
         // the cards and charts of the viewer's run page, from the same renderer
-        RunIndex index = new RunIndex(path);
-        index.refresh(false);
-        html.append(RunSummaryHtml.html(index.latestRows(), ViewData.headline(metrics)));
+        html.append(RunSummaryHtml.html(summaries(), ViewData.headline(metrics)));
         byCategory().forEach((category, group) -> {
             String rate = scored ? format(group[1] == 0 ? 0 : group[2] / group[1]) : format(100.0 * group[1] / group[0]) + "%";
             text.append(String.format("  %-20s %4d tasks  %4d %s  %s%n", category, (int) group[0], (int) group[1],

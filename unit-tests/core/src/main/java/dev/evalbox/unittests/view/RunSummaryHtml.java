@@ -28,8 +28,20 @@ public final class RunSummaryHtml {
 
     private RunSummaryHtml() { }
 
+    /** What the summary needs of a results.jsonl line (the viewer's {@link RowSummary}, or the notebook's streamed rows). */
+    public interface Row {
+        /** passed, failed, error, scored or unscored ({@link RowSummary#status(Boolean, boolean, boolean)}). */
+        String status();
+
+        String category();
+
+        String difficulty();
+
+        Double score();
+    }
+
     /** {@code headline}: the run's headline metrics as the runs page has them (name: number, or {value, interval}). */
-    public static String html(Collection<RowSummary> rows, JsonNode headline) {
+    public static String html(Collection<? extends Row> rows, JsonNode headline) {
         int passed = 0;
         int failed = 0;
         int error = 0;
@@ -37,7 +49,7 @@ public final class RunSummaryHtml {
         int scoredRows = 0;
         int withScore = 0;
         double scoreSum = 0;
-        for (RowSummary row : rows) {
+        for (Row row : rows) {
             switch (row.status()) {
                 case "passed" -> passed++;
                 case "failed" -> failed++;
@@ -71,8 +83,8 @@ public final class RunSummaryHtml {
             card(html, metric.getKey(), shown.isNumber() ? fmt(shown.asDouble()) : shown.isMissingNode() || shown.isNull() ? "-" : shown.asText());
         });
         html.append("</div><div class=\"charts\">");
-        chart(html, "By category", "by-category", rows, RowSummary::category, scored, false);
-        chart(html, "By difficulty", "by-difficulty", rows, RowSummary::difficulty, scored, true);
+        chart(html, "By category", "by-category", rows, Row::category, scored, false);
+        chart(html, "By difficulty", "by-difficulty", rows, Row::difficulty, scored, true);
         return html.append("</div></div>").toString();
     }
 
@@ -82,10 +94,10 @@ public final class RunSummaryHtml {
     }
 
     /** Bars per group: its pass rate over its graded rows, or its mean score; a difficulty chart of a run without difficulties is left out. */
-    private static void chart(StringBuilder html, String title, String id, Collection<RowSummary> rows, Function<RowSummary, String> group,
+    private static void chart(StringBuilder html, String title, String id, Collection<? extends Row> rows, Function<Row, String> group,
                               boolean scored, boolean optional) {
         Map<String, double[]> groups = new TreeMap<>(); // n, passed, graded, score sum, scored
-        for (RowSummary row : rows) {
+        for (Row row : rows) {
             String name = group.apply(row);
             double[] g = groups.computeIfAbsent(name == null || name.isEmpty() ? "(none)" : name, k -> new double[5]);
             g[0]++;

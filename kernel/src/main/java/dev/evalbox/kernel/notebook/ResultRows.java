@@ -6,13 +6,17 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.evalbox.unittests.view.RowSummary;
+import dev.evalbox.unittests.view.RunSummaryHtml;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.AbstractList;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.RandomAccess;
 import java.util.TreeMap;
@@ -40,15 +44,21 @@ final class ResultRows extends AbstractList<JsonNode> implements RandomAccess {
     private final JsonNode[] parsed;
     private final Map<String, double[]> byCategory;
     private final boolean scored;
+    private final List<RunSummaryHtml.Row> summaries;
 
-    private ResultRows(byte[] bytes, int[] starts, int[] ends, Map<String, double[]> byCategory, boolean scored) {
+    private ResultRows(byte[] bytes, int[] starts, int[] ends, Map<String, double[]> byCategory, boolean scored,
+                       List<RunSummaryHtml.Row> summaries) {
         this.bytes = bytes;
         this.starts = starts;
         this.ends = ends;
         this.parsed = new JsonNode[starts.length];
         this.byCategory = byCategory;
         this.scored = scored;
+        this.summaries = summaries;
     }
+
+    /** What the viewer's cards and charts need of each row, taken in the same streaming pass. */
+    private record Summary(String status, String category, String difficulty, Double score) implements RunSummaryHtml.Row { }
 
     static ResultRows read(Path file) {
         byte[] bytes;
@@ -63,6 +73,7 @@ final class ResultRows extends AbstractList<JsonNode> implements RandomAccess {
         Map<String, double[]> groups = new TreeMap<>();
         Map<String, String> normalised = new HashMap<>();
         boolean anyScore = false;
+        List<RunSummaryHtml.Row> summaries = new ArrayList<>();
         // One parser over the whole file: rows are root-level objects, one a line.
         try (JsonParser parser = FACTORY.createParser(bytes)) {
             for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
@@ -74,14 +85,14 @@ final class ResultRows extends AbstractList<JsonNode> implements RandomAccess {
                     ends = Arrays.copyOf(ends, count * 2);
                 }
                 starts[count] = (int) parser.currentTokenLocation().getByteOffset();
-                anyScore |= summarise(parser, groups, normalised);
+                anyScore |= summarise(parser, groups, normalised, summaries);
                 ends[count] = (int) parser.currentLocation().getByteOffset();
                 count++;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        return new ResultRows(bytes, Arrays.copyOf(starts, count), Arrays.copyOf(ends, count), groups, anyScore);
+        return new ResultRows(bytes, Arrays.copyOf(starts, count), Arrays.copyOf(ends, count), groups, anyScore, summaries);
     }
 
     /** Per category: [tasks, passed (or scored), score sum], as {@link RunView#byCategory()} defines them. */
@@ -89,6 +100,11 @@ final class ResultRows extends AbstractList<JsonNode> implements RandomAccess {
         Map<String, double[]> copy = new TreeMap<>();
         byCategory.forEach((category, group) -> copy.put(category, group.clone()));
         return copy;
+    }
+
+    /** Each row's status, category, difficulty and score, as the viewer's run page summarises them. */
+    List<RunSummaryHtml.Row> summaries() {
+        return summaries;
     }
 
     /** Whether any row has a "score" field (the run is scored, not pass/fail). */
@@ -116,17 +132,34 @@ final class ResultRows extends AbstractList<JsonNode> implements RandomAccess {
     }
 
     /** Reads one row (the parser is at its START_OBJECT, and left at its END_OBJECT) into its category's counts; true when it has a "score" field. */
-    private static boolean summarise(JsonParser parser, Map<String, double[]> groups, Map<String, String> normalised) throws IOException {
+    private static boolean summarise(JsonParser parser, Map<String, double[]> groups, Map<String, String> normalised,
+                                     List<RunSummaryHtml.Row> summaries) throws IOException {
         String[] categories = new String[CATEGORY_FIELDS];
         String type = null;
         boolean passed = false;
+        Boolean verdict = null;
         boolean hasScore = false;
         Double score = null;
+        String difficulty = null;
+        boolean error = false;
         for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
             switch (field) {
-                case "passed" -> passed = value == JsonToken.VALUE_TRUE;
+                case "passed" -> {
+                    passed = value == JsonToken.VALUE_TRUE;
+                    verdict = value == JsonToken.VALUE_TRUE ? Boolean.TRUE : value == JsonToken.VALUE_FALSE ? Boolean.FALSE : null;
+                    parser.skipChildren();
+                }
+                case "difficulty" -> difficulty = value.isScalarValue() ? text(parser, value) : skipped(parser);
+                case "stop_reason" -> {
+                    error |= value == JsonToken.VALUE_STRING && "model_error".equals(parser.getText());
+                    parser.skipChildren();
+                }
+                case "error" -> {
+                    error |= value == JsonToken.VALUE_STRING && !parser.getText().isBlank();
+                    parser.skipChildren();
+                }
                 case "score" -> {
                     hasScore = true;
                     score = value.isNumeric() ? parser.getDoubleValue() : null;
@@ -146,6 +179,8 @@ final class ResultRows extends AbstractList<JsonNode> implements RandomAccess {
                 break;
             }
         }
+        summaries.add(new Summary(RowSummary.status(verdict, error, score != null), RowSummary.category(RowSummary.clean(categories[1]),
+                type, RowSummary.clean(categories[2])), RowSummary.clean(difficulty), score));
         if (category == null) {
             category = type != null ? type.split("-", 2)[0] : "all";
         }
@@ -160,6 +195,11 @@ final class ResultRows extends AbstractList<JsonNode> implements RandomAccess {
             group[2] += score;
         }
         return hasScore;
+    }
+
+    private static String skipped(JsonParser parser) throws IOException {
+        parser.skipChildren();
+        return null;
     }
 
     /** A field's value as JsonNode.asText() gives it; null for JSON null (as hasNonNull sees it), "" for objects and arrays. */

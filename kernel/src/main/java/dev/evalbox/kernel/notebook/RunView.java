@@ -3,6 +3,9 @@ package dev.evalbox.kernel.notebook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evalbox.unittests.eval.RunRecord;
+import dev.evalbox.unittests.view.RowSummary;
+import dev.evalbox.unittests.view.RunSummaryHtml;
+import dev.evalbox.unittests.view.ViewData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +17,9 @@ import java.util.TreeMap;
 import static dev.evalbox.unittests.report.Html.escape;
 
 /**
- * A run directory in the notebook: its settings and metrics, a summary per category, and the
- * per-task results as a table (rows that name screenshots show them inline). Works for every benchmark's runs.
+ * A run directory in the notebook: the cards and charts of the viewer's run page ({@link RunSummaryHtml}), its
+ * metrics with their intervals, and the per-task results as a table (rows that name screenshots show them inline).
+ * Works for every benchmark's runs.
  */
 public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> results) {
     private static final int MAX_ROWS = 200;
@@ -65,6 +69,16 @@ public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> 
         return groups;
     }
 
+    /** Each row's status, category, difficulty and score (streamed at load for a run read from disk). */
+    private List<? extends RunSummaryHtml.Row> summaries() {
+        if (results instanceof ResultRows rows) return rows.summaries();
+        return results.stream().map(r -> new Parsed(RowSummary.status(r), RowSummary.category(r),
+                r.path("difficulty").isValueNode() && !r.get("difficulty").isNull() ? RowSummary.clean(r.get("difficulty").asText()) : null,
+                r.path("score").isNumber() ? r.get("score").asDouble() : null)).toList();
+    }
+
+    private record Parsed(String status, String category, String difficulty, Double score) implements RunSummaryHtml.Row { }
+
     private static String category(JsonNode result) {
         for (String field : List.of("category1", "category", "task_type")) {
             if (result.hasNonNull(field)) {
@@ -83,16 +97,13 @@ public record RunView(Path path, JsonNode run, JsonNode metrics, List<JsonNode> 
                 .append("</h4><p>").append(escape(run.path("benchmark").asText("?"))).append(", model ")
                 .append(escape(java.util.Objects.requireNonNullElse(RunRecord.modelName(run), "?"))).append(", ").append(results.size()).append(" results</p>");
         StringBuilder text = new StringBuilder("run " + path + ": " + results.size() + " results\n");
-        html.append("<table><tr><th>category</th><th>tasks</th><th>").append(scored ? "scored</th><th>mean score" : "passed</th><th>pass rate")
-                .append("</th></tr>");
+        // the cards and charts of the viewer's run page, from the same renderer
+        html.append(RunSummaryHtml.html(summaries(), ViewData.headline(metrics)));
         byCategory().forEach((category, group) -> {
             String rate = scored ? format(group[1] == 0 ? 0 : group[2] / group[1]) : format(100.0 * group[1] / group[0]) + "%";
-            html.append("<tr><td>").append(escape(category)).append("</td><td>").append((int) group[0]).append("</td><td>")
-                    .append((int) group[1]).append("</td><td>").append(rate).append("</td></tr>");
             text.append(String.format("  %-20s %4d tasks  %4d %s  %s%n", category, (int) group[0], (int) group[1],
                     scored ? "scored" : "passed", rate));
         });
-        html.append("</table>");
         if (metrics.size() > 0) {
             // The headline numbers (pass@k, PSR, mean score, ...) as a table; nested breakdowns as JSON.
             html.append("<table><tr><th>metric</th><th>value</th></tr>");

@@ -26,6 +26,9 @@ class RunViewTest {
         assertArrayEquals(new double[] {1, 1, 0}, categories.get("grid"));
         String html = (String) view.bundle().data().get("text/html");
         assertTrue(html.contains("<td>pass@1</td><td>66.7</td>"), html);
+        // the viewer's cards and charts (RunSummaryHtml)
+        assertTrue(html.contains("data-metric=\"passed\"><b>2</b>") && html.contains("data-metric=\"pass rate\"><b>66.67%</b>"), html);
+        assertTrue(html.contains("<span>math</span>") && html.contains("50% of 2") && html.contains("100% of 1"), html);
         assertTrue(html.contains("AssertionError"));
         assertTrue(((String) view.bundle().data().get("text/plain")).contains("pass@1: 66.7"));
     }
@@ -44,7 +47,8 @@ class RunViewTest {
         RunView view = RunView.load(run);
         assertArrayEquals(new double[] {2, 2, 110}, view.byCategory().get("Game"));
         String html = (String) view.bundle().data().get("text/html");
-        assertTrue(html.contains("<td>Game</td><td>2</td><td>2</td><td>55.0</td>"), html);
+        assertTrue(html.contains("<span>Game</span>") && html.contains("mean 55 of 2") && html.contains("By category (mean score)"), html);
+        assertTrue(html.contains("data-metric=\"mean score\"><b>55</b>"), html);
         assertTrue(html.contains("data:image/png;base64,"), "the screenshot is inline");
         assertTrue(html.contains("<td>mean_score</td><td>55.0</td>"), html);
     }

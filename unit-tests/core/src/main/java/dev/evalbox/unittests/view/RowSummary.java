@@ -8,7 +8,7 @@ import java.util.List;
  * whole row stays on disk at {@code offset}, read back when a task page asks for it.
  */
 public record RowSummary(String taskId, int sample, String status, String category, String difficulty, String reason,
-                         String answer, Double score, Integer turns, long offset, int length, int epoch) {
+                         String answer, Double score, Integer turns, long offset, int length, int epoch) implements RunSummaryHtml.Row {
     static final int SNIPPET = 240;
     private static final List<String> ANSWER_FIELDS = List.of("final_answer", "answer", "completion");
 
@@ -33,23 +33,38 @@ public record RowSummary(String taskId, int sample, String status, String catego
     public static String status(JsonNode row) {
         boolean error = "model_error".equals(row.path("stop_reason").asText())
                 || row.path("error").isTextual() && !row.get("error").asText().isBlank();
-        if (row.path("passed").isBoolean()) return row.get("passed").asBoolean() ? "passed" : error ? "error" : "failed";
-        if (row.path("score").isNumber()) return "scored";
+        return status(row.path("passed").isBoolean() ? row.get("passed").asBoolean() : null, error, row.path("score").isNumber());
+    }
+
+    /** The same from a row's fields: its boolean "passed" (null when it has none), whether it names an error, whether its score is a number. */
+    public static String status(Boolean passed, boolean error, boolean numericScore) {
+        if (passed != null) return passed ? "passed" : error ? "error" : "failed";
+        if (numericScore) return "scored";
         return error ? "error" : "unscored";
     }
 
     /** The benchmark's grouping field: category, else the first part of ArtifactsBench's class, else task_type. */
     public static String category(JsonNode row) {
-        String category = text(row, "category");
-        if (category == null && row.path("class").isTextual()) category = row.get("class").asText().split("-", 2)[0].strip();
-        if (category == null) category = text(row, "task_type");
+        return category(text(row, "category"), row.path("class").isTextual() ? row.get("class").asText() : null, text(row, "task_type"));
+    }
+
+    /** The same from the fields' values ({@link #clean} ones for category and task_type; class as it is), each null when absent. */
+    public static String category(String category, String klass, String taskType) {
+        if (category == null && klass != null) category = klass.split("-", 2)[0].strip();
+        if (category == null) category = taskType;
         return category == null ? "(none)" : category;
+    }
+
+    /** A field's text as the viewer groups by it: runs of white space made one space, stripped; null when nothing is left. */
+    public static String clean(String value) {
+        if (value == null) return null;
+        String cleaned = value.replaceAll("\\s+", " ").strip();
+        return cleaned.isEmpty() ? null : cleaned;
     }
 
     private static String text(JsonNode row, String field) {
         if (!row.path(field).isValueNode() || row.get(field).isNull()) return null;
-        String value = row.get(field).asText().replaceAll("\\s+", " ").strip();
-        return value.isEmpty() ? null : value;
+        return clean(row.get(field).asText());
     }
 
     static String snippet(String text) {

@@ -118,7 +118,7 @@ public final class ViewData {
      * The run's headline metrics as name: number (a {passed, total, percent} breakdown by its percent), or
      * {value, interval: [low, high]} where the run's {@code uncertainty} gives the metric its 95% interval.
      */
-    static ObjectNode headline(JsonNode metrics) {
+    public static ObjectNode headline(JsonNode metrics) {
         ObjectNode out = JSON.createObjectNode();
         JsonNode uncertainty = metrics.path("uncertainty").path("metrics");
         metrics.fields().forEachRemaining(entry -> {
@@ -156,6 +156,8 @@ public final class ViewData {
         ObjectNode summary = runSummary(key, index);
         summary.put("dir", index.dir().toString());
         summary.set("metrics_full", index.run().path("metrics"));
+        // the cards and charts, as the notebook's run view shows them too
+        summary.put("summary_html", RunSummaryHtml.html(index.latestRows(), summary.path("metrics")));
         // until trajectories.jsonl is read, rows carry no final answers; the page asks again for all rows once it is
         summary.put("answers_ready", index.trajectoriesIndexed());
         if (from <= 0) {

@@ -233,16 +233,6 @@
 
   function statusChanged(view, run) { return view && view.status !== run.summary.status; }
 
-  function stats(rows) {
-    var s = {n: 0, passed: 0, failed: 0, error: 0, unscored: 0, scored: 0, scoreSum: 0};
-    rows.forEach(function (r) { s.n++; s[r[3]]++; if (r[8] != null) s.scoreSum += r[8]; });
-    s.graded = s.passed + s.failed + s.error;
-    s.rate = s.graded ? 100 * s.passed / s.graded : null;
-    var withScore = rows.filter(function (r) { return r[8] != null; }).length;
-    s.mean = withScore ? s.scoreSum / withScore : null;
-    return s;
-  }
-
   // previous: what drawRun returned when it last drew this page (a live run is drawn again as rows arrive)
   function drawRun(key, run, previous) {
     var d = run.summary;
@@ -251,21 +241,13 @@
     var typing = active && active.id === 'filter-text' ? {start: active.selectionStart, end: active.selectionEnd} : null;
     document.getElementById('where').textContent = d.path;
     var all = run.order.map(function (id) { return run.rows[id]; });
-    var s = stats(all);
-    var scored = s.mean != null && s.graded === 0;
     clear(app);
     app.appendChild(el('h1', {id: 'run-title'}, [d.benchmark_title + ' · ' + d.model + ' ', badge(d.status)]));
     app.appendChild(el('p', {'class': 'muted', text: d.dir + ' · started ' + (d.started || '?') + ' · ' + d.done + ' of ' + (d.total == null ? '?' : d.total) + ' tasks done'}));
-    var cards = [['rows', s.n], ['passed', s.passed], ['failed', s.failed], ['error', s.error], ['unscored', s.unscored]];
-    if (s.scored) cards.push(['scored', s.scored]);
-    if (s.rate != null) cards.push(['pass rate', fmt(s.rate) + '%']);
-    if (s.mean != null) cards.push(['mean score', fmt(s.mean)]);
-    Object.keys(d.metrics || {}).forEach(function (k) { var v = d.metrics[k]; cards.push([k, typeof v === 'object' && v ? fmt(v.value) : fmt(v)]); });
-    app.appendChild(el('div', {'class': 'cards', id: 'metrics'}, cards.map(function (c) {
-      return el('div', {'class': 'card', 'data-metric': c[0]}, [el('b', {text: String(c[1])}), c[0]]);
-    })));
-    app.appendChild(el('div', {'class': 'charts'}, [
-      chart('By category', 'by-category', all, 4, scored), chart('By difficulty', 'by-difficulty', all, 5, scored)]));
+    // the cards and the charts: rendered by evalbox (RunSummaryHtml, every name escaped), as the notebook's run view shows them
+    var summary = el('div', {id: 'run-summary'});
+    summary.innerHTML = d.summary_html;
+    app.appendChild(summary);
     var categories = unique(all.map(function (r) { return r[4]; }));
     var difficulties = unique(all.map(function (r) { return r[5]; }));
     var statuses = unique(all.map(function (r) { return r[3]; }));
@@ -328,31 +310,6 @@
     apply(false);
     if (typing) { search.focus(); search.setSelectionRange(typing.start, typing.end); }
     return {status: d.status, limit: function () { return limit; }};
-  }
-
-  function chart(title, id, rows, column, scored) {
-    var groups = {};
-    rows.forEach(function (r) {
-      var g = r[column] || '(none)';
-      var s = groups[g] || (groups[g] = {n: 0, passed: 0, graded: 0, sum: 0, scored: 0});
-      s.n++;
-      if (r[3] === 'passed') s.passed++;
-      if (r[3] === 'passed' || r[3] === 'failed' || r[3] === 'error') s.graded++;
-      if (r[8] != null) { s.sum += r[8]; s.scored++; }
-    });
-    var names = Object.keys(groups).sort();
-    if (names.length < 2 && column === 5 && names[0] === '(none)') return null;
-    var max = 100;
-    names.forEach(function (g) { var s = groups[g]; if (scored && s.scored) max = Math.max(max, s.sum / s.scored); });
-    var cells = [];
-    names.forEach(function (g) {
-      var s = groups[g];
-      var value = scored ? (s.scored ? s.sum / s.scored : 0) : (s.graded ? 100 * s.passed / s.graded : 0);
-      cells.push(el('span', {text: g}));
-      cells.push(el('div', {'class': 'bar'}, [el('i', {style: 'width:' + (100 * value / max).toFixed(1) + '%'})]));
-      cells.push(el('span', {text: (scored ? 'mean ' + fmt(value) : fmt(value) + '%') + ' of ' + s.n}));
-    });
-    return el('div', {id: id}, [el('h2', {text: title + (scored ? ' (mean score)' : ' (pass rate)')}), el('div', {'class': 'bars'}, cells)]);
   }
 
   // ---------------------------------------------------------------- task page

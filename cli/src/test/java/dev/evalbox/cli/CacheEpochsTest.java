@@ -6,12 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.evalbox.agentloop.ScriptedChatServer;
 import dev.evalbox.agentloop.ScriptedChatServer.Step;
 import dev.evalbox.unittests.RunDirectory;
-import dev.evalbox.unittests.eval.Benchmarks;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,17 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * --cache, then the same run with --cache --epochs 3 into a new directory, asks the server for epochs 2 and 3 only,
  * and its epoch 1 is the first run's. The test benchmark (Sums) on the local backend, a scripted server on loopback.
  */
+@ExtendWith(SumsRegistered.class)
 class CacheEpochsTest {
-
-    @BeforeAll
-    static void register() {
-        System.setProperty(Benchmarks.PROPERTY, SingleFileBenchmarkTest.Sums.class.getName());
-    }
-
-    @AfterAll
-    static void unregister() {
-        System.clearProperty(Benchmarks.PROPERTY);
-    }
 
     private static void run(ScriptedChatServer server, Path cache, Path out, String epochs) {
         CommandRunner.Result result = CommandRunner.run("run", "sums", "--model", "m", "--base-url", server.baseUrl(), "--backend", "local",

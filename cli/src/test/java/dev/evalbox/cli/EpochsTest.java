@@ -8,11 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evalbox.agentloop.ScriptedChatServer;
 import dev.evalbox.agentloop.ScriptedChatServer.Step;
 import dev.evalbox.agentloop.trajectory.Trajectories;
+import dev.evalbox.sandbox.DockerRequired;
 import dev.evalbox.unittests.RunDirectory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,6 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("docker")
 @ExtendWith(SumsRegistered.class)
 class EpochsTest {
+    @BeforeAll
+    static void dockerRequired() {
+        DockerRequired.check();
+    }
+
     /** Prints 3 (s1's answer) only in a sandbox that no earlier attempt wrote its mark into. */
     private static final String FRESH = "Here:\n```python\nimport os\nprint(0 if os.path.exists('mark') else 3)\nopen('mark', 'w').write('x')\n```";
 

@@ -8,14 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evalbox.agentloop.ScriptedChatServer;
 import dev.evalbox.agentloop.ScriptedChatServer.Step;
 import dev.evalbox.unittests.RunDirectory;
-import dev.evalbox.unittests.eval.Benchmarks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,18 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * re-run with --cache into a new directory makes no request and gives the same results; changing only the timeout
  * or concurrency still makes none; changing the sampling asks again; `evalbox cache` lists and clears the store.
  */
+@ExtendWith(SumsRegistered.class)
 class ModelCacheRunTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @BeforeAll
-    static void register() {
-        System.setProperty(Benchmarks.PROPERTY, SingleFileBenchmarkTest.Sums.class.getName());
-    }
-
-    @AfterAll
-    static void unregister() {
-        System.clearProperty(Benchmarks.PROPERTY);
-    }
 
     private static CommandRunner.Result run(ScriptedChatServer server, Path cache, Path out, String... more) {
         List<String> args = new ArrayList<>(List.of("run", "sums", "--model", "m", "--base-url", server.baseUrl(), "--backend", "local",

@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evalbox.agentloop.ScriptedChatServer;
 import dev.evalbox.agentloop.ScriptedChatServer.Step;
+import dev.evalbox.sandbox.DockerRequired;
 import dev.evalbox.unittests.RunDirectory;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,6 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("docker")
 @ExtendWith(SumsRegistered.class)
 class ReplayEpochsTest {
+    @BeforeAll
+    static void dockerRequired() {
+        DockerRequired.check();
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Step answer(String code) { return Step.reply("Here:\n```python\n" + code + "\n```"); }

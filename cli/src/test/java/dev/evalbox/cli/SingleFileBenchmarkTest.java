@@ -16,6 +16,7 @@ import dev.evalbox.agentloop.trajectory.RecordedChatModel;
 import dev.evalbox.agentloop.trajectory.TrajectoryEvent;
 import dev.evalbox.sandbox.ExecutionResult;
 import dev.evalbox.sandbox.Sandbox;
+import dev.evalbox.sandbox.DockerRequired;
 import dev.evalbox.unittests.RunDirectory;
 import dev.evalbox.unittests.eval.Benchmark;
 import dev.evalbox.unittests.eval.Benchmarks;
@@ -37,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -50,6 +52,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("docker")
 @ExtendWith(SumsRegistered.class)
 class SingleFileBenchmarkTest {
+    @BeforeAll
+    static void dockerRequired() {
+        DockerRequired.check();
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Four sums; the model writes Python that prints the answer, which runs in a sandbox. */

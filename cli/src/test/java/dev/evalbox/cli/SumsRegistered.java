@@ -1,6 +1,5 @@
 package dev.evalbox.cli;
 
-import dev.evalbox.sandbox.DockerRequired;
 import dev.evalbox.unittests.eval.Benchmarks;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -8,13 +7,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * For a test class ({@code @ExtendWith(SumsRegistered.class)}): the single-file Sums benchmark of
- * {@link SingleFileBenchmarkTest} is known to `evalbox run` while the class runs (a Docker engine required), and
- * forgotten after it.
+ * {@link SingleFileBenchmarkTest} is known to `evalbox run` while the class runs, and forgotten after it.
  */
 public final class SumsRegistered implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) {
-        DockerRequired.check();
         System.setProperty(Benchmarks.PROPERTY, SingleFileBenchmarkTest.Sums.class.getName());
     }
 

@@ -3,11 +3,13 @@ package dev.evalbox.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.evalbox.kernel.KernelSettings;
 import dev.evalbox.unittests.eval.UserException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -46,6 +48,9 @@ final class Kernelspec {
             return List.of(Path.of(home, "bin", "evalbox").toAbsolutePath().toString());
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-Xss1m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--add-opens=jdk.jshell/jdk.jshell=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        List<String> command = new ArrayList<>(List.of(java, "-Xss1m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.addAll(KernelSettings.JVM_ACCESS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        return List.copyOf(command);
     }
 }

@@ -36,6 +36,16 @@ public record KernelSettings(List<String> cellClasspath, List<String> startup, L
             "import static dev.evalbox.kernel.notebook.Notebook.*;");
 
     /**
+     * What the kernel's JVM must open to it: JShell's internals (finished cells' class files let go,
+     * javac's class path index kept) and javac's (cells that declare nothing compiled once); without
+     * them the kernel works, slower, and logs why. The launcher (bin/evalbox) passes the same.
+     */
+    public static final List<String> JVM_ACCESS = List.of("--add-opens=jdk.jshell/jdk.jshell=ALL-UNNAMED",
+            "--add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED",
+            "--add-exports=jdk.compiler/com.sun.tools.javac.code=ALL-UNNAMED",
+            "--add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED");
+
+    /**
      * One snippet of each kind javac compiles differently (an expression with a value, a method, a
      * variable with a lambda and a stream, a loop statement, a plain expression), written to compile
      * without the default imports.

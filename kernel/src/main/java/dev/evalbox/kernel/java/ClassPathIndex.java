@@ -50,9 +50,8 @@ final class ClassPathIndex implements StandardJavaFileManager {
     /** Puts the index keeper between {@code shell}'s compiler and its standard file manager; returns why not, or null when in place. */
     static String keep(JShell shell) {
         try {
-            Object taskFactory = field(JShell.class, "taskFactory").get(shell);
-            Object memory = field(taskFactory.getClass(), "fileManager").get(taskFactory);
-            Field standard = field(memory.getClass(), "stdFileManager");
+            Object memory = JShellInternals.fileManager(shell);
+            Field standard = JShellInternals.field(memory.getClass(), "stdFileManager");
             Object current = standard.get(memory);
             if (!(current instanceof StandardJavaFileManager manager)) {
                 return "JShell's file manager has no standard file manager in this JDK";
@@ -62,15 +61,10 @@ final class ClassPathIndex implements StandardJavaFileManager {
             }
             return null;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            return "JShell's internals are not reachable (" + e + "); run the JVM with --add-opens jdk.jshell/jdk.jshell=ALL-UNNAMED";
+            return JShellInternals.unreachable(e);
         }
     }
 
-    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
-        Field field = type.getDeclaredField(name);
-        field.setAccessible(true);
-        return field;
-    }
 
     @Override
     public synchronized boolean handleOption(String current, Iterator<String> remaining) {

@@ -33,9 +33,8 @@ final class CompiledClasses {
         Method name = null;
         String why = null;
         try {
-            Object taskFactory = field(JShell.class, "taskFactory").get(shell);
-            Object fileManager = field(taskFactory.getClass(), "fileManager").get(taskFactory);
-            Object map = field(fileManager.getClass(), "classObjects").get(fileManager);
+            Object fileManager = JShellInternals.fileManager(shell);
+            Object map = JShellInternals.field(fileManager.getClass(), "classObjects").get(fileManager);
             name = Snippet.class.getDeclaredMethod("classFullName");
             name.setAccessible(true);
             if (map instanceof SortedMap<?, ?> sorted) {
@@ -46,7 +45,7 @@ final class CompiledClasses {
                 why = "JShell's class files are not kept in a sorted map in this JDK";
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
-            why = "JShell's internals are not reachable (" + e + "); run the JVM with --add-opens jdk.jshell/jdk.jshell=ALL-UNNAMED";
+            why = JShellInternals.unreachable(e);
         }
         this.classFiles = why == null ? files : null;
         this.classFullName = why == null ? name : null;
@@ -82,9 +81,4 @@ final class CompiledClasses {
         return classFiles == null ? -1 : classFiles.size();
     }
 
-    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
-        Field field = type.getDeclaredField(name);
-        field.setAccessible(true);
-        return field;
-    }
 }

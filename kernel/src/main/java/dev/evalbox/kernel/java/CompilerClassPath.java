@@ -35,18 +35,13 @@ final class CompilerClassPath {
         }
         String why = null;
         try {
-            Object taskFactory = field(JShell.class, "taskFactory").get(shell);
-            field(taskFactory.getClass(), "classpath").set(taskFactory, classpath.get(0));
+            Object taskFactory = JShellInternals.taskFactory(shell);
+            JShellInternals.field(taskFactory.getClass(), "classpath").set(taskFactory, classpath.get(0));
         } catch (ReflectiveOperationException | RuntimeException e) {
-            why = "JShell's internals are not reachable (" + e + "); run the JVM with --add-opens jdk.jshell/jdk.jshell=ALL-UNNAMED";
+            why = JShellInternals.unreachable(e);
         }
         shell.addToClasspath(String.join(File.pathSeparator, classpath));
         return why;
     }
 
-    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
-        Field field = type.getDeclaredField(name);
-        field.setAccessible(true);
-        return field;
-    }
 }

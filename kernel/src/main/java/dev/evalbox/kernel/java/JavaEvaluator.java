@@ -24,9 +24,6 @@ import java.util.Set;
  * Cells see only {@code classpath} on top of the JDK, never the kernel's own libraries.
  */
 public final class JavaEvaluator implements AutoCloseable {
-    /** Frames shown per exception: a stack overflow would otherwise send a thousand lines to the notebook. */
-    private static final int MAX_FRAMES = 40;
-
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
     /** JShell's completion index, held back until the first cell has run or a completion needs it. */
@@ -34,6 +31,8 @@ public final class JavaEvaluator implements AutoCloseable {
     private final CellExecutionControl control;
     private final SnippetLoader loader;
     private final CompiledClasses compiled;
+    /** Snippets that declare nothing, compiled once and run without JShell. */
+    private final PlainSnippets plain;
     /** Why a speed-up of JShell's compiles is not in place (logged once by the kernel); empty when all are. */
     private final List<String> slower = new ArrayList<>();
     private final SnippetIds ids = new SnippetIds();
@@ -60,6 +59,10 @@ public final class JavaEvaluator implements AutoCloseable {
         String path = CompilerClassPath.add(shell, classpath);
         if (path != null) {
             slower.add("cells compile against the kernel's own class path too: " + path);
+        }
+        this.plain = PlainSnippets.of(shell, loader, control);
+        if (plain.unavailable() != null) {
+            slower.add("expressions and statements are compiled five times each, by JShell: " + plain.unavailable());
         }
         // Only now: JShell's completion index is built in the background from the class path of the
         // moment, and building it for the kernel's own path first was work thrown away at start-up.
@@ -123,6 +126,7 @@ public final class JavaEvaluator implements AutoCloseable {
             shell.snippets().filter(snippet -> ids.hidden(snippet.id())).toList().forEach(snippet -> {
                 if (shell.status(snippet).isActive()) {
                     shell.drop(snippet);
+                    plain.jshellChanged();
                 }
                 compiled.forget(snippet);
             });
@@ -171,6 +175,7 @@ public final class JavaEvaluator implements AutoCloseable {
     public void addToClasspath(String path) {
         withEngine(() -> {
             shell.addToClasspath(path);
+            plain.classPathChanged();
             return null;
         });
     }
@@ -179,7 +184,7 @@ public final class JavaEvaluator implements AutoCloseable {
     public CellOutcome execute(String code) {
         int stopsBefore = stops.get();
         try {
-            return withEngine(() -> stops.get() != stopsBefore ? interrupted() : run(code, () -> true));
+            return withEngine(() -> stops.get() != stopsBefore ? Tracebacks.interrupted() : run(code, () -> true));
         } finally {
             index.release();
         }
@@ -189,7 +194,7 @@ public final class JavaEvaluator implements AutoCloseable {
     private CellOutcome run(String code, java.util.function.BooleanSupplier keepGoing) {
         control.clearStop();
         if (!keepGoing.getAsBoolean()) {
-            return interrupted();
+            return Tracebacks.interrupted();
         }
         List<Fragment> fragments = fragments(code);
         CellOutcome outcome = CellOutcome.ok();
@@ -203,17 +208,13 @@ public final class JavaEvaluator implements AutoCloseable {
             }
             outcome = evaluate(fragment, code);
             if (control.stopped()) {
-                return interrupted();
+                return Tracebacks.interrupted();
             }
             if (outcome.failed()) {
                 return outcome;
             }
         }
         return outcome;
-    }
-
-    private static CellOutcome interrupted() {
-        return CellOutcome.failed(new CellError("Interrupted", "the cell was interrupted", List.of("Interrupted: the cell was interrupted")));
     }
 
     /** Stops the running cell, if any (from another thread: the control channel's). */
@@ -285,9 +286,19 @@ public final class JavaEvaluator implements AutoCloseable {
         shell.close();
     }
 
+    /** Snippets of cells run without JShell so far (for tests: they must be, where nothing is declared). */
+    public int plainSnippetsRun() {
+        return plain.ran();
+    }
+
     private CellOutcome evaluate(Fragment fragment, String cell) {
+        CellOutcome plainOutcome = plain.run(fragment.source(), ids::takeId);
+        if (plainOutcome != null) {
+            return plainOutcome;
+        }
         List<SnippetEvent> events;
         try {
+            plain.jshellChanged();
             events = shell.eval(fragment.source());
         } catch (IllegalStateException e) {
             return CellOutcome.failed(new CellError("KernelError", "JShell is closed", List.of("KernelError: JShell is closed")));
@@ -328,6 +339,7 @@ public final class JavaEvaluator implements AutoCloseable {
     private void forgetIfDone(Snippet snippet) {
         if (snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
             shell.drop(snippet);
+            plain.jshellChanged();
             compiled.forget(snippet);
         } else if (snippet.kind() == Snippet.Kind.STATEMENT || snippet.kind() == Snippet.Kind.EXPRESSION) {
             compiled.forget(snippet);
@@ -376,40 +388,9 @@ public final class JavaEvaluator implements AutoCloseable {
             String message = "the snippet uses " + unresolved.getSnippet().toString() + " which is not yet defined";
             return new CellError("UnresolvedReferenceException", message, List.of("UnresolvedReferenceException: " + message));
         }
-        String name = exception instanceof EvalException eval ? eval.getExceptionClassName() : exception.getClass().getName();
-        String message = exception.getMessage() == null ? "" : exception.getMessage();
-        List<String> traceback = new ArrayList<>();
-        Throwable current = exception;
-        String currentName = name;
-        while (current != null) {
-            String currentMessage = current.getMessage() == null ? "" : current.getMessage();
-            traceback.add((traceback.isEmpty() ? "" : "Caused by: ") + currentName
-                    + (currentMessage.isEmpty() ? "" : ": " + currentMessage));
-            StackTraceElement[] frames = current.getStackTrace();
-            int shown = 0;
-            for (StackTraceElement frame : frames) {
-                if (isHarnessFrame(frame)) {
-                    break;
-                }
-                if (shown == MAX_FRAMES) {
-                    traceback.add("\t... " + (frames.length - shown) + " more frames");
-                    break;
-                }
-                traceback.add("\tat " + frame);
-                shown++;
-            }
-            current = current.getCause();
-            currentName = current instanceof EvalException eval ? eval.getExceptionClassName()
-                    : current == null ? null : current.getClass().getName();
-        }
-        return new CellError(name, message, traceback);
-    }
-
-    /** Frames below the cell's own code belong to JShell and the kernel; the user need not see them. */
-    private static boolean isHarnessFrame(StackTraceElement frame) {
-        String type = frame.getClassName();
-        return type.startsWith("jdk.internal.reflect.") || type.startsWith("java.lang.reflect.Method")
-                || type.startsWith("dev.evalbox.kernel.java.");
+        // JShell has already turned its snippets' frames into theirs (#12:1)
+        return Tracebacks.error(exception, e -> e instanceof EvalException eval ? eval.getExceptionClassName() : e.getClass().getName(),
+                frame -> frame);
     }
 
     private Fragment fragmentAt(String code, int cursor) {

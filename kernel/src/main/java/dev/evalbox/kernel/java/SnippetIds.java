@@ -12,29 +12,42 @@ final class SnippetIds {
     private static final String HIDDEN = "warm-up-";
 
     private boolean hiding;
-    /** Counter values the warm-up used up, subtracted from every later id. */
-    private int skipped;
+    /**
+     * Subtracted from JShell's counter: the values the warm-up used up, less the ids of snippets the
+     * kernel ran without JShell (which JShell's counter never saw).
+     */
+    private int offset;
     private int highestShown;
-    private int highestHidden;
+    /** The highest value of JShell's counter seen. */
+    private int highestIndex;
 
     synchronized String id(Snippet snippet, Integer index) {
+        highestIndex = Math.max(highestIndex, index);
         if (hiding) {
-            highestHidden = Math.max(highestHidden, index);
             return HIDDEN + index;
         }
-        highestShown = Math.max(highestShown, index - skipped);
-        return String.valueOf(index - skipped);
+        highestShown = Math.max(highestShown, index - offset);
+        return String.valueOf(index - offset);
+    }
+
+    /** The id of a snippet the kernel runs without JShell: the next one, as JShell would have given it. */
+    synchronized String takeId() {
+        if (hiding) {
+            return HIDDEN + "plain";
+        }
+        highestShown++;
+        offset = highestIndex - highestShown; // JShell's next snippet is numbered after this one
+        return String.valueOf(highestShown);
     }
 
     synchronized void hideFromNow() {
         hiding = true;
-        highestHidden = highestShown + skipped;
     }
 
     /** Later snippets are numbered on from the last id shown before the warm-up. */
     synchronized void showFromNow() {
         hiding = false;
-        skipped = highestHidden - highestShown;
+        offset = highestIndex - highestShown;
     }
 
     boolean hidden(String id) {

@@ -90,6 +90,15 @@ public final class JupyterKernel implements AutoCloseable {
     private record Cells(JavaEvaluator java, NotebookBridge notebook, MagicCells magics) {
     }
 
+    /**
+     * Starts the Java engine for a kernel with {@code settings} now, before the connection file is read
+     * (the launcher's first step when Jupyter starts a kernel); the kernel made next with the same
+     * settings takes it over.
+     */
+    public static void startEngineEarly(KernelSettings settings) {
+        EarlyEngine.start(settings);
+    }
+
     public JupyterKernel(ConnectionInfo connection, KernelSettings settings) {
         this.connection = connection;
         this.settings = settings;
@@ -106,6 +115,13 @@ public final class JupyterKernel implements AutoCloseable {
     /** Binds the five sockets, starts the threads and announces "starting"; the Java engine warms up in the background. */
     public JupyterKernel start() {
         running = true;
+        // The Java engine (javac, then JShell) starts and warms up at once, in the background: a front
+        // end sends its first cell right after the first kernel_info_reply, and the engine's start and
+        // javac's first compiles (over half a second) are then mostly done instead of ahead of the cell.
+        startEngine();
+        if (trace) {
+            log("trace: the kernel starts " + uptime(System.nanoTime()) + " ms after the JVM started");
+        }
         shell = channel("shell", SocketType.ROUTER, connection.shellPort());
         control = channel("control", SocketType.ROUTER, connection.controlPort());
         stdin = channel("stdin", SocketType.ROUTER, connection.stdinPort());
@@ -117,10 +133,6 @@ public final class JupyterKernel implements AutoCloseable {
         System.setIn(new CellInput(this::readLine));
         flusher.scheduleWithFixedDelay(streams::drain, 50, 50, TimeUnit.MILLISECONDS);
 
-        // The Java engine (JShell, javac) starts and warms up at once, in the background: a front end
-        // sends its first cell right after the first kernel_info_reply, and the engine's start and
-        // javac's first compiles (over half a second) are then mostly done instead of ahead of the cell.
-        startEngine();
         iopub.status(null, "starting");
         startThread("evalbox-kernel-heartbeat", this::heartbeatLoop);
         startThread("evalbox-kernel-shell", () -> serve(shell));
@@ -484,15 +496,23 @@ public final class JupyterKernel implements AutoCloseable {
         Thread thread = new Thread(() -> {
             try {
                 long started = System.nanoTime();
-                JavaEvaluator java = new JavaEvaluator(settings.cellClasspath(), settings.startup());
-                java.speedUpsUnavailable().forEach(this::log);
+                // Cells that are one expression or statement run before JShell is built (a second or so):
+                // first javac's own warm-up, then rendering's first use (loading the notebook API's
+                // renderers), what a notebook's first cell most often needs; then JShell.
+                EarlyEngine early = EarlyEngine.take(settings);
+                JavaEvaluator java = early != null ? early.evaluator()
+                        : JavaEvaluator.withShellLater(settings.cellClasspath(), settings.startup());
                 NotebookBridge notebook = new NotebookBridge(java.cellClassLoader(), this::publishDisplay, this::readLine);
-                long built = System.nanoTime();
                 cells.complete(new Cells(java, notebook, new MagicCells(java)));
-                // Rendering's first use (loading the notebook API's renderers) is over half of a first
-                // cell's time once javac is warm, so a plain value is rendered before anything else.
+                if (early == null) {
+                    java.warmUpBeforeShell(KernelSettings.FIRST_WARM_UP);
+                }
+                long plainReady = System.nanoTime();
                 warmRendering(notebook, 2);
-                // javac's first compiles, and rendering a value, happen now rather than in the first cell;
+                java.buildShell();
+                java.speedUpsUnavailable().forEach(this::log);
+                long built = System.nanoTime();
+                // JShell's first compiles, and rendering a value, happen now rather than in a cell;
                 // the warm-up gives way as soon as a cell (or a completion, ...) wants the engine.
                 warming = java;
                 Object value;
@@ -505,13 +525,13 @@ public final class JupyterKernel implements AutoCloseable {
                     warmRendering(notebook, value);
                 }
                 if (trace) {
-                    log(String.format(Locale.ROOT, "trace: engine built in %.1f ms (from %d to %d ms after the JVM started),"
-                                    + " warm-up ended %.1f ms later", (built - started) / 1e6, uptime(started), uptime(built),
-                            (System.nanoTime() - built) / 1e6));
+                    log(String.format(Locale.ROOT, "trace: engine started %d ms after the JVM started, plain cells warm at %d ms,"
+                                    + " JShell built at %d ms; warm-up ended %.1f ms later", uptime(started),
+                            uptime(plainReady), uptime(built), (System.nanoTime() - built) / 1e6));
                 }
             } catch (RuntimeException | Error e) {
                 log("the Java engine failed to start: " + e);
-                cells.completeExceptionally(e);
+                cells.completeExceptionally(e); // when it failed before the cells could be given the evaluator
             }
         }, "evalbox-kernel-engine-start");
         thread.setDaemon(true);

@@ -46,6 +46,12 @@ public record KernelSettings(List<String> cellClasspath, List<String> startup, L
             "--add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED");
 
     /**
+     * What the kernel compiles and runs first, before JShell is built: a plain expression, the kind of
+     * cell a notebook most often starts with (javac's first compile, then rendering its value).
+     */
+    public static final String FIRST_WARM_UP = "1 + 1";
+
+    /**
      * One snippet of each kind javac compiles differently (an expression with a value, a method, a
      * variable with a lambda and a stream, a loop statement, a plain expression), written to compile
      * without the default imports.

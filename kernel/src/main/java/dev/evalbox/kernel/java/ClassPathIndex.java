@@ -1,5 +1,8 @@
 package dev.evalbox.kernel.java;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import javax.tools.ToolProvider;
 import jdk.jshell.JShell;
 
 import javax.tools.FileObject;
@@ -47,24 +50,31 @@ final class ClassPathIndex implements StandardJavaFileManager {
         this.standard = standard;
     }
 
-    /** Puts the index keeper between {@code shell}'s compiler and its standard file manager; returns why not, or null when in place. */
-    static String keep(JShell shell) {
+    /** A standard file manager of the JDK's compiler, keeping its index. */
+    static ClassPathIndex standard() {
+        return new ClassPathIndex(ToolProvider.getSystemJavaCompiler().getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Makes {@code shared} the standard file manager under {@code shell}'s compiler, in place of the
+     * one JShell made: what the kernel's compiles before JShell was built have read of the class path
+     * (every jar opened and indexed, a good part of JShell's own start) is then JShell's too. Returns
+     * why not, or null when in place.
+     */
+    static String keep(JShell shell, ClassPathIndex shared) {
         try {
             Object memory = JShellInternals.fileManager(shell);
             Field standard = JShellInternals.field(memory.getClass(), "stdFileManager");
             Object current = standard.get(memory);
-            if (!(current instanceof StandardJavaFileManager manager)) {
+            if (!(current instanceof StandardJavaFileManager)) {
                 return "JShell's file manager has no standard file manager in this JDK";
             }
-            if (!(manager instanceof ClassPathIndex)) {
-                standard.set(memory, new ClassPathIndex(manager));
-            }
+            standard.set(memory, shared);
             return null;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return JShellInternals.unreachable(e);
         }
     }
-
 
     @Override
     public synchronized boolean handleOption(String current, Iterator<String> remaining) {

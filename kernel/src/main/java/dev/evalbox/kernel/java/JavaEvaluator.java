@@ -1,5 +1,7 @@
 package dev.evalbox.kernel.java;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
@@ -24,17 +26,24 @@ import java.util.Set;
  * Cells see only {@code classpath} on top of the JDK, never the kernel's own libraries.
  */
 public final class JavaEvaluator implements AutoCloseable {
-    private final JShell shell;
-    private final SourceCodeAnalysis analysis;
-    /** JShell's completion index, held back until the first cell has run or a completion needs it. */
-    private final CompletionIndex index;
     private final CellExecutionControl control;
     private final SnippetLoader loader;
-    private final CompiledClasses compiled;
-    /** Snippets that declare nothing, compiled once and run without JShell. */
+    /** The class path as javac reads it, for the plain snippets' compiles and JShell's alike. */
+    private final ClassPathIndex files = ClassPathIndex.standard();
+    private final List<String> classpath;
+    private final List<String> startup;
+    /** Snippets that declare nothing, compiled once and run without JShell (before JShell is built too). */
     private final PlainSnippets plain;
+    /** Completed once JShell is built and has run the startup snippets (or failed to). */
+    private final CompletableFuture<Void> shellReady = new CompletableFuture<>();
+    // JShell and what the kernel keeps beside it: set once by buildShell, under this, before shellReady completes.
+    private volatile JShell shell;
+    private SourceCodeAnalysis analysis;
+    /** JShell's completion index, held back until the first cell has run or a completion needs it. */
+    private volatile CompletionIndex index;
+    private CompiledClasses compiled;
     /** Why a speed-up of JShell's compiles is not in place (logged once by the kernel); empty when all are. */
-    private final List<String> slower = new ArrayList<>();
+    private final List<String> slower = new CopyOnWriteArrayList<>();
     private final SnippetIds ids = new SnippetIds();
     /** Calls waiting for or holding the engine (the warm-up gives way to them). */
     private final java.util.concurrent.atomic.AtomicInteger callers = new java.util.concurrent.atomic.AtomicInteger();
@@ -42,37 +51,95 @@ public final class JavaEvaluator implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger stops = new java.util.concurrent.atomic.AtomicInteger();
     /** Guarded by this. */
     private boolean warmUpFinished;
+    private volatile boolean closed;
 
+    /** An evaluator ready for any cell: JShell built, the startup snippets run. */
     public JavaEvaluator(List<String> classpath, List<String> startup) {
+        this(classpath, startup, false);
+        buildShell();
+    }
+
+    private JavaEvaluator(List<String> classpath, List<String> startup, boolean shellLater) {
+        this.classpath = List.copyOf(classpath);
+        this.startup = List.copyOf(startup);
         this.loader = new SnippetLoader(ClassLoader.getPlatformClassLoader());
+        try {
+            // now, for cells run before JShell is built; JShell adds the same path again, which changes nothing
+            loader.addToClasspath(String.join(java.io.File.pathSeparator, classpath));
+        } catch (jdk.jshell.spi.ExecutionControl.InternalException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
         this.control = new CellExecutionControl(loader);
-        this.shell = JShell.builder().executionEngine(new CellExecutionProvider(control), Map.of())
-                .idGenerator(ids::id).build();
-        this.compiled = new CompiledClasses(shell);
-        if (compiled.unavailable() != null) {
-            slower.add("cells will compile slower as the notebook grows: " + compiled.unavailable());
-        }
-        String index = ClassPathIndex.keep(shell);
-        if (index != null) {
-            slower.add("javac re-reads the class path for every compile: " + index);
-        }
-        String path = CompilerClassPath.add(shell, classpath);
-        if (path != null) {
-            slower.add("cells compile against the kernel's own class path too: " + path);
-        }
-        this.plain = PlainSnippets.of(shell, loader, control);
+        this.plain = PlainSnippets.beforeShell(loader, control, files, classpath, startup);
         if (plain.unavailable() != null) {
             slower.add("expressions and statements are compiled five times each, by JShell: " + plain.unavailable());
         }
-        // Only now: JShell's completion index is built in the background from the class path of the
-        // moment, and building it for the kernel's own path first was work thrown away at start-up.
-        this.analysis = shell.sourceCodeAnalysis();
-        this.index = CompletionIndex.holdBack(analysis);
-        for (String snippet : startup) {
-            CellOutcome outcome = run(snippet, () -> true);
-            if (outcome.failed()) {
-                throw new IllegalStateException("startup snippet failed: " + snippet + ": " + outcome.error().evalue());
+        ids.reserve(startup.size());
+    }
+
+    /**
+     * An evaluator whose JShell is built later, by {@link #buildShell()} (on another thread): a cell
+     * that is one expression or statement runs at once, against the startup imports, and anything
+     * else waits for JShell. JShell and its startup snippets take about a second to build, and a
+     * notebook's first cell most often needs none of it.
+     */
+    public static JavaEvaluator withShellLater(List<String> classpath, List<String> startup) {
+        return new JavaEvaluator(classpath, startup, true);
+    }
+
+    /** Builds JShell and runs the startup snippets; once only. Calls that need JShell wait for this; it throws what made it fail. */
+    public void buildShell() {
+        if (shellReady.isDone()) {
+            return;
+        }
+        try {
+            JShell built = JShell.builder().executionEngine(new CellExecutionProvider(control), Map.of())
+                    .idGenerator(ids::id).build();
+            CompiledClasses kept = new CompiledClasses(built);
+            if (kept.unavailable() != null) {
+                slower.add("cells will compile slower as the notebook grows: " + kept.unavailable());
             }
+            String classPathIndex = ClassPathIndex.keep(built, files);
+            if (classPathIndex != null) {
+                slower.add("javac re-reads the class path for every compile: " + classPathIndex);
+            }
+            String path = CompilerClassPath.add(built, classpath);
+            if (path != null) {
+                slower.add("cells compile against the kernel's own class path too: " + path);
+            }
+            // Only now: JShell's completion index is built in the background from the class path of the
+            // moment, and building it for the kernel's own path first was work thrown away at start-up.
+            SourceCodeAnalysis builtAnalysis = built.sourceCodeAnalysis();
+            CompletionIndex heldBack = CompletionIndex.holdBack(builtAnalysis);
+            for (String snippet : startup) {
+                for (SnippetEvent event : built.eval(snippet)) {
+                    if (event.status() == Snippet.Status.REJECTED || event.exception() != null) {
+                        heldBack.release();
+                        built.close();
+                        throw new IllegalStateException("startup snippet failed: " + snippet);
+                    }
+                }
+            }
+            synchronized (this) {
+                if (closed) {
+                    heldBack.release();
+                    built.close();
+                    throw new IllegalStateException("the evaluator was closed while JShell was being built");
+                }
+                shell = built;
+                analysis = builtAnalysis;
+                index = heldBack;
+                compiled = kept;
+                plain.attach(built);
+                ids.startNumbering();
+            }
+            shellReady.complete(null);
+            if (closed) {
+                close(); // closed while being published
+            }
+        } catch (RuntimeException | Error e) {
+            shellReady.completeExceptionally(e);
+            throw e;
         }
     }
 
@@ -143,6 +210,7 @@ public final class JavaEvaluator implements AutoCloseable {
     private <T> T withEngine(java.util.function.Supplier<T> work) {
         callers.incrementAndGet();
         try {
+            shellReady.join();
             synchronized (this) {
                 finishWarmUp();
                 return work.get();
@@ -154,6 +222,7 @@ public final class JavaEvaluator implements AutoCloseable {
 
     /** Why JShell's class files of finished snippets are not pruned, or null when they are. */
     public String pruningUnavailable() {
+        shellReady.join();
         return compiled.unavailable();
     }
 
@@ -164,6 +233,7 @@ public final class JavaEvaluator implements AutoCloseable {
 
     /** Class files JShell holds (for tests: it must not grow with expression cells); -1 when not visible. */
     public int retainedClassFiles() {
+        shellReady.join();
         return compiled.retained();
     }
 
@@ -183,10 +253,64 @@ public final class JavaEvaluator implements AutoCloseable {
     /** Evaluates a cell; a {@link #stop()} while it waits for the engine (behind the warm-up) interrupts it before it runs. */
     public CellOutcome execute(String code) {
         int stopsBefore = stops.get();
+        CellOutcome early = shellReady.isDone() ? null : beforeShell(code, stopsBefore, false);
+        if (early != null) {
+            return early;
+        }
         try {
             return withEngine(() -> stops.get() != stopsBefore ? Tracebacks.interrupted() : run(code, () -> true));
         } finally {
-            index.release();
+            releaseIndex();
+        }
+    }
+
+    /**
+     * Runs {@code code} as one plain snippet if JShell is not built yet and it is one; null otherwise
+     * (nothing ran). A warm-up run gives way to any caller and leaves no snippet number used.
+     */
+    private CellOutcome beforeShell(String code, int stopsBefore, boolean warmUp) {
+        callers.incrementAndGet();
+        try {
+            synchronized (this) {
+                if (shell != null || closed || (warmUp && callers.get() > 1)) {
+                    return null;
+                }
+                if (stops.get() != stopsBefore) {
+                    return Tracebacks.interrupted();
+                }
+                control.clearStop();
+                if (warmUp) {
+                    ids.hideFromNow();
+                }
+                try {
+                    CellOutcome outcome = plain.run(code, ids::takeId);
+                    return outcome != null && control.stopped() ? Tracebacks.interrupted() : outcome;
+                } finally {
+                    if (warmUp) {
+                        ids.showFromNow();
+                    }
+                }
+            }
+        } finally {
+            callers.decrementAndGet();
+        }
+    }
+
+    /**
+     * Compiles and runs {@code snippet}, a plain one, before JShell is built, so the first cell finds
+     * javac loaded and its kept context made; leaves no snippet number used. Returns its value (null
+     * when it did not run: JShell is built already, or a cell wanted the engine), for the caller to
+     * warm its rendering with.
+     */
+    public Object warmUpBeforeShell(String snippet) {
+        CellOutcome outcome = shellReady.isDone() ? null : beforeShell(snippet, stops.get(), true);
+        return outcome != null && outcome.hasValue() ? outcome.value() : null;
+    }
+
+    private void releaseIndex() {
+        CompletionIndex held = index;
+        if (held != null) {
+            held.release();
         }
     }
 
@@ -224,7 +348,8 @@ public final class JavaEvaluator implements AutoCloseable {
     }
 
     public Completion complete(String code, int cursorCodePoints) {
-        index.release();
+        shellReady.join();
+        releaseIndex();
         return withEngine(() -> completeNow(code, cursorCodePoints));
     }
 
@@ -243,7 +368,8 @@ public final class JavaEvaluator implements AutoCloseable {
 
     /** Signature and Javadoc of what is at the cursor, one entry per overload; empty when nothing is known there. */
     public List<String> inspect(String code, int cursorCodePoints) {
-        index.release();
+        shellReady.join();
+        releaseIndex();
         return withEngine(() -> inspectNow(code, cursorCodePoints));
     }
 
@@ -280,10 +406,15 @@ public final class JavaEvaluator implements AutoCloseable {
         return CodeCompleteness.incomplete("    ".repeat(Math.max(1, openBrackets(last.text()))));
     }
 
+    /** Closes JShell, if built; a cell still running is not waited for (its JShell calls fail). */
     @Override
     public void close() {
-        index.release();
-        shell.close();
+        closed = true;
+        JShell built = shell;
+        if (built != null) {
+            releaseIndex();
+            built.close();
+        }
     }
 
     /** Snippets of cells run without JShell so far (for tests: they must be, where nothing is declared). */

@@ -49,15 +49,15 @@ final class OnePassCompiler {
         }
     }
 
-    private final Capture files;
+    private Capture files;
     /** Replaced when the class path changes: a kept context remembers which packages it has listed. */
     private JavacTaskPool pool = new JavacTaskPool(1);
     /** The context of the last compile, and the version of JShell's declarations it has read. */
     private Context lastContext;
     private long lastVersion = -1;
 
-    private OnePassCompiler(JavaFileManager jshellFiles) {
-        this.files = new Capture(jshellFiles);
+    private OnePassCompiler(JavaFileManager files) {
+        this.files = new Capture(files);
     }
 
     /** Why javac's internals are not open to the kernel, or null when they are (then {@link #over} may be called). */
@@ -74,9 +74,18 @@ final class OnePassCompiler {
         return null;
     }
 
-    /** A compiler reading through {@code jshellFiles}, JShell's file manager. Call only when {@link #unavailable()} is null. */
-    static OnePassCompiler over(JavaFileManager jshellFiles) {
-        return new OnePassCompiler(jshellFiles);
+    /** A compiler reading through {@code files}. Call only when {@link #unavailable()} is null. */
+    static OnePassCompiler over(JavaFileManager files) {
+        return new OnePassCompiler(files);
+    }
+
+    /**
+     * Reads through {@code files} from now on (JShell's, once JShell is built), keeping what javac has
+     * learnt of the same class path; package REPL is read afresh.
+     */
+    void readThrough(JavaFileManager files) {
+        this.files = new Capture(files);
+        lastContext = null;
     }
 
     /** Forgets what javac learnt of the class path; called when a jar is added to it. */
@@ -100,9 +109,10 @@ final class OnePassCompiler {
         };
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         Map<String, byte[]> classes = new LinkedHashMap<>();
-        files.writeTo(classes);
+        Capture capture = files;
+        capture.writeTo(classes);
         try {
-            return pool.getTask(null, files, diagnostics, OPTIONS, null, List.of(file), task -> {
+            return pool.getTask(null, capture, diagnostics, OPTIONS, null, List.of(file), task -> {
                 Context context = ((JavacTaskImpl) task).getContext();
                 if (context != lastContext || replVersion != lastVersion) {
                     forgetReplPackage(context);
@@ -112,7 +122,7 @@ final class OnePassCompiler {
                 return compile(task, shape, diagnostics, classes);
             });
         } finally {
-            files.writeTo(null);
+            capture.writeTo(null);
         }
     }
 
@@ -171,14 +181,27 @@ final class OnePassCompiler {
 
     /** JShell's file manager, with the class files a compile writes kept by this compiler instead. */
     private static final class Capture extends ForwardingJavaFileManager<JavaFileManager> {
+        private static final ClassLoader NO_PLUGINS = new ClassLoader(null) {
+        };
+
         private Map<String, byte[]> output;
 
-        Capture(JavaFileManager jshellFiles) {
-            super(jshellFiles);
+        Capture(JavaFileManager files) {
+            super(files);
         }
 
         void writeTo(Map<String, byte[]> classes) {
             output = classes;
+        }
+
+        /**
+         * No class loader over the class path: javac looks for compiler plugins to start with every
+         * compile, through a new loader of the whole class path (annotation processing is off, as in
+         * JShell's compiles); that search was a sixth of a snippet's compile in a profile of the kernel.
+         */
+        @Override
+        public ClassLoader getClassLoader(Location location) {
+            return NO_PLUGINS;
         }
 
         @Override

@@ -7,6 +7,11 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
+import java.io.File;
+import java.io.IOException;
+import java.util.List;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.StandardLocation;
 import jdk.jshell.JShell;
 import jdk.jshell.Snippet;
 import jdk.jshell.VarSnippet;
@@ -57,47 +62,130 @@ final class PlainSnippets {
     /** How a snippet is wrapped: as a value returned, as a call whose value is not wanted (a void method), or as a statement. */
     private enum Form { EXPRESSION, CALL, STATEMENT }
 
-    private final JShell shell;
     private final SnippetLoader loader;
     private final CellExecutionControl control;
-    private final OnePassCompiler compiler;
-    private final Object maps;
-    private final Method importsOf;
-    private final Field fullTypeName;
-    private final JShellFrames jshellFrames;
-    private final String unavailable;
+    /** Null when javac's or JShell's internals are not open to the kernel. */
+    private OnePassCompiler compiler;
+    /** What the notebook has declared; null while no snippet may run here (JShell not built, and a startup snippet not an import). */
+    private Declarations declarations;
+    private String unavailable;
     private int classes;
     private int ran;
     private long replVersion;
 
-    private PlainSnippets(JShell shell, SnippetLoader loader, CellExecutionControl control, OnePassCompiler compiler,
-                          Object maps, Method importsOf, Field fullTypeName, JShellFrames jshellFrames, String unavailable) {
-        this.shell = shell;
+    private PlainSnippets(SnippetLoader loader, CellExecutionControl control, OnePassCompiler compiler, Declarations declarations,
+                          String unavailable) {
         this.loader = loader;
         this.control = control;
         this.compiler = compiler;
-        this.maps = maps;
-        this.importsOf = importsOf;
-        this.fullTypeName = fullTypeName;
-        this.jshellFrames = jshellFrames;
+        this.declarations = declarations;
         this.unavailable = unavailable;
     }
 
-    static PlainSnippets of(JShell shell, SnippetLoader loader, CellExecutionControl control) {
+    /**
+     * Plain snippets before JShell is built: they compile against the cells' class path and the
+     * notebook's startup imports, which is all JShell would have declared for them (the startup
+     * snippets, when all of them are imports; otherwise no snippet runs here until {@link #attach}).
+     */
+    static PlainSnippets beforeShell(SnippetLoader loader, CellExecutionControl control, StandardJavaFileManager files,
+                                     List<String> classpath, List<String> startup) {
         String why = OnePassCompiler.unavailable();
         if (why != null) {
-            return new PlainSnippets(shell, loader, control, null, null, null, null, null, why);
+            return new PlainSnippets(loader, control, null, null, why);
         }
         try {
-            Object maps = JShellInternals.field(JShell.class, "maps").get(shell);
-            Method importsOf = maps.getClass().getDeclaredMethod("packageAndImportsExcept", Set.class, Collection.class);
-            importsOf.setAccessible(true);
-            Field fullTypeName = JShellInternals.field(VarSnippet.class, "fullTypeName");
-            JavaFileManager files = (JavaFileManager) JShellInternals.fileManager(shell);
-            return new PlainSnippets(shell, loader, control, OnePassCompiler.over(files), maps, importsOf, fullTypeName,
-                    JShellFrames.of(shell), null);
+            files.setLocation(StandardLocation.CLASS_PATH, classpath.stream().map(File::new).toList());
+        } catch (IOException e) {
+            return new PlainSnippets(loader, control, null, null, "the cells' class path cannot be read: " + e);
+        }
+        boolean onlyImports = startup.stream().allMatch(snippet -> snippet.strip().startsWith("import "));
+        StringBuilder imports = new StringBuilder("package REPL;\n");
+        startup.forEach(snippet -> imports.append(snippet.strip()).append('\n'));
+        return new PlainSnippets(loader, control, OnePassCompiler.over(files), onlyImports ? new StartupImports(imports.toString()) : null, null);
+    }
+
+    /** From now on the notebook's declarations are JShell's ({@code shell}, built and given its startup snippets). */
+    void attach(JShell shell) {
+        if (compiler == null) {
+            return;
+        }
+        try {
+            JShellDeclarations declared = new JShellDeclarations(shell);
+            compiler.readThrough((JavaFileManager) JShellInternals.fileManager(shell));
+            declarations = declared;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            return new PlainSnippets(shell, loader, control, null, null, null, null, null, JShellInternals.unreachable(e));
+            compiler = null;
+            declarations = null;
+            unavailable = JShellInternals.unreachable(e);
+        }
+    }
+
+    /** What the notebook has declared, as a plain snippet's compile and traceback need it. */
+    private interface Declarations {
+        /** The package line and the imports JShell would give a new snippet. */
+        String imports() throws ReflectiveOperationException;
+
+        /** Whether nothing declared needs JShell's own handling when used (see {@link JShellDeclarations#plain}). */
+        boolean plain() throws ReflectiveOperationException;
+
+        /** A frame of a class JShell compiled, as JShell shows it. */
+        StackTraceElement shown(StackTraceElement frame);
+    }
+
+    /** Before JShell is built: the startup imports, nothing else. */
+    private record StartupImports(String imports) implements Declarations {
+        @Override
+        public boolean plain() {
+            return true;
+        }
+
+        @Override
+        public StackTraceElement shown(StackTraceElement frame) {
+            return frame;
+        }
+    }
+
+    /** JShell's declarations, reached by reflection ({@link JShellInternals}). */
+    private static final class JShellDeclarations implements Declarations {
+        private final JShell shell;
+        private final Object maps;
+        private final Method importsOf;
+        private final Field fullTypeName;
+        private final JShellFrames frames;
+
+        JShellDeclarations(JShell shell) throws ReflectiveOperationException {
+            this.shell = shell;
+            this.maps = JShellInternals.field(JShell.class, "maps").get(shell);
+            this.importsOf = maps.getClass().getDeclaredMethod("packageAndImportsExcept", Set.class, Collection.class);
+            importsOf.setAccessible(true);
+            this.fullTypeName = JShellInternals.field(VarSnippet.class, "fullTypeName");
+            this.frames = JShellFrames.of(shell);
+        }
+
+        @Override
+        public String imports() throws ReflectiveOperationException {
+            return (String) importsOf.invoke(maps, null, null);
+        }
+
+        /**
+         * Whether the notebook declares nothing whose use JShell handles itself: a variable whose type
+         * cannot be written in source (JShell fixes its type inside each compile), or a method or class
+         * that calls something not yet defined (JShell turns that call's failure into its own error).
+         */
+        @Override
+        public boolean plain() throws ReflectiveOperationException {
+            for (VarSnippet variable : shell.variables().toList()) {
+                if (fullTypeName.get(variable) != null) {
+                    return false;
+                }
+            }
+            return Stream.concat(shell.methods(), shell.types())
+                    .noneMatch(snippet -> shell.status(snippet) == Snippet.Status.RECOVERABLE_DEFINED);
+        }
+
+        @Override
+        public StackTraceElement shown(StackTraceElement frame) {
+            return frames.translate(frame);
         }
     }
 
@@ -124,14 +212,15 @@ final class PlainSnippets {
      * null when JShell must evaluate it; nothing of it has run then.
      */
     CellOutcome run(String source, Supplier<String> id) {
-        Form form = compiler == null ? null : form(source);
-        if (form == null || !plainState()) {
-            return null;
-        }
+        Declarations declared = declarations;
+        Form form = compiler == null || declared == null ? null : form(source);
         String imports;
         try {
-            imports = (String) importsOf.invoke(maps, null, null);
-        } catch (ReflectiveOperationException e) {
+            if (form == null || !declared.plain()) {
+                return null;
+            }
+            imports = declared.imports();
+        } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
         Compiled asValue = compile(form, source, imports);
@@ -150,7 +239,7 @@ final class PlainSnippets {
         } catch (InvocationTargetException e) {
             Throwable thrown = e.getCause() == null ? e : e.getCause();
             return CellOutcome.failed(Tracebacks.error(thrown, t -> t.getClass().getName(),
-                    frame -> jshellFrames.translate(compiled.frameOfSnippet(frame, snippetId))));
+                    frame -> declared.shown(compiled.frameOfSnippet(frame, snippetId))));
         } catch (Exception e) {
             return CellOutcome.failed(Tracebacks.error(e, t -> t.getClass().getName(), frame -> frame));
         }
@@ -198,25 +287,6 @@ final class PlainSnippets {
         } catch (Exception e) {
             return null;
         }
-    }
-
-    /**
-     * Whether the notebook declares nothing whose use JShell handles itself: a variable whose type
-     * cannot be written in source (JShell fixes its type inside each compile), or a method or class
-     * that calls something not yet defined (JShell turns that call's failure into its own error).
-     */
-    private boolean plainState() {
-        try {
-            for (VarSnippet variable : shell.variables().toList()) {
-                if (fullTypeName.get(variable) != null) {
-                    return false;
-                }
-            }
-        } catch (IllegalAccessException e) {
-            return false;
-        }
-        return Stream.concat(shell.methods(), shell.types())
-                .noneMatch(snippet -> shell.status(snippet) == Snippet.Status.RECOVERABLE_DEFINED);
     }
 
     /** The tree javac parsed must be the wrapper with the snippet as one expression or one statement, nothing around it. */

@@ -12,6 +12,8 @@ final class SnippetIds {
     private static final String HIDDEN = "warm-up-";
 
     private boolean hiding;
+    /** Whether JShell has numbered its startup snippets: from then on {@link #offset} keeps its ids in step. */
+    private boolean numbering;
     /**
      * Subtracted from JShell's counter: the values the warm-up used up, less the ids of snippets the
      * kernel ran without JShell (which JShell's counter never saw).
@@ -30,13 +32,26 @@ final class SnippetIds {
         return String.valueOf(index - offset);
     }
 
+    /** The ids JShell will give the startup snippets are theirs: snippets run before JShell is built are numbered after them. */
+    synchronized void reserve(int startupSnippets) {
+        highestShown = Math.max(highestShown, startupSnippets);
+    }
+
+    /** JShell has numbered its startup snippets: its later ids follow the last id given. */
+    synchronized void startNumbering() {
+        numbering = true;
+        offset = highestIndex - highestShown;
+    }
+
     /** The id of a snippet the kernel runs without JShell: the next one, as JShell would have given it. */
     synchronized String takeId() {
         if (hiding) {
             return HIDDEN + "plain";
         }
         highestShown++;
-        offset = highestIndex - highestShown; // JShell's next snippet is numbered after this one
+        if (numbering) {
+            offset = highestIndex - highestShown; // JShell's next snippet is numbered after this one
+        }
         return String.valueOf(highestShown);
     }
 
@@ -47,7 +62,9 @@ final class SnippetIds {
     /** Later snippets are numbered on from the last id shown before the warm-up. */
     synchronized void showFromNow() {
         hiding = false;
-        offset = highestIndex - highestShown;
+        if (numbering) {
+            offset = highestIndex - highestShown;
+        }
     }
 
     boolean hidden(String id) {

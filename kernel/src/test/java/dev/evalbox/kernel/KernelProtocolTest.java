@@ -24,7 +24,8 @@ class KernelProtocolTest extends RunningKernel {
         Message request = client.execute("System.out.println(\"line\");\n6 * 7");
         Message reply = client.reply(client.shell, request, WAIT);
         List<Message> iopub = client.iopubUntilIdle(request, WAIT);
-        assertEquals(List.of("status:busy", "execute_input", "stream", "execute_result", "status:idle"), KernelClient.types(iopub));
+        assertEquals(List.of("status:busy", "execute_input", "stream", "execute_result", "status:idle"), KernelClient.types(iopub),
+                iopub.get(3).content().toString());
         assertEquals("line\n", iopub.get(2).content().path("text").asText());
         assertEquals("42", iopub.get(3).content().path("data").path("text/plain").asText());
         assertEquals("ok", reply.content().path("status").asText());

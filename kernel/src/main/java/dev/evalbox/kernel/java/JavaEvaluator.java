@@ -55,11 +55,18 @@ public final class JavaEvaluator implements AutoCloseable {
 
     /** An evaluator ready for any cell: JShell built, the startup snippets run. */
     public JavaEvaluator(List<String> classpath, List<String> startup) {
-        this(classpath, startup, false);
+        this(classpath, startup, true);
         buildShell();
     }
 
-    private JavaEvaluator(List<String> classpath, List<String> startup, boolean shellLater) {
+    /** Every snippet through JShell, as when javac's internals are not open to the kernel: for tests that compare the two. */
+    static JavaEvaluator withoutPlainSnippets(List<String> classpath, List<String> startup) {
+        JavaEvaluator java = new JavaEvaluator(classpath, startup, false);
+        java.buildShell();
+        return java;
+    }
+
+    private JavaEvaluator(List<String> classpath, List<String> startup, boolean plainSnippets) {
         this.classpath = List.copyOf(classpath);
         this.startup = List.copyOf(startup);
         this.loader = new SnippetLoader(ClassLoader.getPlatformClassLoader());
@@ -70,7 +77,8 @@ public final class JavaEvaluator implements AutoCloseable {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         this.control = new CellExecutionControl(loader);
-        this.plain = PlainSnippets.beforeShell(loader, control, files, classpath, startup);
+        this.plain = plainSnippets ? PlainSnippets.beforeShell(loader, control, files, classpath, startup)
+                : PlainSnippets.none(loader, control, "turned off");
         if (plain.unavailable() != null) {
             slower.add("expressions and statements are compiled five times each, by JShell: " + plain.unavailable());
         }
@@ -85,6 +93,11 @@ public final class JavaEvaluator implements AutoCloseable {
      */
     public static JavaEvaluator withShellLater(List<String> classpath, List<String> startup) {
         return new JavaEvaluator(classpath, startup, true);
+    }
+
+    /** Whether JShell is built (for tests: cells before it run without it). */
+    boolean shellBuilt() {
+        return shellReady.isDone() && !shellReady.isCompletedExceptionally();
     }
 
     /** Builds JShell and runs the startup snippets; once only. Calls that need JShell wait for this; it throws what made it fail. */

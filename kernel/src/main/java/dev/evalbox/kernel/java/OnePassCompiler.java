@@ -80,12 +80,12 @@ final class OnePassCompiler {
     }
 
     /**
-     * Reads through {@code files} from now on (JShell's, once JShell is built), keeping what javac has
-     * learnt of the same class path; package REPL is read afresh.
+     * Reads through {@code files} from now on (JShell's, once JShell is built). javac's kept context is
+     * let go: its parts hold on to the file manager they were made with.
      */
     void readThrough(JavaFileManager files) {
         this.files = new Capture(files);
-        lastContext = null;
+        reset();
     }
 
     /** Forgets what javac learnt of the class path; called when a jar is added to it. */

@@ -91,17 +91,22 @@ final class PlainSnippets {
                                      List<String> classpath, List<String> startup) {
         String why = OnePassCompiler.unavailable();
         if (why != null) {
-            return new PlainSnippets(loader, control, null, null, why);
+            return none(loader, control, why);
         }
         try {
             files.setLocation(StandardLocation.CLASS_PATH, classpath.stream().map(File::new).toList());
         } catch (IOException e) {
-            return new PlainSnippets(loader, control, null, null, "the cells' class path cannot be read: " + e);
+            return none(loader, control, "the cells' class path cannot be read: " + e);
         }
         boolean onlyImports = startup.stream().allMatch(snippet -> snippet.strip().startsWith("import "));
         StringBuilder imports = new StringBuilder("package REPL;\n");
         startup.forEach(snippet -> imports.append(snippet.strip()).append('\n'));
         return new PlainSnippets(loader, control, OnePassCompiler.over(files), onlyImports ? new StartupImports(imports.toString()) : null, null);
+    }
+
+    /** No snippet runs here: all go to JShell ({@code why} says why). */
+    static PlainSnippets none(SnippetLoader loader, CellExecutionControl control, String why) {
+        return new PlainSnippets(loader, control, null, null, why);
     }
 
     /** From now on the notebook's declarations are JShell's ({@code shell}, built and given its startup snippets). */

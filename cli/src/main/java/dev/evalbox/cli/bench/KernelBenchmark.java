@@ -192,9 +192,10 @@ public final class KernelBenchmark {
                         + " cells, " + settings.rounds() + " rounds alternating the kernels, a fresh kernel each round.",
                 "comment-only cell: `// only a comment` (evalbox: no snippet for JShell) and `# only a comment` (ipykernel:"
                         + " run_cell with nothing to run), timed the same way after the trivial cells: the protocol's share.",
-                "start: KernelManager.start_kernel to the first kernel_info_reply (wait_for_ready); the first cell"
-                        + " includes the evalbox Java engine's warm-up (JShell and javac), which runs in the background"
-                        + " from start-up.",
+                "start: KernelManager.start_kernel to the first kernel_info_reply (wait_for_ready). first cell: sent"
+                        + " right after that reply, while the evalbox Java engine may still be starting in the background"
+                        + " (javac's first compile, then JShell); a cell that is one expression or statement needs only"
+                        + " the first.",
                 "display: the cell `run(PATH)` (the kernel's run view: summary per category, metrics, the first 200 rows,"
                         + " 12 screenshots inline) on a generated run of " + settings.displayTasks() + " tasks (about 1 KB of"
                         + " code a row), to idle, after the comment cells; " + DISPLAYS + " times per round, the first"

@@ -292,17 +292,9 @@ public final class JavaEvaluator implements AutoCloseable {
                     return Tracebacks.interrupted();
                 }
                 control.clearStop();
-                if (warmUp) {
-                    ids.hideFromNow();
-                }
-                try {
-                    CellOutcome outcome = plain.run(code, ids::takeId);
-                    return outcome != null && control.stopped() ? Tracebacks.interrupted() : outcome;
-                } finally {
-                    if (warmUp) {
-                        ids.showFromNow();
-                    }
-                }
+                // Not ids.hideFromNow(): JShell may be numbering its startup snippets on another thread meanwhile.
+                CellOutcome outcome = plain.run(code, warmUp ? SnippetIds::hiddenId : ids::takeId);
+                return outcome != null && control.stopped() ? Tracebacks.interrupted() : outcome;
             }
         } finally {
             callers.decrementAndGet();

@@ -46,13 +46,18 @@ final class SnippetIds {
     /** The id of a snippet the kernel runs without JShell: the next one, as JShell would have given it. */
     synchronized String takeId() {
         if (hiding) {
-            return HIDDEN + "plain";
+            return hiddenId();
         }
         highestShown++;
         if (numbering) {
             offset = highestIndex - highestShown; // JShell's next snippet is numbered after this one
         }
         return String.valueOf(highestShown);
+    }
+
+    /** The id of a warm-up snippet run without JShell: seen by no cell, and no number used. */
+    static String hiddenId() {
+        return HIDDEN + "plain";
     }
 
     synchronized void hideFromNow() {

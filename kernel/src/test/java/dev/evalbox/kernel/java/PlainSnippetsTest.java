@@ -97,6 +97,19 @@ class PlainSnippetsTest {
         }
     }
 
+    @Test
+    void jshellBuiltWhileTheFirstSnippetWarmsUpKeepsItsStartupImports() throws Exception {
+        try (JavaEvaluator java = JavaEvaluator.withShellLater(List.of(), STARTUP)) {
+            Thread build = new Thread(java::buildShell, "build");
+            build.start();
+            assertEquals(2, java.warmUpBeforeShell("1 + 1"));
+            build.join(TimeUnit.MINUTES.toMillis(2));
+            CellOutcome outcome = java.execute("List<Integer> xs = List.of(1, 2);\nxs.stream().map(x -> x + 1).collect(Collectors.toList())");
+            assertNull(outcome.error(), String.valueOf(outcome.error()));
+            assertEquals(List.of(2, 3), outcome.value());
+        }
+    }
+
     private static void assertSameOutcome(String cell, CellOutcome expected, CellOutcome actual) {
         assertEquals(expected.hasValue(), actual.hasValue(), cell);
         assertEquals(String.valueOf(expected.value()), String.valueOf(actual.value()), cell);

@@ -4,6 +4,7 @@ import dev.evalbox.kernel.JupyterKernel;
 import dev.evalbox.kernel.KernelSettings;
 import dev.evalbox.kernel.wire.ConnectionInfo;
 import dev.evalbox.unittests.eval.UserException;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,12 +20,27 @@ import java.util.concurrent.Callable;
                 "directory for `jupyter console --existing FILE`. `evalbox kernel install` registers the kernel with Jupyter."},
         subcommands = {KernelInstallCommand.class})
 final class KernelCommand implements Callable<Integer> {
+    private static final Duration TRAINING_LIMIT = Duration.ofMinutes(2);
+
     @Option(names = {"-f", "--connection-file"}, paramLabel = "FILE",
             description = "The connection file Jupyter wrote (ports, key); the kernelspec passes {connection_file}.")
     Path connectionFile;
 
+    /** The build's use (cli/pom.xml): the classes a kernel loads as it starts are listed for its class data archive. */
+    @Option(names = "--class-data-training", hidden = true,
+            description = "Start a kernel on loopback, let its Java engine start and warm up, then exit.")
+    boolean classDataTraining;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (classDataTraining) {
+            KernelSettings settings = KernelSettings.defaults();
+            JupyterKernel.startEngineEarly(settings);
+            try (JupyterKernel kernel = new JupyterKernel(ConnectionInfo.loopback(), settings).start()) {
+                kernel.awaitEngineWarm(TRAINING_LIMIT);
+            }
+            return 0;
+        }
         ConnectionInfo connection;
         if (connectionFile == null) {
             connection = ConnectionInfo.loopback();

@@ -16,6 +16,9 @@ final class EarlyEngine {
 
     private final KernelSettings settings;
     private final CompletableFuture<JavaEvaluator> evaluator = new CompletableFuture<>();
+    private final long started = System.nanoTime();
+    /** When the first plain cell had compiled and run (System.nanoTime), or 0 before; for the kernel's trace. */
+    private volatile long warm;
 
     private EarlyEngine(KernelSettings settings) {
         this.settings = settings;
@@ -32,6 +35,7 @@ final class EarlyEngine {
                 JavaEvaluator java = JavaEvaluator.withShellLater(settings.cellClasspath(), settings.startup());
                 engine.evaluator.complete(java);
                 java.warmUpBeforeShell(KernelSettings.FIRST_WARM_UP);
+                engine.warm = System.nanoTime();
             } catch (RuntimeException | Error e) {
                 engine.evaluator.completeExceptionally(e);
             }
@@ -44,6 +48,15 @@ final class EarlyEngine {
     static EarlyEngine take(KernelSettings settings) {
         EarlyEngine engine = WAITING.get();
         return engine != null && engine.settings.equals(settings) && WAITING.compareAndSet(engine, null) ? engine : null;
+    }
+
+    /** For the kernel's trace: when this started and when its first plain cell was done (0: not yet), System.nanoTime. */
+    long started() {
+        return started;
+    }
+
+    long warm() {
+        return warm;
     }
 
     /** The evaluator, once made (its first plain cell may still be compiling); throws what made it fail. */

@@ -13,6 +13,7 @@ import dev.evalbox.kernel.wire.ConnectionInfo;
 import dev.evalbox.kernel.wire.Message;
 import dev.evalbox.kernel.wire.MessageSigner;
 import dev.evalbox.kernel.wire.WireCodec;
+import java.time.Duration;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -43,6 +44,11 @@ import java.util.concurrent.TimeUnit;
 public final class JupyterKernel implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int POLL_MILLIS = 100;
+    /** How long JShell's build waits, at most, for the first cell to be done before it starts anyway. */
+    private static final Duration SHELL_PATIENCE = Duration.ofSeconds(1);
+
+    /** Completed when the engine's start and warm-up have ended, however. */
+    private final CompletableFuture<Void> engineWarm = new CompletableFuture<>();
     /** With -Devalbox.kernel.trace=true (or EVALBOX_KERNEL_TRACE=1) the kernel logs where each cell's time went. */
     private final boolean trace = Boolean.getBoolean("evalbox.kernel.trace") || "1".equals(System.getenv("EVALBOX_KERNEL_TRACE"));
 
@@ -88,6 +94,19 @@ public final class JupyterKernel implements AutoCloseable {
 
     /** The evaluator and the bridge to the notebook API in the cells' class loader, ready together. */
     private record Cells(JavaEvaluator java, NotebookBridge notebook, MagicCells magics) {
+    }
+
+    /**
+     * Waits until the Java engine has started and warmed up (JShell built, the warm-up run), or failed,
+     * or {@code limit} has passed; false then.
+     */
+    public boolean awaitEngineWarm(Duration limit) throws InterruptedException {
+        try {
+            engineWarm.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        }
     }
 
     /**
@@ -338,6 +357,9 @@ public final class JupyterKernel implements AutoCloseable {
         }
         streams.drain();
         allowStdin = false;
+        if (ready != null) {
+            ready.java().wantShell(); // the first cell is done: JShell may take the CPU now
+        }
         ObjectNode reply;
         if (outcome.failed()) {
             CellError error = PythonErrors.unwrap(outcome.error());
@@ -509,7 +531,9 @@ public final class JupyterKernel implements AutoCloseable {
                 }
                 long plainReady = System.nanoTime();
                 warmRendering(notebook, 2);
-                java.buildShell();
+                // JShell is built once the first cell is done or needs it, or after a second anyway:
+                // building it while the kernel answers its first requests took their CPU.
+                java.buildShellWhenWanted(SHELL_PATIENCE);
                 java.speedUpsUnavailable().forEach(this::log);
                 long built = System.nanoTime();
                 // JShell's first compiles, and rendering a value, happen now rather than in a cell;
@@ -525,13 +549,17 @@ public final class JupyterKernel implements AutoCloseable {
                     warmRendering(notebook, value);
                 }
                 if (trace) {
-                    log(String.format(Locale.ROOT, "trace: engine started %d ms after the JVM started, plain cells warm at %d ms,"
-                                    + " JShell built at %d ms; warm-up ended %.1f ms later", uptime(started),
+                    String earlyText = early == null ? "" : String.format(Locale.ROOT, " (started early at %d ms, its first plain cell"
+                            + " done %s)", uptime(early.started()), early.warm() == 0 ? "later" : "at " + uptime(early.warm()) + " ms");
+                    log(String.format(Locale.ROOT, "trace: engine started %d ms after the JVM started%s, plain cells warm at %d ms,"
+                                    + " JShell built at %d ms; warm-up ended %.1f ms later", uptime(started), earlyText,
                             uptime(plainReady), uptime(built), (System.nanoTime() - built) / 1e6));
                 }
             } catch (RuntimeException | Error e) {
                 log("the Java engine failed to start: " + e);
                 cells.completeExceptionally(e); // when it failed before the cells could be given the evaluator
+            } finally {
+                engineWarm.complete(null);
             }
         }, "evalbox-kernel-engine-start");
         thread.setDaemon(true);

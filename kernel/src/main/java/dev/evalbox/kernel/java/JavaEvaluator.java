@@ -1,7 +1,10 @@
 package dev.evalbox.kernel.java;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
@@ -36,6 +39,8 @@ public final class JavaEvaluator implements AutoCloseable {
     private final PlainSnippets plain;
     /** Completed once JShell is built and has run the startup snippets (or failed to). */
     private final CompletableFuture<Void> shellReady = new CompletableFuture<>();
+    /** Counted down when something needs JShell, or when it may be built without slowing a first cell. */
+    private final CountDownLatch shellWanted = new CountDownLatch(1);
     // JShell and what the kernel keeps beside it: set once by buildShell, under this, before shellReady completes.
     private volatile JShell shell;
     private SourceCodeAnalysis analysis;
@@ -93,6 +98,24 @@ public final class JavaEvaluator implements AutoCloseable {
      */
     public static JavaEvaluator withShellLater(List<String> classpath, List<String> startup) {
         return new JavaEvaluator(classpath, startup, true);
+    }
+
+    /**
+     * Says JShell may be built now: a call needs it (any call that waits for JShell says so itself),
+     * or the notebook's first cell is done, so building it no longer takes CPU from that cell.
+     */
+    public void wantShell() {
+        shellWanted.countDown();
+    }
+
+    /** Waits until {@link #wantShell()} or {@code patience} has passed, then builds JShell (see {@link #buildShell()}). */
+    public void buildShellWhenWanted(Duration patience) {
+        try {
+            shellWanted.await(patience.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        buildShell();
     }
 
     /** Whether JShell is built (for tests: cells before it run without it). */
@@ -223,6 +246,7 @@ public final class JavaEvaluator implements AutoCloseable {
     private <T> T withEngine(java.util.function.Supplier<T> work) {
         callers.incrementAndGet();
         try {
+            wantShell();
             shellReady.join();
             synchronized (this) {
                 finishWarmUp();
@@ -235,6 +259,7 @@ public final class JavaEvaluator implements AutoCloseable {
 
     /** Why JShell's class files of finished snippets are not pruned, or null when they are. */
     public String pruningUnavailable() {
+        wantShell();
         shellReady.join();
         return compiled.unavailable();
     }
@@ -246,6 +271,7 @@ public final class JavaEvaluator implements AutoCloseable {
 
     /** Class files JShell holds (for tests: it must not grow with expression cells); -1 when not visible. */
     public int retainedClassFiles() {
+        wantShell();
         shellReady.join();
         return compiled.retained();
     }
@@ -353,6 +379,7 @@ public final class JavaEvaluator implements AutoCloseable {
     }
 
     public Completion complete(String code, int cursorCodePoints) {
+        wantShell();
         shellReady.join();
         releaseIndex();
         return withEngine(() -> completeNow(code, cursorCodePoints));
@@ -373,6 +400,7 @@ public final class JavaEvaluator implements AutoCloseable {
 
     /** Signature and Javadoc of what is at the cursor, one entry per overload; empty when nothing is known there. */
     public List<String> inspect(String code, int cursorCodePoints) {
+        wantShell();
         shellReady.join();
         releaseIndex();
         return withEngine(() -> inspectNow(code, cursorCodePoints));

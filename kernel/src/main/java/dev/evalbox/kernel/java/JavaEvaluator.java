@@ -29,6 +29,7 @@ import java.util.Set;
  * Cells see only {@code classpath} on top of the JDK, never the kernel's own libraries.
  */
 public final class JavaEvaluator implements AutoCloseable {
+    private static final String PLAIN_SLOWER = "expressions and statements are compiled five times each, by JShell: ";
     private final CellExecutionControl control;
     private final SnippetLoader loader;
     /** The class path as javac reads it, for the plain snippets' compiles and JShell's alike. */
@@ -85,7 +86,7 @@ public final class JavaEvaluator implements AutoCloseable {
         this.plain = plainSnippets ? PlainSnippets.beforeShell(loader, control, files, classpath, startup)
                 : PlainSnippets.none(loader, control, "turned off");
         if (plain.unavailable() != null) {
-            slower.add("expressions and statements are compiled five times each, by JShell: " + plain.unavailable());
+            slower.add(PLAIN_SLOWER + plain.unavailable());
         }
         ids.reserve(startup.size());
     }
@@ -166,7 +167,11 @@ public final class JavaEvaluator implements AutoCloseable {
                 analysis = builtAnalysis;
                 index = heldBack;
                 compiled = kept;
+                String before = plain.unavailable();
                 plain.attach(built);
+                if (before == null && plain.unavailable() != null) {
+                    slower.add(PLAIN_SLOWER + plain.unavailable());
+                }
                 ids.startNumbering();
             }
             shellReady.complete(null);

@@ -1,19 +1,20 @@
 package dev.evalbox.kernel.java;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import javax.tools.ToolProvider;
 import jdk.jshell.JShell;
 
 import javax.tools.FileObject;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+
 import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.ServiceLoader;

@@ -40,6 +40,8 @@ import java.util.function.Predicate;
 final class OnePassCompiler {
     /** JShell's compile options, warnings off: only errors decide anything here. */
     private static final List<String> OPTIONS = List.of("-Xlint:none", "-nowarn", "-proc:none", "-parameters");
+    /** Package REPL is forgotten at least this often, so a long session's compiled classes do not pile up in javac. */
+    private static final int FORGET_EVERY = 256;
     private static final String[] PACKAGES = {"com.sun.tools.javac.api", "com.sun.tools.javac.code", "com.sun.tools.javac.util"};
 
     /** The classes a compile wrote, by binary name, or the errors that stopped it. */
@@ -55,6 +57,8 @@ final class OnePassCompiler {
     /** The context of the last compile, and the version of JShell's declarations it has read. */
     private Context lastContext;
     private long lastVersion = -1;
+    /** Compiles since package REPL was last forgotten: each leaves its class in the package's members until then. */
+    private int sinceForgotten;
 
     private OnePassCompiler(JavaFileManager files) {
         this.files = new Capture(files);
@@ -114,11 +118,13 @@ final class OnePassCompiler {
         try {
             return pool.getTask(null, capture, diagnostics, OPTIONS, null, List.of(file), task -> {
                 Context context = ((JavacTaskImpl) task).getContext();
-                if (context != lastContext || replVersion != lastVersion) {
+                if (context != lastContext || replVersion != lastVersion || sinceForgotten >= FORGET_EVERY) {
                     forgetReplPackage(context);
                     lastContext = context;
                     lastVersion = replVersion;
+                    sinceForgotten = 0;
                 }
+                sinceForgotten++;
                 return compile(task, shape, diagnostics, classes);
             });
         } finally {

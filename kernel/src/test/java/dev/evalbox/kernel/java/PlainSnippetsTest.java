@@ -110,6 +110,21 @@ class PlainSnippetsTest {
         }
     }
 
+    @Test
+    void aLongSessionOfPlainCellsStillSeesEveryDeclaration() {
+        try (JavaEvaluator java = new JavaEvaluator(List.of(), STARTUP)) {
+            java.execute("int k = 10;");
+            for (int i = 0; i < 600; i++) { // past the compiler's periodic clean-up of JShell's package, twice
+                assertEquals(i + 10, java.execute(i + " + k").value());
+                if (i == 300) {
+                    assertNull(java.execute("int later = 3;").error());
+                }
+            }
+            assertEquals(6, java.execute("later * 2").value());
+            assertTrue(java.plainSnippetsRun() >= 601, "snippets run without JShell: " + java.plainSnippetsRun());
+        }
+    }
+
     private static void assertSameOutcome(String cell, CellOutcome expected, CellOutcome actual) {
         assertEquals(expected.hasValue(), actual.hasValue(), cell);
         assertEquals(String.valueOf(expected.value()), String.valueOf(actual.value()), cell);

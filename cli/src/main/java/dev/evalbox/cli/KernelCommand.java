@@ -4,13 +4,13 @@ import dev.evalbox.kernel.JupyterKernel;
 import dev.evalbox.kernel.KernelSettings;
 import dev.evalbox.kernel.wire.ConnectionInfo;
 import dev.evalbox.unittests.eval.UserException;
-import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** `evalbox kernel`: the Jupyter kernel the kernelspec starts, and `evalbox kernel install` to write that kernelspec. */

@@ -2,8 +2,9 @@ package dev.evalbox.cli;
 
 import dev.evalbox.kernel.JupyterKernel;
 import dev.evalbox.kernel.KernelSettings;
-import java.util.Arrays;
 import picocli.CommandLine;
+
+import java.util.Arrays;
 
 /** Entry point of the evalbox command. */
 public final class Main {

@@ -13,13 +13,13 @@ import dev.evalbox.kernel.wire.ConnectionInfo;
 import dev.evalbox.kernel.wire.Message;
 import dev.evalbox.kernel.wire.MessageSigner;
 import dev.evalbox.kernel.wire.WireCodec;
-import java.time.Duration;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

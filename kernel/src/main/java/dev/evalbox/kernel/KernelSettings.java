@@ -78,8 +78,20 @@ public record KernelSettings(List<String> cellClasspath, List<String> startup, L
         return new KernelSettings(cellClasspath, startup, snippets);
     }
 
-    /** This JVM's class path minus the kernel-only jars, and the default imports. */
+    /**
+     * This JVM's class path minus the kernel-only jars, and the default imports. Read once per JVM (the
+     * class path does not change; reading it opens every jar's manifest): the launcher asks for them
+     * to start the engine early, and the kernel command again.
+     */
     public static KernelSettings defaults() {
+        return Defaults.SETTINGS;
+    }
+
+    private static final class Defaults {
+        static final KernelSettings SETTINGS = readDefaults();
+    }
+
+    private static KernelSettings readDefaults() {
         List<String> classpath = Arrays.stream(System.getProperty("java.class.path", "").split(File.pathSeparator))
                 .filter(entry -> !entry.isBlank())
                 .flatMap(entry -> withManifestClassPath(entry).stream())

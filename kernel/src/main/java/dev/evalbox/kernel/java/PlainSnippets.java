@@ -73,6 +73,12 @@ final class PlainSnippets {
     private int classes;
     private int ran;
     private long replVersion;
+    /** What {@link #run} last read of the declarations, kept until JShell changes (reading it walks every snippet). */
+    private Reading reading;
+
+    /** The declarations as read at one version of JShell's: whether a plain snippet may run, and its imports. */
+    private record Reading(Declarations declarations, long version, boolean plain, String imports) {
+    }
 
     private PlainSnippets(SnippetLoader loader, CellExecutionControl control, OnePassCompiler compiler, Declarations declarations,
                           String unavailable) {
@@ -220,15 +226,23 @@ final class PlainSnippets {
     CellOutcome run(String source, Supplier<String> id) {
         Declarations declared = declarations;
         Form form = compiler == null || declared == null ? null : form(source);
-        String imports;
-        try {
-            if (form == null || !declared.plain()) {
-                return null;
-            }
-            imports = declared.imports();
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        if (form == null) {
             return null;
         }
+        Reading read = reading;
+        if (read == null || read.declarations() != declared || read.version() != replVersion) {
+            try {
+                boolean plain = declared.plain();
+                read = new Reading(declared, replVersion, plain, plain ? declared.imports() : null);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null;
+            }
+            reading = read;
+        }
+        if (!read.plain()) {
+            return null;
+        }
+        String imports = read.imports();
         Compiled asValue = compile(form, source, imports);
         // a void method's call has no value to return
         Compiled compiled = asValue == null && form == Form.EXPRESSION ? compile(Form.CALL, source, imports) : asValue;
